@@ -1,0 +1,155 @@
+#include "scheduler.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace trickle {
+
+time_point scheduler::now() {
+  last_reading_ = clock_.now();
+  return last_reading_;
+}
+
+bool scheduler::is_due(time_point deadline) {
+  // The last reading is never ahead of the real time, so "due by the last reading" is
+  // safe to trust without asking the clock again.
+  return deadline <= last_reading_ || deadline <= now();
+}
+
+scheduler::sleep_awaiter scheduler::sleep_for(duration delay) {
+  return sleep_until(now() + delay);
+}
+
+std::optional<time_point> scheduler::next_deadline() const noexcept {
+  if (heap_.empty()) return std::nullopt;
+  return heap_.front()->deadline_;
+}
+
+bool scheduler::comes_before(const timer& a, const timer& b) const noexcept {
+  if (a.deadline_ != b.deadline_) return a.deadline_ < b.deadline_;
+  return a.sequence_ < b.sequence_;
+}
+
+void scheduler::place(std::size_t index, timer* t) noexcept {
+  heap_[index] = t;
+  t->heap_index_ = index;
+}
+
+void scheduler::sift_up(std::size_t index) noexcept {
+  timer* moving = heap_[index];
+  while (index > 0) {
+    std::size_t parent = (index - 1) / 2;
+    if (!comes_before(*moving, *heap_[parent])) break;
+    place(index, heap_[parent]);
+    index = parent;
+  }
+  place(index, moving);
+}
+
+void scheduler::sift_down(std::size_t index) noexcept {
+  timer* moving = heap_[index];
+  const std::size_t size = heap_.size();
+  for (;;) {
+    std::size_t child = 2 * index + 1;
+    if (child >= size) break;
+    if (child + 1 < size && comes_before(*heap_[child + 1], *heap_[child])) ++child;
+    if (!comes_before(*heap_[child], *moving)) break;
+    place(index, heap_[child]);
+    index = child;
+  }
+  place(index, moving);
+}
+
+void scheduler::remove_at(std::size_t index) noexcept {
+  timer* removed = heap_[index];
+  timer* last = heap_.back();
+  heap_.pop_back();
+  removed->heap_index_ = timer::not_scheduled;
+  if (removed == last) return;
+  place(index, last);
+  // The moved element may belong above or below its new place.
+  if (index > 0 && comes_before(*last, *heap_[(index - 1) / 2])) {
+    sift_up(index);
+  } else {
+    sift_down(index);
+  }
+}
+
+void scheduler::schedule(timer& t, time_point deadline) {
+  if (t.is_scheduled()) throw std::logic_error("trickle::scheduler: timer is already scheduled");
+  t.deadline_ = deadline;
+  t.sequence_ = next_sequence_++;
+  heap_.push_back(&t);
+  sift_up(heap_.size() - 1);
+  if (!running_due_ && heap_.front() == &t) update_wake();
+}
+
+void scheduler::cancel(timer& t) noexcept {
+  if (!t.is_scheduled()) return;
+  remove_at(t.heap_index_);
+  // An earlier wake-up than needed is harmless (run_due finds nothing and asks again);
+  // one left armed with nothing to do would keep a host event loop alive for nothing.
+  if (heap_.empty() && !running_due_ && requested_wake_) {
+    requested_wake_.reset();
+    clock_.cancel_wake();
+  }
+}
+
+void scheduler::update_wake() {
+  if (heap_.empty()) {
+    if (requested_wake_) {
+      requested_wake_.reset();
+      clock_.cancel_wake();
+    }
+    return;
+  }
+  time_point earliest = heap_.front()->deadline_;
+  if (!requested_wake_ || earliest < *requested_wake_) {
+    requested_wake_ = earliest;
+    clock_.request_wake(earliest);
+  }
+}
+
+void scheduler::run_due() {
+  // Whatever wake-up we had asked for has arrived (or the caller runs us by hand).
+  requested_wake_.reset();
+  running_due_ = true;
+  // Read the clock again after each round: running timers takes time, and deadlines
+  // that pass meanwhile are served now rather than after another host timer.
+  while (!heap_.empty() && heap_.front()->deadline_ <= now()) {
+    while (!heap_.empty() && heap_.front()->deadline_ <= last_reading_) {
+      timer* due = heap_.front();
+      remove_at(0);
+      due->on_due();
+    }
+  }
+  running_due_ = false;
+  // The wake-up that brought us here is spent: always say what comes next, so the clock
+  // never keeps a stale request.
+  if (heap_.empty()) {
+    clock_.cancel_wake();
+  } else {
+    requested_wake_ = heap_.front()->deadline_;
+    clock_.request_wake(*requested_wake_);
+  }
+}
+
+void run_until_idle(scheduler& sched, virtual_clock& clock) {
+  while (auto wake = clock.requested_wake()) {
+    if (*wake > clock.now()) clock.set(*wake);
+    sched.run_due();
+  }
+}
+
+void run_for(scheduler& sched, virtual_clock& clock, duration span) {
+  const time_point end = clock.now() + span;
+  while (auto wake = clock.requested_wake()) {
+    if (*wake > end) break;
+    if (*wake > clock.now()) clock.set(*wake);
+    sched.run_due();
+  }
+  clock.set(end);
+  sched.run_due();
+}
+
+}  // namespace trickle
