@@ -1,1 +1,172 @@
-int main(){}
+// The one file that knows about Emscripten: the JS event-loop clock and the Embind
+// registrations. It registers raw primitives only; trickle.mjs turns them into the
+// idiomatic JS API (createTrickle, stream, chat, async iterators).
+//
+// How a chunk travels (see DESIGN.md, "the bridge"):
+//   JS next() finds its buffer empty -> NativeStream.pull(max) resumes the coroutine for
+//   every piece already due, writing each piece's UTF-16 [begin, end) into one shared
+//   buffer -> JS copies the numbers and slices the string it already holds.
+//   If nothing is due, pull() says "pending"; the scheduler has asked JS for one timer.
+//   When it fires, JS calls runDueTimers(), which resumes every sleeper whose deadline has
+//   passed and returns the ids of the streams that became ready; JS pulls those.
+#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/llm_stream.hpp"
+
+namespace {
+
+using namespace trickle;
+
+// Implemented by trickle.mjs on the module object (one setTimeout, re-armed as needed).
+EM_JS(void, js_request_wake, (double deadline_ms), { Module["trickleRequestWake"](deadline_ms); });
+EM_JS(void, js_cancel_wake, (), { Module["trickleCancelWake"](); });
+
+class event_loop_clock final : public clock {
+ public:
+  time_point now() override {
+    // performance.now() in milliseconds, rounded down to whole microseconds: the reading
+    // may lag the true time by under a microsecond, but is never ahead of it.
+    return time_point{duration{static_cast<std::int64_t>(std::floor(emscripten_get_now() * 1000.0))}};
+  }
+  void request_wake(time_point deadline) override {
+    js_request_wake(static_cast<double>(deadline.time_since_epoch().count()) / 1000.0);
+  }
+  void cancel_wake() override { js_cancel_wake(); }
+};
+
+event_loop_clock js_clock;
+scheduler js_scheduler{js_clock};
+
+std::vector<std::uint32_t> ready_stream_ids;  // filled while runDueTimers() runs
+std::vector<std::uint32_t> batch_spans;       // filled by NativeStream::pull()
+std::uint32_t next_stream_id = 1;
+std::uint32_t live_stream_count = 0;
+
+// pull() returns (chunk count << 2) | status.
+enum pull_status : int {
+  more = 0,     // the batch is full; more pieces may already be due
+  pending = 1,  // nothing more is due; the stream will appear in readyIds() when it is
+  done = 2,     // the generator finished
+  failed = 3,   // the generator threw; errorMessage() says what
+};
+
+std::string describe(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "trickle: unknown C++ exception";
+  }
+}
+
+class native_stream {
+ public:
+  // `text` arrives as UTF-8 bytes (JS passes a Uint8Array from TextEncoder, so it is
+  // always well-formed). fail_after < 0 means never.
+  native_stream(std::string text, double delay_us, int split, int fail_after, std::string fail_message)
+      : id_(next_stream_id++) {
+    stream_options options;
+    options.delay = duration{static_cast<std::int64_t>(delay_us)};
+    options.split = static_cast<split_mode>(split);
+    generator_ = llm_stream_answer(js_scheduler, std::move(text), std::move(options));
+    if (fail_after >= 0) {
+      generator_ = fail_after_items(std::move(generator_), static_cast<std::size_t>(fail_after),
+                                    std::move(fail_message));
+    }
+    ++live_stream_count;
+  }
+  native_stream(const native_stream&) = delete;
+  ~native_stream() { --live_stream_count; }
+
+  std::uint32_t id() const { return id_; }
+
+  int pull(int max_chunks) {
+    batch_spans.clear();
+    int count = 0;
+    while (count < max_chunks) {
+      switch (generator_.poll(&on_wake, this)) {
+        case async_generator<chunk>::poll_status::item: {
+          const chunk& c = generator_.current();
+          batch_spans.push_back(c.utf16_begin);
+          batch_spans.push_back(c.utf16_end);
+          ++count;
+          break;
+        }
+        case async_generator<chunk>::poll_status::pending:
+          return (count << 2) | pending;
+        case async_generator<chunk>::poll_status::done:
+          if (auto failure = generator_.failure()) {
+            error_message_ = describe(failure);
+            generator_.reset();
+            return (count << 2) | failed;
+          }
+          generator_.reset();
+          return (count << 2) | done;
+      }
+    }
+    return (count << 2) | more;
+  }
+
+  std::string error_message() const { return error_message_; }
+
+ private:
+  static async_generator<chunk> fail_after_items(async_generator<chunk> source, std::size_t count,
+                                                 std::string message) {
+    return fail_after(std::move(source), count, std::move(message));
+  }
+
+  static void on_wake(void* self) noexcept {
+    ready_stream_ids.push_back(static_cast<native_stream*>(self)->id_);
+  }
+
+  std::uint32_t id_;
+  async_generator<chunk> generator_;
+  std::string error_message_;
+};
+
+int run_due_timers() {
+  ready_stream_ids.clear();
+  js_scheduler.run_due();
+  return static_cast<int>(ready_stream_ids.size());
+}
+
+emscripten::val ready_ids() {
+  return emscripten::val(emscripten::typed_memory_view(ready_stream_ids.size(), ready_stream_ids.data()));
+}
+
+emscripten::val batch_span_view() {
+  return emscripten::val(emscripten::typed_memory_view(batch_spans.size(), batch_spans.data()));
+}
+
+std::string chat_template_of(std::string prompt) { return chat_template(prompt); }
+
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(trickle) {
+  using namespace emscripten;
+  class_<native_stream>("NativeStream")
+      .constructor<std::string, double, int, int, std::string>()
+      .property("id", &native_stream::id)
+      .function("pull", &native_stream::pull)
+      .function("errorMessage", &native_stream::error_message);
+  function("batchSpans", &batch_span_view);
+  function("runDueTimers", &run_due_timers);
+  function("readyIds", &ready_ids);
+  function("chatTemplate", &chat_template_of);
+  function("heapBytesInUse", &heap_bytes_in_use);
+  function("liveStreamCount", +[]() { return live_stream_count; });
+  function("scheduledTimerCount", +[]() { return static_cast<std::uint32_t>(js_scheduler.scheduled_count()); });
+}
