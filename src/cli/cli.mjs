@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// trickle's command line: the seed's JS snippet (process.stdout.write in a for-await
+// loop), with the chunks coming from the C++ coroutine in WebAssembly.
+import { parseArgs } from 'node:util';
+import createTrickle from './trickle.mjs';
+
+const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
+
+const HELP = `Usage: trickle [options] [text...]
+
+Streams text to the terminal piece by piece, like an LLM answering: the seed's
+generator, written as a C++20 coroutine and run in WebAssembly.
+
+  text                 what to stream (default: "${SEED_SENTENCE}");
+                       several arguments are joined with spaces
+
+Options:
+  -d, --delay <ms>     time between pieces in milliseconds (default: 500)
+  -s, --split <mode>   whitespace  runs of any whitespace separate pieces (default,
+                                   like Python's str.split())
+                       space       every single " " separates pieces (JS split(" "))
+                       char        one character per piece (Chinese text)
+      --suffix <text>  written after each piece (default: " ", or "" with --split char)
+  -c, --chat <prompt>  stream the FastAPI demo's answer to <prompt> instead:
+                       "你提问的是: <prompt>, 我正在流式生成答案..."
+  -h, --help           show this help
+
+Examples:
+  trickle
+  trickle --delay 100 "Hello from a C++ coroutine"
+  trickle --split char --delay 200 你好世界
+  trickle --chat 你好
+`;
+
+function fail(message) {
+  process.stderr.write(`trickle: ${message}\nTry 'trickle --help'.\n`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      delay: { type: 'string', short: 'd' },
+      split: { type: 'string', short: 's' },
+      suffix: { type: 'string' },
+      chat: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (error) {
+  fail(error.message);
+}
+const { values, positionals } = parsed;
+
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const options = {};
+if (values.delay !== undefined) {
+  const delayMs = Number(values.delay);
+  if (values.delay.trim() === '' || !Number.isFinite(delayMs) || delayMs < 0) {
+    fail(`--delay wants a number of milliseconds from 0, got "${values.delay}"`);
+  }
+  options.delayMs = delayMs;
+}
+if (values.split !== undefined) options.split = values.split;
+options.suffix = values.suffix ?? (values.split === 'char' ? '' : ' ');
+if (values.chat !== undefined && positionals.length > 0) {
+  fail('give either --chat <prompt> or text to stream, not both');
+}
+
+// A closed pipe (trickle | head -c 10) is a normal way to stop reading.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const trickle = await createTrickle();
+let stream;
+try {
+  stream = values.chat !== undefined
+    ? trickle.chat(values.chat, options)
+    : trickle.stream(positionals.length > 0 ? positionals.join(' ') : SEED_SENTENCE, options);
+} catch (error) {
+  fail(error.message.replace(/^trickle\.\w+: /, ''));
+}
+
+for await (const chunk of stream) {
+  process.stdout.write(chunk);
+}
+process.stdout.write('\n');
