@@ -71,6 +71,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   const port = Number(values.port ?? 8000);
   const base = values.base ?? '/';
-  await startServer({ root: values.root, port, base });
+  try {
+    await startServer({ root: values.root, port, base });
+  } catch (error) {
+    if (error.code !== 'EADDRINUSE') throw error;
+    console.error(`serve: port ${port} is already in use; try PORT=8080 scripts/demo, or --port`);
+    process.exit(1);
+  }
   console.log(`serving ${values.root ?? 'build/site'} on http://127.0.0.1:${port}${base}`);
 }

@@ -172,7 +172,7 @@ class Trickle {
 
   #arm(deadlineMs) {
     if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, deadlineMs - performance.now()));
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(deadlineMs - performance.now())));
   }
 
   #disarm() {

@@ -1,0 +1,114 @@
+// trickle's benchmarks, side by side with the seed's plain JS patterns in one run.
+// Printed as a Markdown table (for the README) with the machine it ran on.
+//   node scripts/bench.mjs            (scripts/bench builds first, then runs this)
+import { readFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import createTrickle from '../dist/trickle.mjs';
+
+const WORDS = 1_000_000;
+const ROUNDS = 5;
+const trickle = await createTrickle();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+// The seed's JS generator, with its sleep removed for the throughput test.
+async function* seedGeneratorNoDelay(text) {
+  for (const word of text.split(' ')) yield word;
+}
+// The seed's JS generator as written: sleep, then yield.
+async function* seedGenerator(text, delayMs) {
+  for (const word of text.split(' ')) {
+    await sleep(delayMs);
+    yield word;
+  }
+}
+
+async function countChunks(iterable) {
+  let count = 0;
+  for await (const chunk of iterable) count += chunk.length > 0 ? 1 : 0;
+  return count;
+}
+
+async function throughput() {
+  const text = Array.from({ length: WORDS }, (_, i) => `word${i % 1000}`).join(' ');
+  const rates = { seed: [], trickle: [] };
+  // Alternate the two so that warm-up and machine noise fall on both alike.
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    for (const [name, make] of [['seed', () => seedGeneratorNoDelay(text)], ['trickle', () => trickle.stream(text, { delayMs: 0 })]]) {
+      const started = performance.now();
+      const count = await countChunks(make());
+      const seconds = (performance.now() - started) / 1000;
+      if (count !== WORDS) throw new Error(`${name} gave ${count} chunks, expected ${WORDS}`);
+      if (round > 0) rates[name].push(WORDS / seconds); // round 0 warms the JIT
+    }
+  }
+  return { seed: median(rates.seed), trickle: median(rates.trickle) };
+}
+
+async function fidelity(makeStream, chunks, delayMs) {
+  const started = performance.now();
+  const lateness = [];
+  let index = 0;
+  for await (const chunk of makeStream()) {
+    void chunk;
+    lateness.push(performance.now() - started - (index + 1) * delayMs);
+    index++;
+  }
+  if (index !== chunks) throw new Error(`expected ${chunks} chunks, got ${index}`);
+  return {
+    drift: lateness.at(-1),
+    early: lateness.filter((ms) => ms < 0).length,
+    p99: percentile(lateness, 99),
+  };
+}
+
+async function sizes() {
+  const files = {
+    'trickle-wasm.wasm': await readFile(new URL('../dist/trickle-wasm.wasm', import.meta.url)),
+    'trickle-wasm.mjs (Emscripten glue)': await readFile(new URL('../dist/trickle-wasm.mjs', import.meta.url)),
+    'trickle.mjs (JS layer)': await readFile(new URL('../dist/trickle.mjs', import.meta.url)),
+  };
+  return Object.entries(files).map(([name, bytes]) => [name, bytes.length, gzipSync(bytes, { level: 9 }).length]);
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const rate = (perSecond) => `${(perSecond / 1e6).toFixed(2)} M chunks/s`;
+const ms = (value) => `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
+
+const cpu = cpus();
+console.log(`Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+
+const speed = await throughput();
+console.log(`Zero-delay \`for await\` over the same ${WORDS.toLocaleString('en')} words (median of ${ROUNDS} runs)\n`);
+console.log('| | chunks per second | ratio |');
+console.log('|---|---:|---:|');
+console.log(`| seed's JS async generator | ${rate(speed.seed)} | 1.00x |`);
+console.log(`| trickle (C++ coroutine in wasm) | ${rate(speed.trickle)} | ${(speed.trickle / speed.seed).toFixed(2)}x |`);
+
+const CHUNKS = 200;
+const DELAY = 5;
+const text = Array.from({ length: CHUNKS }, (_, i) => `w${i}`).join(' ');
+const seedTiming = await fidelity(() => seedGenerator(text, DELAY), CHUNKS, DELAY);
+const trickleTiming = await fidelity(() => trickle.stream(text, { delayMs: DELAY }), CHUNKS, DELAY);
+console.log(`\nTiming fidelity: ${CHUNKS} chunks at ${DELAY} ms (lateness = arrival - (i+1)·delay)\n`);
+console.log('| | drift at the last chunk | chunks early | p99 lateness |');
+console.log('|---|---:|---:|---:|');
+console.log(`| seed's JS pattern (sleep, then yield) | ${ms(seedTiming.drift)} | ${seedTiming.early} | ${ms(seedTiming.p99)} |`);
+console.log(`| trickle (absolute deadlines) | ${ms(trickleTiming.drift)} | ${trickleTiming.early} | ${ms(trickleTiming.p99)} |`);
+
+console.log('\nSize of what a page loads\n');
+console.log('| file | raw | gzip -9 |');
+console.log('|---|---:|---:|');
+let rawTotal = 0;
+let gzipTotal = 0;
+for (const [name, raw, gz] of await sizes()) {
+  rawTotal += raw;
+  gzipTotal += gz;
+  console.log(`| ${name} | ${kb(raw)} | ${kb(gz)} |`);
+}
+console.log(`| total | ${kb(rawTotal)} | ${kb(gzipTotal)} |`);

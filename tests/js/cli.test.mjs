@@ -1,0 +1,62 @@
+// The command-line program, run as a user runs it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.mjs', import.meta.url));
+
+// Runs the CLI; records each stdout write with the time it arrived.
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args]);
+    const writes = [];
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (data) => writes.push([data, performance.now() - started]));
+    child.stderr.on('data', (data) => { stderr += data; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: writes.map(([d]) => d).join(''), writes, stderr }));
+  });
+}
+
+test('with no text it streams the seed sentence', async () => {
+  const { code, stdout } = await run(['--delay', '1']);
+  assert.equal(code, 0);
+  assert.equal(stdout, '你好 我 是 一个 模拟 的 LLM \n');
+});
+
+test('it writes each piece as it arrives, over time', async () => {
+  const { code, writes } = await run(['-d', '150', 'one two three']);
+  assert.equal(code, 0);
+  const chunkWrites = writes.filter(([data]) => data.trim() !== '');
+  assert.ok(chunkWrites.length >= 2, `expected separate writes, got ${JSON.stringify(writes)}`);
+  const spread = chunkWrites.at(-1)[1] - chunkWrites[0][1];
+  assert.ok(spread >= 250, `pieces should be ~150 ms apart, spread was ${spread} ms`);
+});
+
+test('flags choose the split mode, suffix and the chat template', async () => {
+  assert.equal((await run(['-d', '0', '-s', 'char', '你好'])).stdout, '你好\n');
+  assert.equal((await run(['-d', '0', '--split', 'char', '--suffix', '/', '你好'])).stdout, '你/好/\n');
+  assert.equal((await run(['-d', '0', '--split', 'space', 'a  b'])).stdout, 'a  b \n');
+  assert.equal((await run(['-d', '0', '--chat', '你好'])).stdout, '你提问的是: 你好, 我正在流式生成答案... \n');
+  assert.equal((await run(['-d', '0', 'several', 'words'])).stdout, 'several words \n');
+});
+
+test('--help says how to use it', async () => {
+  const { code, stdout } = await run(['--help']);
+  assert.equal(code, 0);
+  for (const flag of ['--delay', '--split', '--suffix', '--chat', 'whitespace', 'space', 'char']) {
+    assert.ok(stdout.includes(flag), `help mentions ${flag}`);
+  }
+});
+
+test('bad flags exit with status 2 and a message on stderr', async () => {
+  for (const args of [['--delay', 'soon'], ['--split', 'words'], ['--nope'], ['--chat', 'x', 'text']]) {
+    const { code, stdout, stderr } = await run(args);
+    assert.equal(code, 2, `trickle ${args.join(' ')}`);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^trickle: .+\nTry 'trickle --help'\.\n$/);
+  }
+});

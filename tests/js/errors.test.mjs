@@ -1,0 +1,57 @@
+// Bad input: a clear JS error of the expected kind, and the instance keeps working.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import createTrickle from '../../dist/trickle.mjs';
+
+const trickle = await createTrickle();
+
+async function stillWorks() {
+  const chunks = [];
+  for await (const chunk of trickle.stream('still works', { delayMs: 0 })) chunks.push(chunk);
+  assert.deepEqual(chunks, ['still', 'works']);
+}
+
+test('non-string text or prompt is a TypeError', async () => {
+  for (const bad of [undefined, null, 42, {}, ['a'], Symbol('s'), new String('boxed')]) {
+    assert.throws(() => trickle.stream(bad), TypeError);
+    assert.throws(() => trickle.chat(bad), TypeError);
+  }
+  assert.throws(() => trickle.stream(7), { name: 'TypeError', message: /text must be a string, got number 7/ });
+  await stillWorks();
+});
+
+test('a negative, NaN, infinite or too large delay is a RangeError', async () => {
+  for (const delayMs of [-1, -0.001, NaN, Infinity, -Infinity, 2 ** 31]) {
+    assert.throws(() => trickle.stream('a', { delayMs }), RangeError, `delayMs ${delayMs}`);
+  }
+  assert.throws(() => trickle.stream('a', { delayMs: -5 }), { message: /delayMs must be between 0 and 2147483647, got -5/ });
+  await stillWorks();
+});
+
+test('options of the wrong type are TypeErrors; unknown values are RangeErrors', async () => {
+  assert.throws(() => trickle.stream('a', { delayMs: '500' }), TypeError);
+  assert.throws(() => trickle.stream('a', { split: 3 }), TypeError);
+  assert.throws(() => trickle.stream('a', { split: 'words' }), { name: 'RangeError', message: /'whitespace', 'space' or 'char'/ });
+  assert.throws(() => trickle.stream('a', { suffix: 1 }), TypeError);
+  assert.throws(() => trickle.stream('a', { failAfter: '2' }), TypeError);
+  assert.throws(() => trickle.stream('a', { failAfter: 1.5 }), RangeError);
+  assert.throws(() => trickle.stream('a', { failAfter: -1 }), RangeError);
+  assert.throws(() => trickle.stream('a', 'fast'), TypeError);
+  assert.throws(() => trickle.stream('a', null), TypeError);
+  assert.throws(() => trickle.stream('a', { delay: 100 }), { name: 'TypeError', message: /unknown option "delay"/ });
+  await stillWorks();
+});
+
+test('undefined options mean the defaults', async () => {
+  const stream = trickle.stream('a', { delayMs: undefined, split: undefined, suffix: undefined });
+  const started = performance.now();
+  assert.equal((await stream.next()).value, 'a');
+  assert.ok(performance.now() - started >= 500, 'the default delay is 500 ms');
+});
+
+test('nothing is left allocated after rejected input', async () => {
+  const before = trickle.stats();
+  for (let i = 0; i < 100; i++) assert.throws(() => trickle.stream('a', { delayMs: -1 }), RangeError);
+  assert.equal(trickle.stats().liveStreams, before.liveStreams);
+  assert.equal(trickle.stats().heapBytesInUse, before.heapBytesInUse);
+});

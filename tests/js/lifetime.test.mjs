@@ -1,0 +1,69 @@
+// Ownership: ending an iteration frees its C++ state at once, and nothing piles up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import createTrickle from '../../dist/trickle.mjs';
+
+const trickle = await createTrickle();
+
+test('break frees the C++ stream now, not after the next delay', async () => {
+  const stream = trickle.stream('a b c d', { delayMs: 30 });
+  for await (const chunk of stream) {
+    assert.equal(chunk, 'a');
+    // The generator is asleep until b's deadline; breaking must not wait for it.
+    break;
+  }
+  assert.deepEqual(trickle.stats(), { ...trickle.stats(), liveStreams: 0, scheduledTimers: 0, timerArmed: false });
+});
+
+test('return() while a next() is waiting ends that next() and frees the stream at once', async () => {
+  const stream = trickle.stream('a b', { delayMs: 10_000 });
+  const waiting = stream.next();
+  assert.equal(trickle.stats().scheduledTimers, 1);
+  const started = performance.now();
+  await stream.return();
+  assert.deepEqual(await waiting, { value: undefined, done: true });
+  assert.ok(performance.now() - started < 100);
+  assert.equal(trickle.stats().liveStreams, 0);
+  assert.equal(trickle.stats().timerArmed, false);
+});
+
+test('10,000 streams created and broken do not grow the wasm heap', async () => {
+  const text = '你好 我 是 一个 模拟 的 LLM';
+  const churn = async (count) => {
+    for (let i = 0; i < count; i++) {
+      for await (const chunk of trickle.stream(text, { delayMs: 0 })) {
+        if (chunk === '我') break;
+      }
+    }
+  };
+  await churn(100); // let allocator pools settle
+  const before = trickle.stats().heapBytesInUse;
+  await churn(10_000);
+  const after = trickle.stats();
+  assert.equal(after.liveStreams, 0);
+  assert.equal(after.scheduledTimers, 0);
+  assert.ok(after.heapBytesInUse - before <= 1024,
+    `heap grew from ${before} to ${after.heapBytesInUse} bytes over 10,000 streams`);
+});
+
+test('streams that sleep and are broken leave no timers behind', async () => {
+  const streams = Array.from({ length: 1000 }, (_, i) => trickle.stream('x y', { delayMs: 1000 + i }));
+  const firsts = streams.map((stream) => stream.next());
+  assert.equal(trickle.stats().scheduledTimers, 1000);
+  assert.equal(trickle.stats().timerArmed, true);
+  await Promise.all(streams.map((stream) => stream.return()));
+  assert.ok((await Promise.all(firsts)).every((result) => result.done));
+  assert.deepEqual({ ...trickle.stats(), heapBytesInUse: 0 },
+    { liveStreams: 0, scheduledTimers: 0, timerArmed: false, heapBytesInUse: 0 });
+});
+
+test('many concurrent streams share one timer and each gets its own chunks', async () => {
+  const streams = Array.from({ length: 200 }, (_, i) => trickle.stream(`s${i}a s${i}b s${i}c`, { delayMs: 5 + (i % 7) }));
+  const results = await Promise.all(streams.map(async (stream) => {
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return chunks;
+  }));
+  results.forEach((chunks, i) => assert.deepEqual(chunks, [`s${i}a`, `s${i}b`, `s${i}c`]));
+  assert.equal(trickle.stats().liveStreams, 0);
+});

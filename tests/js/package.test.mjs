@@ -1,0 +1,56 @@
+// The npm package as another project sees it: `npm pack`, install the tarball into a fresh
+// project, import 'trickle', run the README's example and the `trickle` bin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// The first ```js block after the "<!-- readme-example -->" marker in README.md.
+async function readmeExample() {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const marker = readme.indexOf('<!-- readme-example -->');
+  assert.ok(marker >= 0, 'README.md has a <!-- readme-example --> marker');
+  const block = /```js\n([\s\S]*?)```/.exec(readme.slice(marker));
+  assert.ok(block, 'a js code block follows the marker');
+  return block[1];
+}
+
+test('npm pack makes a package that another project installs, imports and runs', { timeout: 120_000 }, async (t) => {
+  const work = await mkdtemp(join(tmpdir(), 'trickle-package-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+
+  // dist/ is already built by scripts/build; --ignore-scripts skips the prepack rebuild.
+  const { stdout: packed } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT });
+  const [{ filename, files }] = JSON.parse(packed);
+  const names = files.map((f) => f.path).sort();
+  for (const expected of ['dist/trickle.mjs', 'dist/trickle-wasm.mjs', 'dist/trickle-wasm.wasm', 'dist/trickle.d.ts', 'dist/cli.mjs', 'package.json', 'README.md']) {
+    assert.ok(names.includes(expected), `package contains ${expected}`);
+  }
+  assert.ok(!names.some((n) => n.startsWith('src/') || n.startsWith('tests/')), 'package holds only what users need');
+
+  const project = join(work, 'app');
+  await run('mkdir', ['-p', project]);
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: project });
+
+  await writeFile(join(project, 'example.mjs'), await readmeExample());
+  const started = performance.now();
+  const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: project });
+  const elapsed = performance.now() - started;
+  assert.equal(stdout, '你好 我 是 一个 模拟 的 LLM ');
+  assert.ok(elapsed >= 3500, `seven words at 500 ms take at least 3.5 s, took ${elapsed} ms`);
+
+  const { stdout: fromBin } = await run(join(project, 'node_modules/.bin/trickle'), ['-d', '0', '--chat', 'hi'], { cwd: project });
+  assert.equal(fromBin, '你提问的是: hi, 我正在流式生成答案... \n');
+
+  // The types resolve through the exports map.
+  const types = await readFile(join(project, 'node_modules/trickle/dist/trickle.d.ts'), 'utf8');
+  assert.match(types, /export default function createTrickle\(\): Promise<Trickle>/);
+});

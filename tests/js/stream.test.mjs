@@ -1,0 +1,139 @@
+// The JS module: what a user of `trickle.stream()` and `trickle.chat()` relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import createTrickle from '../../dist/trickle.mjs';
+
+const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
+const trickle = await createTrickle();
+
+async function collect(iterable) {
+  const chunks = [];
+  for await (const chunk of iterable) chunks.push(chunk);
+  return chunks;
+}
+
+test('the seed sentence gives its seven words, in order', async () => {
+  assert.deepEqual(await collect(trickle.stream(SEED_SENTENCE, { delayMs: 1 })),
+    ['你好', '我', '是', '一个', '模拟', '的', 'LLM']);
+});
+
+test('whitespace mode splits like Python str.split(), U+3000 and tabs included', async () => {
+  assert.deepEqual(await collect(trickle.stream('  你好\u3000世界\t\nhi  ', { delayMs: 0 })), ['你好', '世界', 'hi']);
+});
+
+test('space mode splits like JS split(" "), keeping empty pieces', async () => {
+  const text = 'a  b c ';
+  assert.deepEqual(await collect(trickle.stream(text, { delayMs: 0, split: 'space' })), text.split(' '));
+});
+
+test('char mode gives one code point per piece, surrogate pairs kept whole', async () => {
+  assert.deepEqual(await collect(trickle.stream('你好 😀!', { delayMs: 0, split: 'char' })), ['你', '好', ' ', '😀', '!']);
+});
+
+test('the suffix is appended to every piece', async () => {
+  assert.deepEqual(await collect(trickle.stream('a b', { delayMs: 0, suffix: ' ' })), ['a ', 'b ']);
+  assert.deepEqual(await collect(trickle.stream('a b', { delayMs: 0, suffix: '|' })), ['a|', 'b|']);
+});
+
+test('chat() streams the FastAPI template word by word, a space after each', async () => {
+  const chunks = await collect(trickle.chat('今天天气怎么样?', { delayMs: 0 }));
+  assert.deepEqual(chunks, ['你提问的是: ', '今天天气怎么样?, ', '我正在流式生成答案... ']);
+  assert.equal(trickle.chatText('hi'), '你提问的是: hi, 我正在流式生成答案...');
+  assert.equal(chunks.join(''), `${trickle.chatText('今天天气怎么样?').split(/\s+/).join(' ')} `);
+});
+
+test('empty or all-whitespace text gives a stream that ends at once', async () => {
+  for (const split of ['whitespace', 'space', 'char']) {
+    const started = performance.now();
+    assert.deepEqual(await collect(trickle.stream('', { split, delayMs: 10_000 })), []);
+    assert.ok(performance.now() - started < 1000);
+  }
+  assert.deepEqual(await collect(trickle.stream(' \t\u3000', { delayMs: 10_000 })), []);
+});
+
+test('a large text streams completely at zero delay, in batches', async () => {
+  const words = Array.from({ length: 100_000 }, (_, i) => `w${i}`);
+  const chunks = await collect(trickle.stream(words.join(' '), { delayMs: 0 }));
+  assert.equal(chunks.length, words.length);
+  assert.deepEqual(chunks.slice(0, 3), ['w0', 'w1', 'w2']);
+  assert.equal(chunks.at(-1), 'w99999');
+});
+
+test('chunks arrive on schedule with real timers, never early', async () => {
+  const delayMs = 40;
+  const stream = trickle.stream('a b c d e', { delayMs });
+  const started = performance.now();
+  const arrivals = [];
+  for await (const chunk of stream) arrivals.push([chunk, performance.now() - started]);
+  assert.deepEqual(arrivals.map(([chunk]) => chunk), ['a', 'b', 'c', 'd', 'e']);
+  arrivals.forEach(([chunk, at], i) => {
+    assert.ok(at >= (i + 1) * delayMs, `${chunk} arrived early: ${at.toFixed(2)} ms < ${(i + 1) * delayMs} ms`);
+  });
+  // Loose upper bound: deadlines are absolute, so lateness does not add up.
+  assert.ok(arrivals.at(-1)[1] < 5 * delayMs + 150, `last chunk at ${arrivals.at(-1)[1]} ms`);
+});
+
+test('the schedule starts at the first next(), not when the stream is created', async () => {
+  const stream = trickle.stream('a', { delayMs: 60 });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const asked = performance.now();
+  const { value } = await stream.next();
+  assert.equal(value, 'a');
+  assert.ok(performance.now() - asked >= 60);
+});
+
+test('a consumer that falls behind gets the chunks already due at once', async () => {
+  const stream = trickle.stream('a b c d', { delayMs: 20 });
+  assert.equal((await stream.next()).value, 'a');
+  await new Promise((resolve) => setTimeout(resolve, 70)); // b and c are due meanwhile
+  const before = performance.now();
+  assert.equal((await stream.next()).value, 'b');
+  assert.equal((await stream.next()).value, 'c');
+  assert.ok(performance.now() - before < 15, 'due chunks should not wait');
+  assert.equal((await stream.next()).value, 'd');
+  assert.equal((await stream.next()).done, true);
+});
+
+test('next() after the end resolves { value: undefined, done: true }, forever', async () => {
+  const stream = trickle.stream('only', { delayMs: 0 });
+  assert.deepEqual(await stream.next(), { value: 'only', done: false });
+  for (let i = 0; i < 5; i++) assert.deepEqual(await stream.next(), { value: undefined, done: true });
+});
+
+test('next() calls made without awaiting resolve in order', async () => {
+  const stream = trickle.stream('one two three four', { delayMs: 15 });
+  const order = [];
+  const pending = [stream.next(), stream.next(), stream.next(), stream.next(), stream.next()];
+  pending.forEach((promise, i) => promise.then((result) => order.push([i, result.value, result.done])));
+  await Promise.all(pending);
+  assert.deepEqual(order, [[0, 'one', false], [1, 'two', false], [2, 'three', false], [3, 'four', false], [4, undefined, true]]);
+});
+
+test('the stream is its own async iterator and implements return() and throw()', async () => {
+  const stream = trickle.stream('a b c', { delayMs: 0 });
+  assert.equal(stream[Symbol.asyncIterator](), stream);
+  assert.deepEqual(await stream.return('bye'), { value: 'bye', done: true });
+  assert.deepEqual(await stream.next(), { value: undefined, done: true });
+
+  const other = trickle.stream('a b c', { delayMs: 0 });
+  const reason = new Error('consumer gave up');
+  await assert.rejects(other.throw(reason), (error) => error === reason);
+  assert.deepEqual(await other.next(), { value: undefined, done: true });
+});
+
+test('an error inside C++ rejects the pending next() with an Error carrying its message', async () => {
+  const stream = trickle.stream('a b c d', { delayMs: 5, failAfter: 2, failMessage: 'connection reset by peer' });
+  const received = [];
+  await assert.rejects(async () => {
+    for await (const chunk of stream) received.push(chunk);
+  }, (error) => error instanceof Error && error.message === 'connection reset by peer');
+  assert.deepEqual(received, ['a', 'b']);
+  assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  assert.equal(trickle.stats().liveStreams, 0);
+});
+
+test('a lone surrogate becomes U+FFFD, as TextEncoder does; other text is untouched', async () => {
+  assert.deepEqual(await collect(trickle.stream('a\uD800b c\uDC00 😀', { delayMs: 0 })), ['a\uFFFDb', 'c\uFFFD', '😀']);
+  assert.deepEqual(await collect(trickle.stream('\uDBFF', { delayMs: 0, split: 'char' })), ['\uFFFD']);
+  assert.deepEqual(await collect(trickle.chat('\uD83D', { delayMs: 0 })), ['你提问的是: ', '\uFFFD, ', '我正在流式生成答案... ']);
+});
