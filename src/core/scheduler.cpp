@@ -87,12 +87,20 @@ void scheduler::schedule(timer& t, time_point deadline) {
 void scheduler::cancel(timer& t) noexcept {
   if (!t.is_scheduled()) return;
   remove_at(t.heap_index_);
+  release_memory_if_idle();
   // An earlier wake-up than needed is harmless (run_due finds nothing and asks again);
   // one left armed with nothing to do would keep a host event loop alive for nothing.
   if (heap_.empty() && !running_due_ && requested_wake_) {
     requested_wake_.reset();
     clock_.cancel_wake();
   }
+}
+
+void scheduler::release_memory_if_idle() noexcept {
+  // After a burst of thousands of sleepers, give the heap's memory back rather than hold
+  // it forever; a small queue keeps its capacity to avoid churn.
+  constexpr std::size_t kept_capacity = 1024;
+  if (heap_.empty() && heap_.capacity() > kept_capacity) std::vector<timer*>().swap(heap_);
 }
 
 void scheduler::update_wake() {
@@ -124,6 +132,7 @@ void scheduler::run_due() {
     }
   }
   running_due_ = false;
+  release_memory_if_idle();
   // The wake-up that brought us here is spent: always say what comes next, so the clock
   // never keeps a stale request.
   if (heap_.empty()) {

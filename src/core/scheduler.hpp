@@ -102,6 +102,7 @@ class scheduler {
   void sift_down(std::size_t index) noexcept;
   void remove_at(std::size_t index) noexcept;
   void update_wake();
+  void release_memory_if_idle() noexcept;
 
   clock& clock_;
   std::vector<timer*> heap_;

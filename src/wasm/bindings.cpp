@@ -52,13 +52,15 @@ std::vector<std::uint32_t> batch_spans;       // filled by NativeStream::pull()
 std::uint32_t next_stream_id = 1;
 std::uint32_t live_stream_count = 0;
 
-// pull() returns (chunk count << 2) | status.
+// pull() returns (chunk count << 3) | status.
 enum pull_status : int {
-  more = 0,     // the batch is full; more pieces may already be due
-  pending = 1,  // nothing more is due; the stream will appear in readyIds() when it is
-  done = 2,     // the generator finished
-  failed = 3,   // the generator threw; errorMessage() says what
+  more = 0,       // the batch is full; more pieces may already be due
+  pending = 1,    // nothing more is due; the stream will appear in readyIds() when it is
+  done = 2,       // the generator finished
+  failed = 3,     // the generator threw; errorMessage() says what
+  timed_out = 4,  // its time-out passed before it finished; the generator is already freed
 };
+constexpr int status_bits = 3;
 
 std::string describe(const std::exception_ptr& failure) {
   try {
@@ -73,26 +75,37 @@ std::string describe(const std::exception_ptr& failure) {
 class native_stream {
  public:
   // `text` arrives as UTF-8 bytes (JS passes a Uint8Array from TextEncoder, so it is
-  // always well-formed). fail_after < 0 means never.
-  native_stream(std::string text, double delay_us, int split, int fail_after, std::string fail_message)
-      : id_(next_stream_id++) {
+  // always well-formed). fail_after_count < 0 means never; timeout_us < 0 means no time-out.
+  native_stream(std::string text, double delay_us, int split, int fail_after_count, std::string fail_message,
+                double timeout_us)
+      : id_(next_stream_id++), timeout_(static_cast<std::int64_t>(timeout_us)) {
     stream_options options;
     options.delay = duration{static_cast<std::int64_t>(delay_us)};
     options.split = static_cast<split_mode>(split);
     generator_ = llm_stream_answer(js_scheduler, std::move(text), std::move(options));
-    if (fail_after >= 0) {
-      generator_ = fail_after_items(std::move(generator_), static_cast<std::size_t>(fail_after),
-                                    std::move(fail_message));
+    if (fail_after_count >= 0) {
+      generator_ = fail_after(std::move(generator_), static_cast<std::size_t>(fail_after_count),
+                              std::move(fail_message));
     }
     ++live_stream_count;
   }
   native_stream(const native_stream&) = delete;
-  ~native_stream() { --live_stream_count; }
+  ~native_stream() {
+    js_scheduler.cancel(timeout_timer_);
+    --live_stream_count;
+  }
 
   std::uint32_t id() const { return id_; }
+  bool has_timed_out() const { return timed_out_; }
 
   int pull(int max_chunks) {
     batch_spans.clear();
+    if (!started_) {
+      // The time-out runs from the consumer's first next(), like the stream's schedule.
+      started_ = true;
+      if (timeout_ >= duration::zero()) js_scheduler.schedule(timeout_timer_, js_scheduler.now() + timeout_);
+    }
+    if (timed_out_) return timed_out;
     int count = 0;
     while (count < max_chunks) {
       switch (generator_.poll(&on_wake, this)) {
@@ -104,26 +117,39 @@ class native_stream {
           break;
         }
         case async_generator<chunk>::poll_status::pending:
-          return (count << 2) | pending;
+          return (count << status_bits) | pending;
         case async_generator<chunk>::poll_status::done:
+          js_scheduler.cancel(timeout_timer_);
           if (auto failure = generator_.failure()) {
             error_message_ = describe(failure);
             generator_.reset();
-            return (count << 2) | failed;
+            return (count << status_bits) | failed;
           }
           generator_.reset();
-          return (count << 2) | done;
+          return (count << status_bits) | done;
       }
     }
-    return (count << 2) | more;
+    return (count << status_bits) | more;
   }
 
   std::string error_message() const { return error_message_; }
 
  private:
-  static async_generator<chunk> fail_after_items(async_generator<chunk> source, std::size_t count,
-                                                 std::string message) {
-    return fail_after(std::move(source), count, std::move(message));
+  // Lives in the same deadline heap as every sleep: a time-out costs no JS timer of its own.
+  class timeout_timer final : public timer {
+   public:
+    explicit timeout_timer(native_stream& owner) : owner_(owner) {}
+    void on_due() noexcept override { owner_.time_out(); }
+
+   private:
+    native_stream& owner_;
+  };
+
+  // Frees the generator now (its pending sleep leaves the heap with it) and tells JS.
+  void time_out() noexcept {
+    timed_out_ = true;
+    generator_.reset();
+    on_wake(this);
   }
 
   static void on_wake(void* self) noexcept {
@@ -131,12 +157,21 @@ class native_stream {
   }
 
   std::uint32_t id_;
+  duration timeout_;
+  timeout_timer timeout_timer_{*this};
+  bool started_ = false;
+  bool timed_out_ = false;
   async_generator<chunk> generator_;
   std::string error_message_;
 };
 
 int run_due_timers() {
-  ready_stream_ids.clear();
+  // A burst of thousands of ready streams should not pin their ids' memory forever.
+  if (ready_stream_ids.capacity() > 1024) {
+    std::vector<std::uint32_t>().swap(ready_stream_ids);
+  } else {
+    ready_stream_ids.clear();
+  }
   js_scheduler.run_due();
   return static_cast<int>(ready_stream_ids.size());
 }
@@ -158,8 +193,9 @@ double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 EMSCRIPTEN_BINDINGS(trickle) {
   using namespace emscripten;
   class_<native_stream>("NativeStream")
-      .constructor<std::string, double, int, int, std::string>()
+      .constructor<std::string, double, int, int, std::string, double>()
       .property("id", &native_stream::id)
+      .property("timedOut", &native_stream::has_timed_out)
       .function("pull", &native_stream::pull)
       .function("errorMessage", &native_stream::error_message);
   function("batchSpans", &batch_span_view);

@@ -16,6 +16,17 @@ export interface StreamOptions {
   split?: SplitMode;
   /** Appended to every piece. Default '' for stream(), ' ' for chat(). */
   suffix?: string;
+  /**
+   * Ends the stream when aborted: the pending next() (or, if none, the next one) rejects with
+   * `signal.reason` (a DOMException named AbortError by default), the C++ state and its timer
+   * are freed at once, and the iteration is over. An already-aborted signal rejects the first next().
+   */
+  signal?: AbortSignal;
+  /**
+   * If the stream has not finished this many milliseconds after the first next(), it ends with a
+   * DOMException named TimeoutError (as AbortSignal.timeout() gives). Runs on trickle's own timer queue.
+   */
+  timeoutMs?: number;
   /** Deliver this many chunks, then reject the next() that would have received the next one (to test error handling in a UI). */
   failAfter?: number;
   /** The message of that simulated failure. */
@@ -46,8 +57,8 @@ export interface TrickleStats {
 export interface Trickle {
   /**
    * Streams the pieces of `text`.
-   * @throws {TypeError} text is not a string, an option has the wrong type, or an unknown option is given
-   * @throws {RangeError} delayMs is negative, NaN, infinite or above 2147483647; split is not a known mode; failAfter is not a whole number from 0
+   * @throws {TypeError} text is not a string, an option has the wrong type (signal not an AbortSignal), or an unknown option is given
+   * @throws {RangeError} delayMs or timeoutMs is negative, NaN, infinite or above 2147483647; split is not a known mode; failAfter is not a whole number from 0
    */
   stream(text: string, options?: StreamOptions): TrickleStream;
   /** Streams the FastAPI demo's answer: "你提问的是: {prompt}, 我正在流式生成答案...", a space after each word. */

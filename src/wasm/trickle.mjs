@@ -17,14 +17,23 @@ const MAX_DELAY_MS = 2147483647; // what setTimeout accepts
 const MAX_FAIL_AFTER = 2147483647;
 const BATCH_SIZE = 1024; // chunks handed over per crossing when many are due at once
 
-// NativeStream.pull() result: (count << 2) | status
+// NativeStream.pull() result: (count << STATUS_BITS) | status
+const STATUS_BITS = 3;
+const STATUS_MASK = (1 << STATUS_BITS) - 1;
 const STATUS_MORE = 0;
 const STATUS_PENDING = 1;
 const STATUS_DONE = 2;
 const STATUS_FAILED = 3;
+const STATUS_TIMED_OUT = 4;
 
 const STREAM_DEFAULTS = Object.freeze({
-  delayMs: 500, split: 'whitespace', suffix: '', failAfter: undefined, failMessage: undefined,
+  delayMs: 500,
+  split: 'whitespace',
+  suffix: '',
+  signal: undefined,
+  timeoutMs: undefined,
+  failAfter: undefined,
+  failMessage: undefined,
 });
 const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 
@@ -41,6 +50,16 @@ function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? `the string "${value}"` : `${typeof value} ${String(value)}`;
+}
+
+// Duck-typed so that a signal from another realm (an iframe, a test runner) also works.
+function isAbortSignal(value) {
+  return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean'
+    && typeof value.addEventListener === 'function' && typeof value.removeEventListener === 'function';
+}
+
+function abortReason(signal) {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 function readOptions(method, options, defaults) {
@@ -70,6 +89,17 @@ function readOptions(method, options, defaults) {
   }
   if (typeof read.suffix !== 'string') {
     throw new TypeError(`trickle.${method}: suffix must be a string, got ${describe(read.suffix)}`);
+  }
+  if (read.signal !== undefined && !isAbortSignal(read.signal)) {
+    throw new TypeError(`trickle.${method}: signal must be an AbortSignal, got ${describe(read.signal)}`);
+  }
+  if (read.timeoutMs !== undefined) {
+    if (typeof read.timeoutMs !== 'number') {
+      throw new TypeError(`trickle.${method}: timeoutMs must be a number of milliseconds, got ${describe(read.timeoutMs)}`);
+    }
+    if (!(read.timeoutMs >= 0 && read.timeoutMs <= MAX_DELAY_MS)) {
+      throw new RangeError(`trickle.${method}: timeoutMs must be between 0 and ${MAX_DELAY_MS}, got ${read.timeoutMs}`);
+    }
   }
   if (read.failAfter !== undefined) {
     if (typeof read.failAfter !== 'number') {
@@ -107,7 +137,7 @@ export default async function createTrickle() {
 class Trickle {
   #native;
   #timer = null;
-  #sleeping = new Map(); // stream id -> TrickleStream waiting for its next deadline
+  #watched = new Map(); // stream id -> TrickleStream that wasm may wake: asleep, or with a time-out running
   #finalizer;
 
   constructor(native) {
@@ -164,8 +194,9 @@ class Trickle {
       SPLIT_CODES[options.split],
       options.failAfter ?? -1,
       options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`,
+      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000),
     );
-    const stream = new TrickleStream(this.#native, handle, text, options.suffix, this.#sleeping, this.#finalizer);
+    const stream = new TrickleStream(this.#native, handle, text, options, this.#watched, this.#finalizer);
     this.#finalizer.register(stream, handle, stream);
     return stream;
   }
@@ -187,7 +218,7 @@ class Trickle {
     if (count === 0) return;
     // Copy: waking a stream pulls from wasm, which may grow (and so detach) its memory.
     const ids = this.#native.readyIds().slice(0, count);
-    for (const id of ids) this.#sleeping.get(id)?.[wake]();
+    for (const id of ids) this.#watched.get(id)?.[wake]();
   };
 }
 
@@ -197,29 +228,44 @@ const NO_SPANS = new Uint32Array(0);
  * One stream: an async iterator (next, return, throw, [Symbol.asyncIterator]).
  *
  * States: open (handle set) -> ended (handle null). While open it may be asleep: the C++
- * generator waits for a deadline and the stream sits in `sleeping` until its wake-up.
- * Chunks already handed over stay in `spans` and are delivered even after the end.
+ * generator waits for a deadline and the stream sits in `watched` until its wake-up (a
+ * stream with a time-out sits there from its first next() on). Chunks already handed over
+ * stay in `spans` and are delivered even after a normal end or a C++ error; an abort or a
+ * time-out drops them, as it would drop bytes still in flight.
  */
 class TrickleStream {
   #native;
   #handle; // NativeStream, or null once the C++ state is freed
   #text;
   #suffix;
-  #sleeping;
+  #watched;
   #finalizer;
+  #signal;
+  #timeoutMs;
+  #onAbort = null;
   #spans = NO_SPANS; // [begin, end) UTF-16 positions of buffered chunks
   #nextSpan = 0;
   #waiters = []; // next() calls not yet settled, oldest first
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
 
-  constructor(native, handle, text, suffix, sleeping, finalizer) {
+  constructor(native, handle, text, options, watched, finalizer) {
     this.#native = native;
     this.#handle = handle;
     this.#text = text;
-    this.#suffix = suffix;
-    this.#sleeping = sleeping;
+    this.#suffix = options.suffix;
+    this.#watched = watched;
     this.#finalizer = finalizer;
+    this.#timeoutMs = options.timeoutMs;
+    const signal = options.signal;
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      this.#abort(abortReason(signal));
+      return;
+    }
+    this.#signal = signal;
+    this.#onAbort = () => this.#abort(abortReason(signal));
+    signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   [Symbol.asyncIterator]() {
@@ -250,8 +296,12 @@ class TrickleStream {
   }
 
   [wake]() {
+    if (this.#handle.timedOut) {
+      this.#timeOut();
+      return;
+    }
     this.#asleep = false;
-    this.#sleeping.delete(this.#handle.id);
+    if (this.#timeoutMs === undefined) this.#watched.delete(this.#handle.id);
     this.#serveWaiters();
   }
 
@@ -265,17 +315,22 @@ class TrickleStream {
 
   #pull() {
     const result = this.#handle.pull(BATCH_SIZE);
-    const count = result >>> 2;
+    const count = result >>> STATUS_BITS;
     if (count > 0) {
       this.#spans = this.#native.batchSpans().slice();
       this.#nextSpan = 0;
     }
-    switch (result & 3) {
+    // From the first pull on, the C++ side runs the time-out and may wake us for it.
+    if (this.#timeoutMs !== undefined) this.#watched.set(this.#handle.id, this);
+    switch (result & STATUS_MASK) {
       case STATUS_MORE:
         break;
       case STATUS_PENDING:
         this.#asleep = true;
-        this.#sleeping.set(this.#handle.id, this);
+        this.#watched.set(this.#handle.id, this);
+        break;
+      case STATUS_TIMED_OUT: // possible when a consumer comes back after the deadline
+        this.#timeOut();
         break;
       case STATUS_DONE:
         this.#release();
@@ -305,6 +360,7 @@ class TrickleStream {
 
   // After the last chunk: the error, once, if the stream failed; then done forever.
   #settleEnded() {
+    this.#detachSignal(); // the iteration is over for the consumer: nothing left to abort
     if (this.#failure !== null) {
       const failure = this.#failure;
       this.#failure = null;
@@ -316,16 +372,48 @@ class TrickleStream {
   // The C++ generator has finished: free its state; buffered chunks remain deliverable.
   #release() {
     if (this.#handle === null) return;
-    if (this.#asleep) this.#sleeping.delete(this.#handle.id);
+    this.#watched.delete(this.#handle.id);
     this.#asleep = false;
     this.#finalizer.unregister(this);
     this.#handle.delete();
     this.#handle = null;
   }
 
+  // The same DOMException AbortSignal.timeout() would give.
+  #timeOut() {
+    this.#abort(new DOMException(`trickle: the stream did not finish within ${this.#timeoutMs} ms`, 'TimeoutError'));
+  }
+
+  // Until the consumer has seen the end, an abort still applies (even to chunks already
+  // buffered); after that the listener must go, or every stream would leak one.
+  #detachSignal() {
+    if (this.#onAbort === null) return;
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#onAbort = null;
+    this.#signal = undefined;
+  }
+
+  // An abort or a time-out: stop now, like #end(), but the reason is an error. next()
+  // calls already waiting reject with it; if none is waiting, the next one does.
+  #abort(reason) {
+    this.#detachSignal();
+    this.#release();
+    this.#spans = NO_SPANS;
+    this.#nextSpan = 0;
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    if (waiting.length === 0) {
+      this.#failure = reason;
+      return;
+    }
+    this.#failure = null;
+    for (const waiter of waiting) waiter.reject(reason);
+  }
+
   // return()/throw(): stop now. Frees the C++ frame at once (its pending timer goes with
   // it), drops buffered chunks, and ends every next() still waiting.
   #end() {
+    this.#detachSignal();
     this.#release();
     this.#spans = NO_SPANS;
     this.#nextSpan = 0;
