@@ -3,17 +3,20 @@
 // idiomatic JS API (createTrickle, stream, chat, async iterators).
 //
 // How a chunk travels (see DESIGN.md, "the bridge"):
-//   JS next() finds its buffer empty -> NativeStream.pull(max) resumes the coroutine for
-//   every piece already due, writing each piece's UTF-16 [begin, end) into one shared
-//   buffer -> JS copies the numbers and slices the string it already holds.
-//   If nothing is due, pull() says "pending"; the scheduler has asked JS for one timer.
-//   When it fires, JS calls runDueTimers(), which resumes every sleeper whose deadline has
-//   passed and returns the ids of the streams that became ready; JS pulls those.
+//   - JS next() finds its buffer empty and the stream awake: NativeStream.pull(max) resumes
+//     the coroutine for every piece already due and writes each piece's UTF-16
+//     [begin, end) into pull_spans, a fixed array JS reads in place; JS slices the string
+//     it already holds. If nothing is due, pull() says "pending": the stream sleeps.
+//   - The scheduler keeps one JS timer for all sleepers. When it fires, JS calls
+//     runDueTimers(): every sleeper whose deadline has passed is resumed, and every stream
+//     that became ready is drained right here into one list of records, so a tick of
+//     10,000 streams is one crossing, not 10,000.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -47,12 +50,17 @@ class event_loop_clock final : public clock {
 event_loop_clock js_clock;
 scheduler js_scheduler{js_clock};
 
-std::vector<std::uint32_t> ready_stream_ids;  // filled while runDueTimers() runs
-std::vector<std::uint32_t> batch_spans;       // filled by NativeStream::pull()
+// pull() writes here. Fixed size and address, so JS can read it in place.
+constexpr int max_batch = 1024;
+std::uint32_t pull_spans[2 * max_batch];
+
+class native_stream;
+std::vector<native_stream*> woken_streams;  // filled while the scheduler runs timers
+std::vector<std::uint32_t> tick_records;    // filled by runDueTimers(): see drain_into()
 std::uint32_t next_stream_id = 1;
 std::uint32_t live_stream_count = 0;
 
-// pull() returns (chunk count << 3) | status.
+// pull() returns (chunk count << status_bits) | status; records carry the status as is.
 enum pull_status : int {
   more = 0,       // the batch is full; more pieces may already be due
   pending = 1,    // nothing more is due; the stream will appear in readyIds() when it is
@@ -99,37 +107,35 @@ class native_stream {
   bool has_timed_out() const { return timed_out_; }
 
   int pull(int max_chunks) {
-    batch_spans.clear();
     if (!started_) {
       // The time-out runs from the consumer's first next(), like the stream's schedule.
       started_ = true;
       if (timeout_ >= duration::zero()) js_scheduler.schedule(timeout_timer_, js_scheduler.now() + timeout_);
     }
-    if (timed_out_) return timed_out;
     int count = 0;
-    while (count < max_chunks) {
-      switch (generator_.poll(&on_wake, this)) {
-        case async_generator<chunk>::poll_status::item: {
-          const chunk& c = generator_.current();
-          batch_spans.push_back(c.utf16_begin);
-          batch_spans.push_back(c.utf16_end);
-          ++count;
-          break;
-        }
-        case async_generator<chunk>::poll_status::pending:
-          return (count << status_bits) | pending;
-        case async_generator<chunk>::poll_status::done:
-          js_scheduler.cancel(timeout_timer_);
-          if (auto failure = generator_.failure()) {
-            error_message_ = describe(failure);
-            generator_.reset();
-            return (count << status_bits) | failed;
-          }
-          generator_.reset();
-          return (count << status_bits) | done;
-      }
-    }
-    return (count << status_bits) | more;
+    const int status = take_due(std::min(max_chunks, max_batch), [&](const chunk& c) {
+      pull_spans[2 * count] = c.utf16_begin;
+      pull_spans[2 * count + 1] = c.utf16_end;
+      ++count;
+    });
+    return (count << status_bits) | status;
+  }
+
+  // Appends this stream's record to tick_records: id, status, count, then count pairs of
+  // UTF-16 [begin, end).
+  void drain_into(std::vector<std::uint32_t>& records) {
+    queued_for_drain_ = false;
+    records.push_back(id_);
+    const std::size_t status_at = records.size();
+    records.push_back(0);
+    records.push_back(0);
+    std::uint32_t count = 0;
+    records[status_at] = static_cast<std::uint32_t>(take_due(max_batch, [&](const chunk& c) {
+      records.push_back(c.utf16_begin);
+      records.push_back(c.utf16_end);
+      ++count;
+    }));
+    records[status_at + 1] = count;
   }
 
   std::string error_message() const { return error_message_; }
@@ -152,8 +158,39 @@ class native_stream {
     on_wake(this);
   }
 
-  static void on_wake(void* self) noexcept {
-    ready_stream_ids.push_back(static_cast<native_stream*>(self)->id_);
+  // Polls the generator for every piece already due, up to `limit`, handing each to
+  // `take`; returns the pull_status that ends the run.
+  template <typename Take>
+  int take_due(int limit, Take&& take) {
+    if (timed_out_) return timed_out;
+    for (int taken = 0; taken < limit; ++taken) {
+      switch (generator_.poll(&on_wake, this)) {
+        case async_generator<chunk>::poll_status::item:
+          take(generator_.current());
+          break;
+        case async_generator<chunk>::poll_status::pending:
+          return pending;
+        case async_generator<chunk>::poll_status::done:
+          js_scheduler.cancel(timeout_timer_);
+          if (auto failure = generator_.failure()) {
+            error_message_ = describe(failure);
+            generator_.reset();
+            return failed;
+          }
+          generator_.reset();
+          return done;
+      }
+    }
+    return more;
+  }
+
+  // Called from inside the scheduler's run: only note the stream; runDueTimers() drains
+  // it once the run is over, outside any coroutine.
+  static void on_wake(void* context) noexcept {
+    auto* self = static_cast<native_stream*>(context);
+    if (self->queued_for_drain_) return;
+    self->queued_for_drain_ = true;
+    woken_streams.push_back(self);
   }
 
   std::uint32_t id_;
@@ -161,28 +198,27 @@ class native_stream {
   timeout_timer timeout_timer_{*this};
   bool started_ = false;
   bool timed_out_ = false;
+  bool queued_for_drain_ = false;
   async_generator<chunk> generator_;
   std::string error_message_;
 };
 
+// Returns the number of 32-bit words written to tick_records (see drain_into).
 int run_due_timers() {
-  // A burst of thousands of ready streams should not pin their ids' memory forever.
-  if (ready_stream_ids.capacity() > 1024) {
-    std::vector<std::uint32_t>().swap(ready_stream_ids);
+  woken_streams.clear();
+  // A burst of thousands of ready streams should not pin that much memory forever.
+  if (tick_records.capacity() > 64 * 1024) {
+    std::vector<std::uint32_t>().swap(tick_records);
   } else {
-    ready_stream_ids.clear();
+    tick_records.clear();
   }
   js_scheduler.run_due();
-  return static_cast<int>(ready_stream_ids.size());
+  for (native_stream* stream : woken_streams) stream->drain_into(tick_records);
+  return static_cast<int>(tick_records.size());
 }
 
-emscripten::val ready_ids() {
-  return emscripten::val(emscripten::typed_memory_view(ready_stream_ids.size(), ready_stream_ids.data()));
-}
-
-emscripten::val batch_span_view() {
-  return emscripten::val(emscripten::typed_memory_view(batch_spans.size(), batch_spans.data()));
-}
+double tick_records_address() { return static_cast<double>(reinterpret_cast<std::uintptr_t>(tick_records.data())); }
+double pull_spans_address() { return static_cast<double>(reinterpret_cast<std::uintptr_t>(pull_spans)); }
 
 std::string chat_template_of(std::string prompt) { return chat_template(prompt); }
 
@@ -198,9 +234,9 @@ EMSCRIPTEN_BINDINGS(trickle) {
       .property("timedOut", &native_stream::has_timed_out)
       .function("pull", &native_stream::pull)
       .function("errorMessage", &native_stream::error_message);
-  function("batchSpans", &batch_span_view);
+  function("pullSpansAddress", &pull_spans_address);
   function("runDueTimers", &run_due_timers);
-  function("readyIds", &ready_ids);
+  function("tickRecordsAddress", &tick_records_address);
   function("chatTemplate", &chat_template_of);
   function("heapBytesInUse", &heap_bytes_in_use);
   function("liveStreamCount", +[]() { return live_stream_count; });

@@ -26,6 +26,10 @@ const STATUS_DONE = 2;
 const STATUS_FAILED = 3;
 const STATUS_TIMED_OUT = 4;
 
+// Which function of a waiting next() call's pair to call.
+const RESOLVE = 0;
+const REJECT = 1;
+
 const STREAM_DEFAULTS = Object.freeze({
   delayMs: 500,
   split: 'whitespace',
@@ -38,7 +42,7 @@ const STREAM_DEFAULTS = Object.freeze({
 const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 
 const utf8 = new TextEncoder();
-const wake = Symbol('wake');
+const deliver = Symbol('deliver');
 
 // Lone surrogates cannot be encoded as UTF-8. Like TextEncoder, trickle replaces each with
 // U+FFFD; the replacement is one UTF-16 unit too, so every other position is unchanged.
@@ -134,21 +138,32 @@ export default async function createTrickle() {
   return new Trickle(await loadNativeModule());
 }
 
+// What every stream of one instance shares with it.
+class Bridge {
+  constructor(native) {
+    this.native = native;
+    // Where NativeStream.pull() writes its spans: fixed, so read in place (in 32-bit words).
+    this.pullSpansIndex = native.pullSpansAddress() >>> 2;
+    // Stream id -> TrickleStream that wasm may wake: asleep, or with a time-out running.
+    this.watched = new Map();
+    // Safety net for a stream dropped half-read without return(): free its C++ state when
+    // the iterator is garbage-collected. Normal endings free it at once, without this.
+    this.finalizer = new FinalizationRegistry((handle) => {
+      if (!handle.isDeleted()) handle.delete();
+    });
+  }
+}
+
 class Trickle {
   #native;
+  #bridge;
   #timer = null;
-  #watched = new Map(); // stream id -> TrickleStream that wasm may wake: asleep, or with a time-out running
-  #finalizer;
 
   constructor(native) {
     this.#native = native;
+    this.#bridge = new Bridge(native);
     native.trickleRequestWake = (deadlineMs) => this.#arm(deadlineMs);
     native.trickleCancelWake = () => this.#disarm();
-    // Safety net for a stream dropped half-read without return(): free its C++ state when
-    // the iterator is garbage-collected. Normal endings free it at once, without this.
-    this.#finalizer = new FinalizationRegistry((handle) => {
-      if (!handle.isDeleted()) handle.delete();
-    });
   }
 
   /** Streams the pieces of `text` (see README: options delayMs, split, suffix, failAfter, failMessage). */
@@ -196,8 +211,8 @@ class Trickle {
       options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`,
       options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000),
     );
-    const stream = new TrickleStream(this.#native, handle, text, options, this.#watched, this.#finalizer);
-    this.#finalizer.register(stream, handle, stream);
+    const stream = new TrickleStream(this.#bridge, handle, text, options);
+    this.#bridge.finalizer.register(stream, handle, stream);
     return stream;
   }
 
@@ -212,17 +227,23 @@ class Trickle {
     this.#timer = null;
   }
 
+  // One crossing per timer tick, whatever the number of streams that became ready: the
+  // C++ side returns one record per stream (id, status, count, then count [begin, end)).
   #onTimer = () => {
     this.#timer = null;
-    const count = this.#native.runDueTimers();
-    if (count === 0) return;
-    // Copy: waking a stream pulls from wasm, which may grow (and so detach) its memory.
-    const ids = this.#native.readyIds().slice(0, count);
-    for (const id of ids) this.#watched.get(id)?.[wake]();
+    const words = this.#native.runDueTimers();
+    if (words === 0) return;
+    const start = this.#native.tickRecordsAddress() >>> 2;
+    // A copy: serving a stream may call into wasm, which may grow (detach) its memory.
+    const records = this.#native.HEAPU32.slice(start, start + words);
+    const watched = this.#bridge.watched;
+    for (let i = 0; i < words;) {
+      const count = records[i + 2];
+      watched.get(records[i])?.[deliver](records, i + 3, count, records[i + 1]);
+      i += 3 + 2 * count;
+    }
   };
 }
-
-const NO_SPANS = new Uint32Array(0);
 
 /**
  * One stream: an async iterator (next, return, throw, [Symbol.asyncIterator]).
@@ -234,28 +255,31 @@ const NO_SPANS = new Uint32Array(0);
  * time-out drops them, as it would drop bytes still in flight.
  */
 class TrickleStream {
-  #native;
+  #bridge;
   #handle; // NativeStream, or null once the C++ state is freed
   #text;
   #suffix;
-  #watched;
-  #finalizer;
   #signal;
   #timeoutMs;
   #onAbort = null;
-  #spans = NO_SPANS; // [begin, end) UTF-16 positions of buffered chunks
+  #spans = []; // [begin, end) UTF-16 positions of buffered chunks, flat
   #nextSpan = 0;
-  #waiters = []; // next() calls not yet settled, oldest first
+  // next() calls not yet settled, oldest first, as flat resolve, reject pairs from
+  // #firstWaiter on: a stream that streams 10,000 chunks should not allocate a record and
+  // a closure for each of them.
+  #waiters = [];
+  #firstWaiter = 0;
+  #enqueue = (resolve, reject) => {
+    this.#waiters.push(resolve, reject);
+  };
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
 
-  constructor(native, handle, text, options, watched, finalizer) {
-    this.#native = native;
+  constructor(bridge, handle, text, options) {
+    this.#bridge = bridge;
     this.#handle = handle;
     this.#text = text;
     this.#suffix = options.suffix;
-    this.#watched = watched;
-    this.#finalizer = finalizer;
     this.#timeoutMs = options.timeoutMs;
     const signal = options.signal;
     if (signal === undefined) return;
@@ -273,16 +297,14 @@ class TrickleStream {
   }
 
   next() {
-    if (this.#waiters.length === 0) {
+    if (this.#waiters.length === this.#firstWaiter) {
       if (this.#nextSpan === this.#spans.length && this.#handle !== null && !this.#asleep) this.#pull();
       if (this.#nextSpan < this.#spans.length) {
         return Promise.resolve({ value: this.#take(), done: false });
       }
       if (this.#handle === null) return this.#settleEnded();
     }
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-    });
+    return new Promise(this.#enqueue);
   }
 
   return(value) {
@@ -295,13 +317,9 @@ class TrickleStream {
     return Promise.reject(error);
   }
 
-  [wake]() {
-    if (this.#handle.timedOut) {
-      this.#timeOut();
-      return;
-    }
-    this.#asleep = false;
-    if (this.#timeoutMs === undefined) this.#watched.delete(this.#handle.id);
+  // Chunks and a status from a timer tick (see Trickle.#onTimer).
+  [deliver](words, offset, count, status) {
+    this.#receive(words, offset, count, status);
     this.#serveWaiters();
   }
 
@@ -315,22 +333,26 @@ class TrickleStream {
 
   #pull() {
     const result = this.#handle.pull(BATCH_SIZE);
-    const count = result >>> STATUS_BITS;
+    // Read HEAPU32 only now: the call may have grown (replaced) the wasm memory.
+    this.#receive(this.#bridge.native.HEAPU32, this.#bridge.pullSpansIndex, result >>> STATUS_BITS, result & STATUS_MASK);
+  }
+
+  // Takes `count` spans from words[offset...], then acts on the status that ended them.
+  #receive(words, offset, count, status) {
     if (count > 0) {
-      this.#spans = this.#native.batchSpans().slice();
-      this.#nextSpan = 0;
+      const spans = this.#spans;
+      if (this.#nextSpan === spans.length) {
+        spans.length = 0;
+        this.#nextSpan = 0;
+      }
+      for (let i = offset, end = offset + 2 * count; i < end; i++) spans.push(words[i]);
     }
-    // From the first pull on, the C++ side runs the time-out and may wake us for it.
-    if (this.#timeoutMs !== undefined) this.#watched.set(this.#handle.id, this);
-    switch (result & STATUS_MASK) {
+    switch (status) {
       case STATUS_MORE:
+        this.#setAsleep(false);
         break;
       case STATUS_PENDING:
-        this.#asleep = true;
-        this.#watched.set(this.#handle.id, this);
-        break;
-      case STATUS_TIMED_OUT: // possible when a consumer comes back after the deadline
-        this.#timeOut();
+        this.#setAsleep(true);
         break;
       case STATUS_DONE:
         this.#release();
@@ -339,23 +361,57 @@ class TrickleStream {
         this.#failure = new Error(this.#handle.errorMessage());
         this.#release();
         break;
+      case STATUS_TIMED_OUT:
+        this.#timeOut();
+        break;
+    }
+  }
+
+  // Asleep: the C++ generator waits for a deadline; a tick will deliver its next chunks.
+  // A stream with a time-out stays watched from its first pull on: the tick reports that too.
+  #setAsleep(asleep) {
+    if (asleep === this.#asleep && this.#timeoutMs === undefined) return;
+    this.#asleep = asleep;
+    if (asleep || this.#timeoutMs !== undefined) {
+      this.#bridge.watched.set(this.#handle.id, this);
+    } else {
+      this.#bridge.watched.delete(this.#handle.id);
     }
   }
 
   // Settles queued next() calls in order, pulling more while the C++ side has them.
   #serveWaiters() {
-    while (this.#waiters.length > 0) {
+    while (this.#waiters.length > this.#firstWaiter) {
       if (this.#nextSpan === this.#spans.length) {
         if (this.#handle !== null && !this.#asleep) this.#pull();
         if (this.#nextSpan === this.#spans.length) {
           if (this.#handle !== null) return; // asleep: the wake-up will call us again
-          const waiter = this.#waiters.shift();
-          this.#settleEnded().then(waiter.resolve, waiter.reject);
+          this.#settleOldest(RESOLVE, this.#settleEnded());
           continue;
         }
       }
-      this.#waiters.shift().resolve({ value: this.#take(), done: false });
+      this.#settleOldest(RESOLVE, { value: this.#take(), done: false });
     }
+  }
+
+  // Settles the oldest waiting next() call (`how`: RESOLVE or REJECT).
+  #settleOldest(how, value) {
+    const waiters = this.#waiters;
+    const first = this.#firstWaiter;
+    const settle = waiters[first + how];
+    if (first + 2 === waiters.length) {
+      waiters.length = 0;
+      this.#firstWaiter = 0;
+    } else {
+      waiters[first] = waiters[first + 1] = undefined;
+      this.#firstWaiter = first + 2;
+    }
+    settle(value);
+  }
+
+  // Settles every waiting next() call alike.
+  #settleAll(how, value) {
+    while (this.#waiters.length > this.#firstWaiter) this.#settleOldest(how, value);
   }
 
   // After the last chunk: the error, once, if the stream failed; then done forever.
@@ -372,9 +428,9 @@ class TrickleStream {
   // The C++ generator has finished: free its state; buffered chunks remain deliverable.
   #release() {
     if (this.#handle === null) return;
-    this.#watched.delete(this.#handle.id);
+    this.#bridge.watched.delete(this.#handle.id);
     this.#asleep = false;
-    this.#finalizer.unregister(this);
+    this.#bridge.finalizer.unregister(this);
     this.#handle.delete();
     this.#handle = null;
   }
@@ -398,16 +454,14 @@ class TrickleStream {
   #abort(reason) {
     this.#detachSignal();
     this.#release();
-    this.#spans = NO_SPANS;
+    this.#spans = [];
     this.#nextSpan = 0;
-    const waiting = this.#waiters;
-    this.#waiters = [];
-    if (waiting.length === 0) {
+    if (this.#waiters.length === this.#firstWaiter) {
       this.#failure = reason;
       return;
     }
     this.#failure = null;
-    for (const waiter of waiting) waiter.reject(reason);
+    this.#settleAll(REJECT, reason);
   }
 
   // return()/throw(): stop now. Frees the C++ frame at once (its pending timer goes with
@@ -415,11 +469,9 @@ class TrickleStream {
   #end() {
     this.#detachSignal();
     this.#release();
-    this.#spans = NO_SPANS;
+    this.#spans = [];
     this.#nextSpan = 0;
     this.#failure = null;
-    const waiting = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiting) waiter.resolve({ value: undefined, done: true });
+    this.#settleAll(RESOLVE, { value: undefined, done: true });
   }
 }
