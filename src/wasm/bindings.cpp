@@ -13,7 +13,6 @@
 //     10,000 streams is one crossing, not 10,000.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
-#include <emscripten/val.h>
 #include <malloc.h>
 
 #include <algorithm>
@@ -57,15 +56,14 @@ std::uint32_t pull_spans[2 * max_batch];
 class native_stream;
 std::vector<native_stream*> woken_streams;  // filled while the scheduler runs timers
 std::vector<std::uint32_t> tick_records;    // filled by runDueTimers(): see drain_into()
-std::uint32_t next_stream_id = 1;
 std::uint32_t live_stream_count = 0;
 
 // pull() returns (chunk count << status_bits) | status; records carry the status as is.
 enum pull_status : int {
   more = 0,       // the batch is full; more pieces may already be due
-  pending = 1,    // nothing more is due; the stream will appear in readyIds() when it is
+  pending = 1,    // nothing more is due; a tick record will bring the next pieces
   done = 2,       // the generator finished
-  failed = 3,     // the generator threw; errorMessage() says what
+  failed = 3,     // the generator threw; streamErrorMessage() says what
   timed_out = 4,  // its time-out passed before it finished; the generator is already freed
 };
 constexpr int status_bits = 3;
@@ -80,21 +78,18 @@ std::string describe(const std::exception_ptr& failure) {
   }
 }
 
+// One stream's C++ state. JS knows it by its address (a plain number: no Embind class
+// handle, which costs more to create than the whole stream; see README, "the bridge").
 class native_stream {
  public:
-  // `text` arrives as UTF-8 bytes (JS passes a Uint8Array from TextEncoder, so it is
-  // always well-formed). fail_after_count < 0 means never; timeout_us < 0 means no time-out.
-  native_stream(std::string text, double delay_us, int split, int fail_after_count, std::string fail_message,
-                double timeout_us)
-      : id_(next_stream_id++), timeout_(static_cast<std::int64_t>(timeout_us)) {
+  // `text` is UTF-8 (JS writes it with TextEncoder.encodeInto, so it is well-formed).
+  // timeout_us < 0 means no time-out.
+  native_stream(std::string text, double delay_us, int split, double timeout_us)
+      : timeout_(static_cast<std::int64_t>(timeout_us)) {
     stream_options options;
     options.delay = duration{static_cast<std::int64_t>(delay_us)};
     options.split = static_cast<split_mode>(split);
     generator_ = llm_stream_answer(js_scheduler, std::move(text), std::move(options));
-    if (fail_after_count >= 0) {
-      generator_ = fail_after(std::move(generator_), static_cast<std::size_t>(fail_after_count),
-                              std::move(fail_message));
-    }
     ++live_stream_count;
   }
   native_stream(const native_stream&) = delete;
@@ -103,8 +98,12 @@ class native_stream {
     --live_stream_count;
   }
 
-  std::uint32_t id() const { return id_; }
-  bool has_timed_out() const { return timed_out_; }
+  std::uint32_t id() const { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this)); }
+
+  // Before the first pull only: the stream fails on purpose after `count` pieces.
+  void fail_after_pieces(int count, std::string message) {
+    generator_ = fail_after(std::move(generator_), static_cast<std::size_t>(count), std::move(message));
+  }
 
   int pull(int max_chunks) {
     if (!started_) {
@@ -125,7 +124,7 @@ class native_stream {
   // UTF-16 [begin, end).
   void drain_into(std::vector<std::uint32_t>& records) {
     queued_for_drain_ = false;
-    records.push_back(id_);
+    records.push_back(id());
     const std::size_t status_at = records.size();
     records.push_back(0);
     records.push_back(0);
@@ -193,7 +192,6 @@ class native_stream {
     woken_streams.push_back(self);
   }
 
-  std::uint32_t id_;
   duration timeout_;
   timeout_timer timeout_timer_{*this};
   bool started_ = false;
@@ -224,19 +222,34 @@ std::string chat_template_of(std::string prompt) { return chat_template(prompt);
 
 double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
+
+native_stream* stream_at(std::uintptr_t address) { return reinterpret_cast<native_stream*>(address); }
+
+// Takes the text from wasm memory that JS filled (and frees afterwards).
+std::uintptr_t open_stream(std::uintptr_t text_address, std::size_t text_length, double delay_us, int split,
+                           double timeout_us) {
+  const char* text = reinterpret_cast<const char*>(text_address);
+  return reinterpret_cast<std::uintptr_t>(
+      new native_stream(std::string(text, text_length), delay_us, split, timeout_us));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trickle) {
   using namespace emscripten;
-  class_<native_stream>("NativeStream")
-      .constructor<std::string, double, int, int, std::string, double>()
-      .property("id", &native_stream::id)
-      .property("timedOut", &native_stream::has_timed_out)
-      .function("pull", &native_stream::pull)
-      .function("errorMessage", &native_stream::error_message);
+  // Streams, known to JS by address.
+  function("openStream", &open_stream);
+  function("failStreamAfter", +[](std::uintptr_t stream, int count, std::string message) {
+    stream_at(stream)->fail_after_pieces(count, std::move(message));
+  });
+  function("pullStream", +[](std::uintptr_t stream, int max_chunks) { return stream_at(stream)->pull(max_chunks); });
+  function("streamErrorMessage", +[](std::uintptr_t stream) { return stream_at(stream)->error_message(); });
+  function("closeStream", +[](std::uintptr_t stream) { delete stream_at(stream); });
   function("pullSpansAddress", &pull_spans_address);
+  // Time.
   function("runDueTimers", &run_due_timers);
   function("tickRecordsAddress", &tick_records_address);
+  // Text and numbers.
   function("chatTemplate", &chat_template_of);
   function("heapBytesInUse", &heap_bytes_in_use);
   function("liveStreamCount", +[]() { return live_stream_count; });

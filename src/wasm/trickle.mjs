@@ -17,7 +17,7 @@ const MAX_DELAY_MS = 2147483647; // what setTimeout accepts
 const MAX_FAIL_AFTER = 2147483647;
 const BATCH_SIZE = 1024; // chunks handed over per crossing when many are due at once
 
-// NativeStream.pull() result: (count << STATUS_BITS) | status
+// pullStream() result: (count << STATUS_BITS) | status
 const STATUS_BITS = 3;
 const STATUS_MASK = (1 << STATUS_BITS) - 1;
 const STATUS_MORE = 0;
@@ -142,15 +142,13 @@ export default async function createTrickle() {
 class Bridge {
   constructor(native) {
     this.native = native;
-    // Where NativeStream.pull() writes its spans: fixed, so read in place (in 32-bit words).
+    // Where pullStream() writes its spans: fixed, so read in place (in 32-bit words).
     this.pullSpansIndex = native.pullSpansAddress() >>> 2;
     // Stream id -> TrickleStream that wasm may wake: asleep, or with a time-out running.
     this.watched = new Map();
     // Safety net for a stream dropped half-read without return(): free its C++ state when
     // the iterator is garbage-collected. Normal endings free it at once, without this.
-    this.finalizer = new FinalizationRegistry((handle) => {
-      if (!handle.isDeleted()) handle.delete();
-    });
+    this.finalizer = new FinalizationRegistry((handle) => native.closeStream(handle));
   }
 }
 
@@ -203,17 +201,23 @@ class Trickle {
   }
 
   #open(text, options) {
-    const handle = new this.#native.NativeStream(
-      utf8.encode(text),
-      Math.round(options.delayMs * 1000),
-      SPLIT_CODES[options.split],
-      options.failAfter ?? -1,
-      options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`,
-      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000),
-    );
-    const stream = new TrickleStream(this.#bridge, handle, text, options);
-    this.#bridge.finalizer.register(stream, handle, stream);
-    return stream;
+    const native = this.#native;
+    // Write the text straight into wasm memory: UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const capacity = text.length * 3;
+    const address = native._malloc(capacity);
+    const { written } = utf8.encodeInto(text, native.HEAPU8.subarray(address, address + capacity));
+    let handle;
+    try {
+      handle = native.openStream(address, written, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
+        options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000));
+    } finally {
+      native._free(address);
+    }
+    if (options.failAfter !== undefined) {
+      native.failStreamAfter(handle, options.failAfter,
+        options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`);
+    }
+    return new TrickleStream(this.#bridge, handle, text, options);
   }
 
   #arm(deadlineMs) {
@@ -248,7 +252,7 @@ class Trickle {
 /**
  * One stream: an async iterator (next, return, throw, [Symbol.asyncIterator]).
  *
- * States: open (handle set) -> ended (handle null). While open it may be asleep: the C++
+ * States: open (handle set) -> ended (handle 0). While open it may be asleep: the C++
  * generator waits for a deadline and the stream sits in `watched` until its wake-up (a
  * stream with a time-out sits there from its first next() on). Chunks already handed over
  * stay in `spans` and are delivered even after a normal end or a C++ error; an abort or a
@@ -256,7 +260,7 @@ class Trickle {
  */
 class TrickleStream {
   #bridge;
-  #handle; // NativeStream, or null once the C++ state is freed
+  #handle; // the C++ stream's address, or 0 once it is freed
   #text;
   #suffix;
   #signal;
@@ -278,6 +282,7 @@ class TrickleStream {
   constructor(bridge, handle, text, options) {
     this.#bridge = bridge;
     this.#handle = handle;
+    bridge.finalizer.register(this, handle, this); // before anything below may release it
     this.#text = text;
     this.#suffix = options.suffix;
     this.#timeoutMs = options.timeoutMs;
@@ -298,11 +303,11 @@ class TrickleStream {
 
   next() {
     if (this.#waiters.length === this.#firstWaiter) {
-      if (this.#nextSpan === this.#spans.length && this.#handle !== null && !this.#asleep) this.#pull();
+      if (this.#nextSpan === this.#spans.length && this.#handle !== 0 && !this.#asleep) this.#pull();
       if (this.#nextSpan < this.#spans.length) {
         return Promise.resolve({ value: this.#take(), done: false });
       }
-      if (this.#handle === null) return this.#settleEnded();
+      if (this.#handle === 0) return this.#settleEnded();
     }
     return new Promise(this.#enqueue);
   }
@@ -332,7 +337,7 @@ class TrickleStream {
   }
 
   #pull() {
-    const result = this.#handle.pull(BATCH_SIZE);
+    const result = this.#bridge.native.pullStream(this.#handle, BATCH_SIZE);
     // Read HEAPU32 only now: the call may have grown (replaced) the wasm memory.
     this.#receive(this.#bridge.native.HEAPU32, this.#bridge.pullSpansIndex, result >>> STATUS_BITS, result & STATUS_MASK);
   }
@@ -358,7 +363,7 @@ class TrickleStream {
         this.#release();
         break;
       case STATUS_FAILED:
-        this.#failure = new Error(this.#handle.errorMessage());
+        this.#failure = new Error(this.#bridge.native.streamErrorMessage(this.#handle));
         this.#release();
         break;
       case STATUS_TIMED_OUT:
@@ -373,9 +378,9 @@ class TrickleStream {
     if (asleep === this.#asleep && this.#timeoutMs === undefined) return;
     this.#asleep = asleep;
     if (asleep || this.#timeoutMs !== undefined) {
-      this.#bridge.watched.set(this.#handle.id, this);
+      this.#bridge.watched.set(this.#handle, this);
     } else {
-      this.#bridge.watched.delete(this.#handle.id);
+      this.#bridge.watched.delete(this.#handle);
     }
   }
 
@@ -383,9 +388,9 @@ class TrickleStream {
   #serveWaiters() {
     while (this.#waiters.length > this.#firstWaiter) {
       if (this.#nextSpan === this.#spans.length) {
-        if (this.#handle !== null && !this.#asleep) this.#pull();
+        if (this.#handle !== 0 && !this.#asleep) this.#pull();
         if (this.#nextSpan === this.#spans.length) {
-          if (this.#handle !== null) return; // asleep: the wake-up will call us again
+          if (this.#handle !== 0) return; // asleep: the wake-up will call us again
           this.#settleOldest(RESOLVE, this.#settleEnded());
           continue;
         }
@@ -427,12 +432,12 @@ class TrickleStream {
 
   // The C++ generator has finished: free its state; buffered chunks remain deliverable.
   #release() {
-    if (this.#handle === null) return;
-    this.#bridge.watched.delete(this.#handle.id);
+    if (this.#handle === 0) return;
+    this.#bridge.watched.delete(this.#handle);
     this.#asleep = false;
     this.#bridge.finalizer.unregister(this);
-    this.#handle.delete();
-    this.#handle = null;
+    this.#bridge.native.closeStream(this.#handle);
+    this.#handle = 0;
   }
 
   // The same DOMException AbortSignal.timeout() would give.
