@@ -66,19 +66,37 @@ function abortReason(signal) {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-function readOptions(method, options, defaults) {
-  if (options === undefined) return { ...defaults };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`trickle.${method}: options must be an object, got ${describe(options)}`);
+// Options read into a fixed shape (one hidden class for every stream: creating thousands
+// of streams stays cheap).
+class StreamSettings {
+  constructor(defaults, options) {
+    this.delayMs = pick(options, defaults, 'delayMs');
+    this.split = pick(options, defaults, 'split');
+    this.suffix = pick(options, defaults, 'suffix');
+    this.signal = pick(options, defaults, 'signal');
+    this.timeoutMs = pick(options, defaults, 'timeoutMs');
+    this.failAfter = pick(options, defaults, 'failAfter');
+    this.failMessage = pick(options, defaults, 'failMessage');
   }
-  for (const name of Object.keys(options)) {
-    if (!Object.hasOwn(defaults, name)) {
-      throw new TypeError(`trickle.${method}: unknown option "${name}" (known: ${Object.keys(defaults).join(', ')})`);
+}
+
+function pick(options, defaults, name) {
+  const value = options === undefined ? undefined : options[name];
+  return value === undefined ? defaults[name] : value;
+}
+
+function readOptions(method, options, defaults) {
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`trickle.${method}: options must be an object, got ${describe(options)}`);
+    }
+    for (const name in options) {
+      if (!Object.hasOwn(defaults, name) && Object.hasOwn(options, name)) {
+        throw new TypeError(`trickle.${method}: unknown option "${name}" (known: ${Object.keys(defaults).join(', ')})`);
+      }
     }
   }
-  const read = { ...defaults };
-  for (const name of Object.keys(defaults)) if (options[name] !== undefined) read[name] = options[name];
-
+  const read = new StreamSettings(defaults, options);
   if (typeof read.delayMs !== 'number') {
     throw new TypeError(`trickle.${method}: delayMs must be a number of milliseconds, got ${describe(read.delayMs)}`);
   }
@@ -149,6 +167,27 @@ class Bridge {
     // Safety net for a stream dropped half-read without return(): free its C++ state when
     // the iterator is garbage-collected. Normal endings free it at once, without this.
     this.finalizer = new FinalizationRegistry((handle) => native.closeStream(handle));
+    this.scratchAddress = 0;
+    this.scratchCapacity = 0;
+    this.scratch = null;
+  }
+
+  // Writes `text` as UTF-8 into a wasm buffer kept for the purpose (openStream copies it
+  // out at once), growing the buffer when needed. Returns [address, byte length].
+  writeText(text) {
+    const native = this.native;
+    const needed = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (needed > this.scratchCapacity) {
+      if (this.scratchAddress !== 0) native._free(this.scratchAddress);
+      this.scratchCapacity = Math.max(needed, 4096);
+      this.scratchAddress = native._malloc(this.scratchCapacity);
+      this.scratch = null;
+    }
+    // A view made before the memory grew is detached: make it again.
+    if (this.scratch === null || this.scratch.buffer !== native.HEAPU8.buffer) {
+      this.scratch = new Uint8Array(native.HEAPU8.buffer, this.scratchAddress, this.scratchCapacity);
+    }
+    return [this.scratchAddress, utf8.encodeInto(text, this.scratch).written];
   }
 }
 
@@ -202,17 +241,9 @@ class Trickle {
 
   #open(text, options) {
     const native = this.#native;
-    // Write the text straight into wasm memory: UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const capacity = text.length * 3;
-    const address = native._malloc(capacity);
-    const { written } = utf8.encodeInto(text, native.HEAPU8.subarray(address, address + capacity));
-    let handle;
-    try {
-      handle = native.openStream(address, written, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
-        options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000));
-    } finally {
-      native._free(address);
-    }
+    const [address, length] = this.#bridge.writeText(text);
+    const handle = native.openStream(address, length, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
+      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000));
     if (options.failAfter !== undefined) {
       native.failStreamAfter(handle, options.failAfter,
         options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`);
