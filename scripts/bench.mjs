@@ -101,6 +101,44 @@ console.log('|---|---:|---:|---:|');
 console.log(`| seed's JS pattern (sleep, then yield) | ${ms(seedTiming.drift)} | ${seedTiming.early} | ${ms(seedTiming.p99)} |`);
 console.log(`| trickle (absolute deadlines) | ${ms(trickleTiming.drift)} | ${trickleTiming.early} | ${ms(trickleTiming.p99)} |`);
 
+// Scale: many streams at once on one page, each consumed by its own for-await loop.
+const STREAMS = 10_000;
+const SCALE_CHUNKS = 20;
+const SCALE_DELAY = 5;
+const IDEAL_MS = SCALE_CHUNKS * SCALE_DELAY;
+
+async function scale(make) {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const counts = await Promise.all(Array.from({ length: STREAMS }, () => countChunks(make())));
+  const wall = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total !== STREAMS * SCALE_CHUNKS) throw new Error(`scale: ${total} chunks, expected ${STREAMS * SCALE_CHUNKS}`);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+const scaleText = Array.from({ length: SCALE_CHUNKS }, (_, i) => `w${i}`).join(' ');
+const scaleRuns = { seed: [], trickle: [] };
+for (let round = 0; round < 4; round++) {
+  for (const [name, make] of [
+    ['seed', () => seedGenerator(scaleText, SCALE_DELAY)],
+    ['trickle', () => trickle.stream(scaleText, { delayMs: SCALE_DELAY })],
+  ]) {
+    global.gc?.();
+    const run = await scale(make);
+    if (round > 0) scaleRuns[name].push(run); // round 0 warms up
+  }
+}
+const medianOf = (runs, key) => median(runs.map((run) => run[key]));
+const seedScale = { wall: medianOf(scaleRuns.seed, 'wall'), cpu: medianOf(scaleRuns.seed, 'cpu') };
+const trickleScale = { wall: medianOf(scaleRuns.trickle, 'wall'), cpu: medianOf(scaleRuns.trickle, 'cpu') };
+console.log(`\nScale: ${STREAMS.toLocaleString('en')} concurrent streams × ${SCALE_CHUNKS} chunks at ${SCALE_DELAY} ms (ideal wall ${IDEAL_MS} ms; median of 3 runs; from creating the first stream to the last chunk of the last)\n`);
+console.log('| | wall | wall / ideal | CPU time | CPU vs the seed\'s pattern |');
+console.log('|---|---:|---:|---:|---:|');
+console.log(`| seed's JS generators (setTimeout before each yield) | ${seedScale.wall.toFixed(0)} ms | ${(seedScale.wall / IDEAL_MS).toFixed(2)}x | ${seedScale.cpu.toFixed(0)} ms | 1.00x |`);
+console.log(`| trickle (one timer queue in wasm) | ${trickleScale.wall.toFixed(0)} ms | ${(trickleScale.wall / IDEAL_MS).toFixed(2)}x | ${trickleScale.cpu.toFixed(0)} ms | ${(trickleScale.cpu / seedScale.cpu).toFixed(2)}x |`);
+
 console.log('\nSize of what a page loads\n');
 console.log('| file | raw | gzip -9 |');
 console.log('|---|---:|---:|');

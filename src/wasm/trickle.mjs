@@ -297,8 +297,11 @@ class TrickleStream {
   #signal;
   #timeoutMs;
   #onAbort = null;
-  #spans = []; // [begin, end) UTF-16 positions of buffered chunks, flat
+  // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd).
+  // The array is reused, never shrunk: its length is not the buffer's.
+  #spans = [];
   #nextSpan = 0;
+  #spansEnd = 0;
   // next() calls not yet settled, oldest first, as flat resolve, reject pairs from
   // #firstWaiter on: a stream that streams 10,000 chunks should not allocate a record and
   // a closure for each of them.
@@ -334,8 +337,8 @@ class TrickleStream {
 
   next() {
     if (this.#waiters.length === this.#firstWaiter) {
-      if (this.#nextSpan === this.#spans.length && this.#handle !== 0 && !this.#asleep) this.#pull();
-      if (this.#nextSpan < this.#spans.length) {
+      if (this.#nextSpan === this.#spansEnd && this.#handle !== 0 && !this.#asleep) this.#pull();
+      if (this.#nextSpan < this.#spansEnd) {
         return Promise.resolve({ value: this.#take(), done: false });
       }
       if (this.#handle === 0) return this.#settleEnded();
@@ -377,11 +380,13 @@ class TrickleStream {
   #receive(words, offset, count, status) {
     if (count > 0) {
       const spans = this.#spans;
-      if (this.#nextSpan === spans.length) {
-        spans.length = 0;
+      if (this.#nextSpan === this.#spansEnd) {
         this.#nextSpan = 0;
+        this.#spansEnd = 0;
       }
-      for (let i = offset, end = offset + 2 * count; i < end; i++) spans.push(words[i]);
+      let at = this.#spansEnd;
+      for (let i = offset, end = offset + 2 * count; i < end; i++) spans[at++] = words[i];
+      this.#spansEnd = at;
     }
     switch (status) {
       case STATUS_MORE:
@@ -418,9 +423,9 @@ class TrickleStream {
   // Settles queued next() calls in order, pulling more while the C++ side has them.
   #serveWaiters() {
     while (this.#waiters.length > this.#firstWaiter) {
-      if (this.#nextSpan === this.#spans.length) {
+      if (this.#nextSpan === this.#spansEnd) {
         if (this.#handle !== 0 && !this.#asleep) this.#pull();
-        if (this.#nextSpan === this.#spans.length) {
+        if (this.#nextSpan === this.#spansEnd) {
           if (this.#handle !== 0) return; // asleep: the wake-up will call us again
           this.#settleOldest(RESOLVE, this.#settleEnded());
           continue;
@@ -490,8 +495,8 @@ class TrickleStream {
   #abort(reason) {
     this.#detachSignal();
     this.#release();
-    this.#spans = [];
     this.#nextSpan = 0;
+    this.#spansEnd = 0;
     if (this.#waiters.length === this.#firstWaiter) {
       this.#failure = reason;
       return;
@@ -505,8 +510,8 @@ class TrickleStream {
   #end() {
     this.#detachSignal();
     this.#release();
-    this.#spans = [];
     this.#nextSpan = 0;
+    this.#spansEnd = 0;
     this.#failure = null;
     this.#settleAll(RESOLVE, { value: undefined, done: true });
   }
