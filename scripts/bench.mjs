@@ -118,8 +118,37 @@ async function scale(make) {
   return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
+// A reference, not a competitor: the same 10,000 for-await loops fed by one shared JS timer
+// that hands each stream its next word. No wasm, no splitting, no scheduling work: what
+// the promise machinery of for-await costs by itself on this machine.
+function sharedTimerStreams(count, chunks, delayMs) {
+  let waiting = [];
+  const started = performance.now();
+  let tick = 0;
+  const onTick = () => {
+    tick++;
+    const ready = waiting;
+    waiting = [];
+    for (const stream of ready) stream.deliver();
+    if (tick < chunks) setTimeout(onTick, Math.max(0, started + (tick + 1) * delayMs - performance.now()));
+  };
+  setTimeout(onTick, delayMs);
+  return Array.from({ length: count }, () => {
+    let index = 0;
+    let resolve = null;
+    return {
+      [Symbol.asyncIterator]() { return this; },
+      next() {
+        if (index === chunks) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((settle) => { resolve = settle; waiting.push(this); });
+      },
+      deliver() { resolve({ value: `w${index++}`, done: false }); },
+    };
+  });
+}
+
 const scaleText = Array.from({ length: SCALE_CHUNKS }, (_, i) => `w${i}`).join(' ');
-const scaleRuns = { seed: [], trickle: [] };
+const scaleRuns = { seed: [], trickle: [], floor: [] };
 for (let round = 0; round < 4; round++) {
   for (const [name, make] of [
     ['seed', () => seedGenerator(scaleText, SCALE_DELAY)],
@@ -129,6 +158,11 @@ for (let round = 0; round < 4; round++) {
     const run = await scale(make);
     if (round > 0) scaleRuns[name].push(run); // round 0 warms up
   }
+  global.gc?.();
+  const shared = sharedTimerStreams(STREAMS, SCALE_CHUNKS, SCALE_DELAY);
+  let next = 0;
+  const run = await scale(() => shared[next++]);
+  if (round > 0) scaleRuns.floor.push(run);
 }
 const medianOf = (runs, key) => median(runs.map((run) => run[key]));
 const seedScale = { wall: medianOf(scaleRuns.seed, 'wall'), cpu: medianOf(scaleRuns.seed, 'cpu') };
@@ -138,6 +172,8 @@ console.log('| | wall | wall / ideal | CPU time | CPU vs the seed\'s pattern |')
 console.log('|---|---:|---:|---:|---:|');
 console.log(`| seed's JS generators (setTimeout before each yield) | ${seedScale.wall.toFixed(0)} ms | ${(seedScale.wall / IDEAL_MS).toFixed(2)}x | ${seedScale.cpu.toFixed(0)} ms | 1.00x |`);
 console.log(`| trickle (one timer queue in wasm) | ${trickleScale.wall.toFixed(0)} ms | ${(trickleScale.wall / IDEAL_MS).toFixed(2)}x | ${trickleScale.cpu.toFixed(0)} ms | ${(trickleScale.cpu / seedScale.cpu).toFixed(2)}x |`);
+const floorScale = { wall: medianOf(scaleRuns.floor, 'wall'), cpu: medianOf(scaleRuns.floor, 'cpu') };
+console.log(`| reference: for-await fed by one shared JS timer, nothing else | ${floorScale.wall.toFixed(0)} ms | ${(floorScale.wall / IDEAL_MS).toFixed(2)}x | ${floorScale.cpu.toFixed(0)} ms | ${(floorScale.cpu / seedScale.cpu).toFixed(2)}x |`);
 
 console.log('\nSize of what a page loads\n');
 console.log('| file | raw | gzip -9 |');

@@ -67,3 +67,35 @@ test('many concurrent streams share one timer and each gets its own chunks', asy
   results.forEach((chunks, i) => assert.deepEqual(chunks, [`s${i}a`, `s${i}b`, `s${i}c`]));
   assert.equal(trickle.stats().liveStreams, 0);
 });
+
+test('a stream dropped half-read, without return(), is freed once garbage-collected', async () => {
+  // A child process, so that this test can ask for garbage collection.
+  const { execFile } = await import('node:child_process');
+  const script = `
+    import createTrickle from ${JSON.stringify(new URL('../../dist/trickle.mjs', import.meta.url).href)};
+    const trickle = await createTrickle();
+    // More words than one hand-over takes, so the C++ side still holds the rest.
+    const text = Array.from({ length: 3000 }, (_, i) => 'w' + i).join(' ');
+    async function readOneAndDrop() {
+      for (let i = 0; i < 200; i++) {
+        const stream = trickle.stream(text, { delayMs: 0 });
+        await stream.next(); // half-read, then forgotten: no break, no return()
+      }
+    }
+    await readOneAndDrop();
+    // Streams already ended (here by an aborted signal) must not be freed a second time.
+    for (let i = 0; i < 200; i++) trickle.stream(text, { signal: AbortSignal.abort() });
+    const before = trickle.stats().liveStreams;
+    for (let i = 0; i < 20 && trickle.stats().liveStreams > 0; i++) {
+      globalThis.gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    console.log(JSON.stringify({ before, after: trickle.stats().liveStreams }));
+  `;
+  const output = await new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  const { before, after } = JSON.parse(output);
+  assert.ok(before > 0, 'the dropped streams were alive before collection');
+  assert.equal(after, 0, 'every dropped stream was freed by the safety net');
+});
