@@ -647,6 +647,7 @@ function fanIn(where, items, options, whole) {
         await permits.acquire({ signal: scope.signal });
         holding = true;
       }
+      if (scope.signal.aborted) return; // cancelled before it started: a task is never called
       source ??= adopt(open(list[index], scope.signal));
       const chunks = [];
       for (;;) {
