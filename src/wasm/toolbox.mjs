@@ -18,11 +18,11 @@
 //   aborted. The listener is removed when the operation settles. Nothing waits forever.
 // - Failure is fail-fast, as in Promise.all and asyncio.TaskGroup: the first error closes
 //   the siblings and is what you see.
-// - Rejections are prompt. On failure, abort or timeout, return() is called on every open
-//   source before the rejection can be observed (a trickle stream is freed inside that
-//   call), but not waited for: an async generator parked in an `await` runs its finally
-//   blocks only when that await ends. Only an orderly stop you ask for (`break`, return()
-//   on our iterators) waits for the sources' return().
+// - Closing is prompt. On a break, a failure, an abort or a timeout, return() is called on
+//   every open source at once, before you can see the rejection or leave the loop (a
+//   trickle stream is freed inside that call), but it is not waited for: an async generator
+//   whose next() is in flight (merge reads ahead) sits in an `await` that nothing in JS can
+//   interrupt, and runs its finally blocks when that await ends. Give it the signal.
 // - Our iterators end once, like generators: after `done` or one rejection, next() keeps
 //   answering `{ value: undefined, done: true }`.
 
@@ -613,13 +613,12 @@ function fanIn(where, items, options, whole) {
 
   const scope = new AbortController();
   const running = new Set(); // iterators opened and not finished: closed when the scope aborts
-  const closing = []; // their return() settlements
   scope.signal.addEventListener('abort', () => {
-    for (const iterator of running) closing.push(close(iterator));
+    for (const iterator of running) close(iterator);
     running.clear();
   }, { once: true });
   const adopt = (source) => {
-    if (scope.signal.aborted) closing.push(close(source.iterator));
+    if (scope.signal.aborted) close(source.iterator);
     else running.add(source.iterator);
     return source;
   };
@@ -695,14 +694,13 @@ function fanIn(where, items, options, whole) {
         },
       );
     },
-    async return(value) {
+    return(value) {
       if (!finished) {
         finish();
         queue.close(); // next() calls still waiting end as done
         scope.abort(new DOMException(`${where}: the consumer stopped early`, 'AbortError'));
       }
-      await Promise.all([...closing, ...pumps]);
-      return { value, done: true };
+      return Promise.resolve({ value, done: true });
     },
   };
 }
