@@ -23,6 +23,8 @@
 //   trickle stream is freed inside that call), but it is not waited for: an async generator
 //   whose next() is in flight (merge reads ahead) sits in an `await` that nothing in JS can
 //   interrupt, and runs its finally blocks when that await ends. Give it the signal.
+//   (abortable() and withTimeout() read nothing ahead: their break awaits return(), as a
+//   plain loop over the source does.)
 // - Our iterators end once, like generators: after `done` or one rejection, next() keeps
 //   answering `{ value: undefined, done: true }`.
 
