@@ -30,7 +30,7 @@ test('npm pack makes a package that another project installs, imports and runs',
   const { stdout: packed } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT });
   const [{ filename, files }] = JSON.parse(packed);
   const names = files.map((f) => f.path).sort();
-  for (const expected of ['dist/trickle.mjs', 'dist/trickle-wasm.mjs', 'dist/trickle-wasm.wasm', 'dist/trickle.d.ts', 'dist/cli.mjs', 'package.json', 'README.md']) {
+  for (const expected of ['dist/trickle.mjs', 'dist/trickle-wasm.mjs', 'dist/trickle-wasm.wasm', 'dist/trickle.d.ts', 'dist/toolbox.mjs', 'dist/toolbox.d.ts', 'dist/cli.mjs', 'package.json', 'README.md']) {
     assert.ok(names.includes(expected), `package contains ${expected}`);
   }
   assert.ok(!names.some((n) => n.startsWith('src/') || n.startsWith('tests/')), 'package holds only what users need');
@@ -53,4 +53,15 @@ test('npm pack makes a package that another project installs, imports and runs',
   // The types resolve through the exports map.
   const types = await readFile(join(project, 'node_modules/trickle/dist/trickle.d.ts'), 'utf8');
   assert.match(types, /export default function createTrickle\(\): Promise<Trickle>/);
+
+  // So does the toolbox subpath.
+  await writeFile(join(project, 'toolbox.mjs'), [
+    "import createTrickle from 'trickle';",
+    "import { gather } from 'trickle/toolbox';",
+    'const trickle = await createTrickle();',
+    "const answers = await gather([trickle.stream('a b', { delayMs: 0 }), trickle.stream('c', { delayMs: 0 })]);",
+    'console.log(JSON.stringify(answers));',
+  ].join('\n'));
+  const { stdout: fromToolbox } = await run(process.execPath, ['toolbox.mjs'], { cwd: project });
+  assert.equal(fromToolbox, '[["a","b"],["c"]]\n');
 });
