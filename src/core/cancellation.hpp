@@ -19,9 +19,10 @@
 // async_generator<T> answer; other coroutine types (none of ours) simply cannot be cancelled.
 //
 // Rules
-//   - A stop is permanent, as with std::stop_token: every later wait of a cancelled task
-//     throws again at once. Work that must still wait after a cancellation (async cleanup)
-//     runs under shield().
+//   - A stop is permanent, as with std::stop_token (asyncio instead delivers CancelledError
+//     once): every later wait of a cancelled task throws again at once, so a cancelled task
+//     cannot wander on by accident. Cleanup that must still wait runs under a token that
+//     never stops: co_await with_stop_token(stop_token{}, cleanup()).
 //   - Single-threaded, like the scheduler: no atomics, no locks.
 //   - A source must outlive its tokens' use (like an inplace stop source): nothing is
 //     reference-counted, nothing is allocated. Tasks, groups and deadlines keep their sources

@@ -63,6 +63,8 @@ class task_listener : public list_hook<task_listener_tag> {
 
 bool is_cancellation(const std::exception_ptr& failure) noexcept;
 
+class completion_watch;
+
 // The part of a spawned task's shared state that does not depend on its result type.
 //   queued --(its turn)--> running --(body finished)--> finished
 //      \------(cancelled before its turn: the body never runs)----/
@@ -262,6 +264,7 @@ class task_handle {
   friend task_handle<U> create_task(scheduler& sched, task<U> work);
   template <typename U>
   friend task<U> shield(task_handle<U> inner);
+  friend class detail::completion_watch;
 
   explicit task_handle(detail::task_state<T>* adopted) noexcept : state_(adopted) {}
   detail::task_state<T>* state_ = nullptr;
