@@ -30,8 +30,8 @@
 //   its deadline passing) wakes the generator's sleep at once and operation_cancelled
 //   unwinds the body and then reaches the consumer from next(), like CancelledError thrown
 //   into an async generator in Python. poll() steps run under no token; a generator that
-//   must stop on its own carries its token into its waits (llm_stream_answer gives its pace
-//   stream_options::stop).
+//   must stop on its own carries its token into its waits (llm_stream_answer hands its stop
+//   parameter to its pace).
 #pragma once
 
 #include <cassert>

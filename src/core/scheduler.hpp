@@ -213,7 +213,6 @@ class waiting_coroutine : public timer {
   void end_wait() const {
     if (cancelled_) throw operation_cancelled{};
   }
-  bool was_cancelled() const noexcept { return cancelled_; }
   scheduler& owner() const noexcept { return scheduler_; }
 
   // The default reaction to a stop request. An awaiter that must do something else (a task

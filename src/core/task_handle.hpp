@@ -239,22 +239,22 @@ class task_handle {
   }
 
   explicit operator bool() const noexcept { return state_ != nullptr; }
-  bool done() const noexcept { return state_->done(); }
-  bool cancelled() const noexcept { return state_->cancelled(); }
+  bool done() const noexcept { return state().done(); }
+  bool cancelled() const noexcept { return state().cancelled(); }
   // Asks the task to stop (see the header). False when it has finished or was already asked.
-  bool cancel() noexcept { return state_->request_cancel(); }
-  // Precondition: done(). The exception the task ended with, or null.
-  std::exception_ptr exception() const noexcept { return state_->failure(); }
-  // Precondition: done(). The result, or the task's exception rethrown.
-  T result() const& { return state_->take_result(false); }
-  T result() && { return state_->take_result(!state_->is_shared()); }
-  scheduler& owner() const noexcept { return state_->owner(); }
+  bool cancel() noexcept { return state().request_cancel(); }
+  // The exception the task ended with, or null. Precondition: done().
+  std::exception_ptr exception() const noexcept { return finished_state().failure(); }
+  // The result, or the task's exception rethrown. Precondition: done().
+  T result() const& { return finished_state().take_result(false); }
+  T result() && { return finished_state().take_result(!state_->is_shared()); }
+  scheduler& owner() const noexcept { return state().owner(); }
 
   detail::task_join<T> operator co_await() const& noexcept {
-    return {*state_, detail::task_join<T>::on_cancel::cancel_the_task, false};
+    return {state(), detail::task_join<T>::on_cancel::cancel_the_task, false};
   }
   detail::task_join<T> operator co_await() && noexcept {
-    return {*state_, detail::task_join<T>::on_cancel::cancel_the_task, true};
+    return {state(), detail::task_join<T>::on_cancel::cancel_the_task, true};
   }
 
   friend bool operator==(const task_handle&, const task_handle&) = default;
@@ -267,6 +267,14 @@ class task_handle {
   friend class detail::completion_watch;
 
   explicit task_handle(detail::task_state<T>* adopted) noexcept : state_(adopted) {}
+  detail::task_state<T>& state() const noexcept {
+    assert(state_ && "task_handle: empty handle (default-constructed or moved from)");
+    return *state_;
+  }
+  detail::task_state<T>& finished_state() const noexcept {
+    assert(state().done() && "task_handle: the task has not finished; co_await it instead");
+    return *state_;
+  }
   detail::task_state<T>* state_ = nullptr;
 };
 
@@ -278,7 +286,7 @@ task_handle<T> create_task(scheduler& sched, task<T> work) {
 
 template <typename T>
 task<T> shield(task_handle<T> inner) {
-  co_return co_await detail::task_join<T>{*inner.state_, detail::task_join<T>::on_cancel::leave_it_running, true};
+  co_return co_await detail::task_join<T>{inner.state(), detail::task_join<T>::on_cancel::leave_it_running, true};
 }
 
 template <typename T>

@@ -52,7 +52,7 @@ class completion_watch {
       : count_(tasks.size()), listeners_(std::make_unique<listener[]>(tasks.size())) {
     finished_order_.reserve(count_);  // appending never allocates inside a notification
     for (std::size_t index = 0; index < count_; ++index) {
-      task_state_base& state = *tasks[index].state_;
+      task_state_base& state = tasks[index].state();
       scheduler_ = &state.owner();
       listener& watching = listeners_[index];
       watching.watch = this;

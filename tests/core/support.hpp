@@ -10,7 +10,7 @@
 #include "core/async_generator.hpp"
 #include "core/llm_stream.hpp"
 #include "core/scheduler.hpp"
-#include "core/task_handle.hpp"
+#include "core/toolbox.hpp"
 
 namespace trickle::testing {
 

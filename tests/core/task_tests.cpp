@@ -259,13 +259,39 @@ TEST_CASE("a cancellation is permanent: after catching it, the task's next wait 
 TEST_CASE("a task awaited inline runs under its awaiter's stop token, a spawned task under its own") {
   virtual_time time;
   auto read_token = []() -> task<stop_token> { co_return co_await current_stop_token(); };
-  auto pair = time.run([](auto read_token) -> task<std::pair<stop_token, stop_token>> {
-    const stop_token mine = co_await current_stop_token();
-    const stop_token inner = co_await read_token();
-    co_return std::pair{mine, inner};
-  }(read_token));
-  CHECK(pair.first.stop_possible());
-  CHECK(pair.first == pair.second);
+  struct tokens {
+    stop_token mine, inline_child, spawned_child;
+  };
+  const tokens seen = time.run([](scheduler& s, auto read_token) -> task<tokens> {
+    tokens seen;
+    seen.mine = co_await current_stop_token();
+    seen.inline_child = co_await read_token();
+    seen.spawned_child = co_await create_task(s, read_token());
+    co_return seen;
+  }(time.sched, read_token));
+  CHECK(seen.mine.stop_possible());
+  CHECK(seen.inline_child == seen.mine);
+  CHECK(seen.spawned_child.stop_possible());
+  CHECK_FALSE(seen.spawned_child == seen.mine);
+}
+
+TEST_CASE("with_stop_token runs a task under another token, deaf to its awaiter's cancellation") {
+  virtual_time time;
+  std::vector<std::string> log;
+  auto handle = create_task(time.sched, [](scheduler& s, std::vector<std::string>& log) -> task<> {
+    co_await with_stop_token(stop_token{}, [](scheduler& s, std::vector<std::string>& log) -> task<> {
+      co_await s.sleep_for(50ms);
+      log.push_back("finished despite the cancel");
+    }(s, log));
+    co_await s.sleep_for(1ms);  // back under our own (stopped) token
+    log.push_back("not reached");
+  }(time.sched, log));
+  time.run_for_ms(10);
+  handle.cancel();
+  time.run_until_idle();
+  CHECK(log == std::vector<std::string>{"finished despite the cancel"});
+  CHECK(time.now_ms() == 50);
+  CHECK(handle.cancelled());
 }
 
 TEST_CASE("a move-only result is moved out to its awaiter") {
