@@ -23,6 +23,15 @@
 //     relies on symmetric transfer being a tail call, which WebAssembly without the
 //     tail-call feature cannot do.
 //   - The item pointer stays valid until the consumer asks for the next one.
+//
+// Cancellation
+//   Each step of the body runs under the stop token of the consumer that asked for it: a
+//   task that awaits next() lends the generator its own token, so cancelling the task (or
+//   its deadline passing) wakes the generator's sleep at once and operation_cancelled
+//   unwinds the body and then reaches the consumer from next(), like CancelledError thrown
+//   into an async generator in Python. poll() steps run under no token; a generator that
+//   must stop on its own carries its token into its waits (llm_stream_answer hands its stop
+//   parameter to its pace).
 #pragma once
 
 #include <cassert>
@@ -31,6 +40,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "cancellation.hpp"
 #include "coroutine.hpp"
 
 namespace trickle {
@@ -88,6 +98,8 @@ class async_generator {
     }
     void return_void() noexcept {}
     void unhandled_exception() noexcept { failure_ = std::current_exception(); }
+    // What the body's waits listen to: the token of the consumer of the current step.
+    stop_token get_stop_token() const noexcept { return step_token_; }
 
    private:
     friend class async_generator;
@@ -108,6 +120,7 @@ class async_generator {
     value_type* current_ = nullptr;
     std::exception_ptr failure_;
     coro::coroutine_handle<> waiting_consumer_;
+    stop_token step_token_;
     wake_function wake_ = nullptr;
     void* wake_context_ = nullptr;
   };
@@ -121,8 +134,10 @@ class async_generator {
     }
     // Returns false (do not suspend the consumer) when the generator produced its result
     // without waiting: this is what keeps the stack flat over any number of items.
-    bool await_suspend(coro::coroutine_handle<> consumer) {
+    template <typename ConsumerPromise>
+    bool await_suspend(coro::coroutine_handle<ConsumerPromise> consumer) {
       promise_type& promise = generator_.promise();
+      promise.step_token_ = stop_token_of(consumer.promise());
       promise.waiting_consumer_ = consumer;
       if (advance(generator_)) {
         promise.waiting_consumer_ = nullptr;
@@ -178,6 +193,7 @@ class async_generator {
       case state::suspended:
         promise.wake_ = wake;
         promise.wake_context_ = context;
+        promise.step_token_ = {};
         if (!advance(handle_)) return poll_status::pending;
         break;
       case state::running:

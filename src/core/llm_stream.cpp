@@ -5,11 +5,11 @@
 namespace trickle {
 
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
-                                         stream_options options) {
+                                         stream_options options, stop_token stop) {
   if (options.delay < duration::zero()) {
     throw std::invalid_argument("trickle: the delay must not be negative");
   }
-  pace pace{sched, options.delay};  // t0: now, the consumer's first next()
+  pace pace{sched, options.delay, stop};  // t0: now, the consumer's first next()
   for (const piece& word : split(text, options.split)) {
     co_await pace.next_tick();  // the seed's time.sleep(0.5), kept to a fixed schedule
     co_yield chunk{word.text, options.suffix, word.utf16_begin, word.utf16_end};
@@ -29,8 +29,9 @@ stream_options chat_options() {
   return options;
 }
 
-async_generator<chunk> chat(scheduler& sched, std::string_view prompt, stream_options options) {
-  return llm_stream_answer(sched, chat_template(prompt), std::move(options));
+async_generator<chunk> chat(scheduler& sched, std::string_view prompt, stream_options options,
+                            stop_token stop) {
+  return llm_stream_answer(sched, chat_template(prompt), std::move(options), stop);
 }
 
 }  // namespace trickle

@@ -11,6 +11,14 @@
 // Piece i is due at t0 + (i + 1) * delay, t0 being the consumer's first next() (the body
 // starts lazily then). A consumer that falls behind finds the pieces that are already due
 // waiting, like bytes in a network buffer; no piece ever comes early; lateness never adds up.
+//
+// Stopping a stream: pass a stop token (its source must outlive the stream). A stop request
+// wakes the pending tick at once (its timer leaves the scheduler) and the stream ends with
+// operation_cancelled, which the consumer sees from next() (or poll() reports done, with
+// failure() holding it). A task that consumes the stream stops it the same way when the task
+// itself is cancelled, with no token of its own. Destroying the generator remains the quiet
+// way to stop. The token is a parameter, not a stream_options field: it controls the stream
+// rather than shaping it, and existing brace-initialised options stay complete.
 #pragma once
 
 #include <chrono>
@@ -51,7 +59,7 @@ struct chunk {
 // (the consumer's first next()), like a Python generator's first line:
 // std::invalid_argument for a negative delay.
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
-                                         stream_options options = {});
+                                         stream_options options = {}, stop_token stop = {});
 
 // The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...".
 std::string chat_template(std::string_view prompt);
@@ -62,7 +70,7 @@ stream_options chat_options();
 // The FastAPI snippet's generator: chat_template(prompt), split on whitespace, each word
 // followed by a space.
 async_generator<chunk> chat(scheduler& sched, std::string_view prompt,
-                            stream_options options = chat_options());
+                            stream_options options = chat_options(), stop_token stop = {});
 
 // Thrown by fail_after: a stream that breaks on purpose.
 class simulated_failure : public std::runtime_error {

@@ -1,5 +1,6 @@
 #include "scheduler.hpp"
 
+#include <cassert>
 #include <stdexcept>
 #include <utility>
 
@@ -16,8 +17,21 @@ bool scheduler::is_due(time_point deadline) {
   return deadline <= last_reading_ || deadline <= now();
 }
 
-scheduler::sleep_awaiter scheduler::sleep_for(duration delay) {
-  return sleep_until(now() + delay);
+scheduler::sleep_awaiter scheduler::sleep_for(duration delay, stop_token extra_stop) {
+  if (delay <= duration::zero()) return yield(extra_stop);
+  return sleep_until(now() + delay, extra_stop);
+}
+
+bool scheduler::sleep_awaiter::suspend(coro::coroutine_handle<> sleeper, stop_token own) {
+  if (stop_requested_before_wait(own)) return false;
+  if (wake_at_ && owner().is_due(*wake_at_)) return false;
+  begin_wait(sleeper, own);
+  if (wake_at_) {
+    owner().schedule(*this, *wake_at_);
+  } else {
+    owner().post(*this);
+  }
+  return true;
 }
 
 std::optional<time_point> scheduler::next_deadline() const noexcept {
@@ -84,13 +98,24 @@ void scheduler::schedule(timer& t, time_point deadline) {
   if (!running_due_ && heap_.front() == &t) update_wake();
 }
 
+void scheduler::post(timer& t) {
+  if (t.is_scheduled()) throw std::logic_error("trickle::scheduler: timer is already scheduled");
+  ready_.push_back(t);
+  if (!running_due_) update_wake();
+}
+
 void scheduler::cancel(timer& t) noexcept {
-  if (!t.is_scheduled()) return;
-  remove_at(t.heap_index_);
-  release_memory_if_idle();
+  if (t.heap_index_ != timer::not_scheduled) {
+    remove_at(t.heap_index_);
+    release_memory_if_idle();
+  } else if (t.is_linked()) {
+    t.unlink();
+  } else {
+    return;
+  }
   // An earlier wake-up than needed is harmless (run_due finds nothing and asks again);
   // one left armed with nothing to do would keep a host event loop alive for nothing.
-  if (heap_.empty() && !running_due_ && requested_wake_) {
+  if (heap_.empty() && ready_.empty() && !running_due_ && requested_wake_) {
     requested_wake_.reset();
     clock_.cancel_wake();
   }
@@ -103,25 +128,28 @@ void scheduler::release_memory_if_idle() noexcept {
   if (heap_.empty() && heap_.capacity() > kept_capacity) std::vector<timer*>().swap(heap_);
 }
 
+std::optional<time_point> scheduler::wanted_wake() {
+  if (!ready_.empty()) return now();
+  if (!heap_.empty()) return heap_.front()->deadline_;
+  return std::nullopt;
+}
+
 void scheduler::update_wake() {
-  if (heap_.empty()) {
+  const std::optional<time_point> wanted = wanted_wake();
+  if (!wanted) {
     if (requested_wake_) {
       requested_wake_.reset();
       clock_.cancel_wake();
     }
     return;
   }
-  time_point earliest = heap_.front()->deadline_;
-  if (!requested_wake_ || earliest < *requested_wake_) {
-    requested_wake_ = earliest;
-    clock_.request_wake(earliest);
+  if (!requested_wake_ || *wanted < *requested_wake_) {
+    requested_wake_ = wanted;
+    clock_.request_wake(*wanted);
   }
 }
 
-void scheduler::run_due() {
-  // Whatever wake-up we had asked for has arrived (or the caller runs us by hand).
-  requested_wake_.reset();
-  running_due_ = true;
+void scheduler::run_due_timers() {
   // Read the clock again after each round: running timers takes time, and deadlines
   // that pass meanwhile are served now rather than after another host timer.
   while (!heap_.empty() && heap_.front()->deadline_ <= now()) {
@@ -131,15 +159,32 @@ void scheduler::run_due() {
       due->on_due();
     }
   }
+}
+
+void scheduler::run_ready_turn() {
+  // Only what is ready now: anything posted while this turn runs goes to ready_ and waits
+  // for the next turn. A timer of this turn can still be cancelled: unlinking needs no list.
+  detail::intrusive_list<timer, detail::waiting_tag> turn;
+  turn.splice_back(ready_);
+  while (timer* next = turn.pop_front()) next->on_due();
+}
+
+void scheduler::run_due() {
+  assert(!running_due_ && "scheduler::run_due is not re-entrant: call it from the host loop");
+  // Whatever wake-up we had asked for has arrived (or the caller runs us by hand).
+  requested_wake_.reset();
+  running_due_ = true;
+  run_due_timers();
+  run_ready_turn();
   running_due_ = false;
   release_memory_if_idle();
   // The wake-up that brought us here is spent: always say what comes next, so the clock
   // never keeps a stale request.
-  if (heap_.empty()) {
-    clock_.cancel_wake();
+  if (const std::optional<time_point> wanted = wanted_wake()) {
+    requested_wake_ = wanted;
+    clock_.request_wake(*wanted);
   } else {
-    requested_wake_ = heap_.front()->deadline_;
-    clock_.request_wake(*requested_wake_);
+    clock_.cancel_wake();
   }
 }
 
@@ -152,13 +197,13 @@ void run_until_idle(scheduler& sched, virtual_clock& clock) {
 
 void run_for(scheduler& sched, virtual_clock& clock, duration span) {
   const time_point end = clock.now() + span;
+  // Every wake-up up to and including `end`, ready work at `end` included.
   while (auto wake = clock.requested_wake()) {
     if (*wake > end) break;
     if (*wake > clock.now()) clock.set(*wake);
     sched.run_due();
   }
   clock.set(end);
-  sched.run_due();
 }
 
 }  // namespace trickle

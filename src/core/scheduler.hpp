@@ -1,19 +1,43 @@
-// Time for every stream: one queue of deadlines, one clock.
+// Time for every stream: one queue of deadlines, one ready list, one clock.
 //
-// The scheduler knows only deadlines ("resume this at time T"). All pending sleeps of all
-// streams sit in one binary heap ordered by deadline (ties in arrival order), and the
-// scheduler asks its clock for a single wake-up at the earliest one. Two clocks exist:
+// The scheduler knows deadlines ("resume this at time T") and ready work ("resume this as
+// soon as possible"). All pending sleeps of all streams sit in one binary heap ordered by
+// deadline (ties in arrival order); ready work waits in one FIFO list. The scheduler asks its
+// clock for a single wake-up: "now" while ready work is queued, else the earliest deadline.
+// Two clocks exist:
 //
 //   - virtual_clock (tests): time stands still until the test moves it, and
 //     run_until_idle() jumps straight from one deadline to the next. Exact and instant.
 //   - the JS event-loop clock (src/wasm): performance.now() and at most one setTimeout.
 //
+// One turn, run_due():
+//   1. every timer whose deadline has passed, in deadline order;
+//   2. the ready list as it stood when step 1 ended. Work queued during step 2 waits for the
+//      next turn, so a coroutine that yields in a loop cannot keep the host's event loop from
+//      running (it asks for a zero-delay wake-up instead);
+//   3. a wake-up request for whatever comes next.
+//
 // Rules that keep streams honest:
 //   - A timer runs only when the clock, read again at that moment, has reached its
 //     deadline. Host timers may fire early; we then simply ask for another wake-up.
 //   - Deadlines are absolute, so a late wake-up never pushes later deadlines back.
-//   - A timer can be removed at any time in O(log n) (its owner was destroyed or
-//     cancelled), so a frame destroyed mid-sleep leaves nothing behind in the queue.
+//   - A timer can be removed at any time (its owner was destroyed or cancelled): O(log n)
+//     from the heap, O(1) from the ready list. A frame destroyed mid-sleep leaves nothing
+//     behind.
+//   - Waits are woken through the ready list, never from inside the call that satisfied or
+//     cancelled them (unlock(), set(), request_stop()...): stacks stay flat, and no primitive
+//     is re-entered while it is changing.
+//
+// Awaitables
+//   co_await sched.sleep_until(t)   suspends until t; does not suspend if t has passed (pace
+//                                   relies on that to catch up).
+//   co_await sched.sleep_for(d)     sleep_until(now + d); d <= 0 is a yield, like
+//                                   asyncio.sleep(0).
+//   co_await sched.yield()          lets all other ready work run first (one turn).
+// Each of them is a cancellation point: a stop request on the awaiting coroutine's token
+// (see cancellation.hpp), or on the optional extra token, removes the timer at once and the
+// coroutine resumes at the next turn with operation_cancelled. A token already stopped
+// throws without suspending.
 #pragma once
 
 #include <chrono>
@@ -22,7 +46,9 @@
 #include <optional>
 #include <vector>
 
+#include "cancellation.hpp"
 #include "coroutine.hpp"
+#include "intrusive_list.hpp"
 
 namespace trickle {
 
@@ -41,21 +67,28 @@ class clock {
   virtual void cancel_wake() = 0;
 };
 
-// Something that wants to run at a deadline. Owned by its user (usually an awaiter living
-// in a coroutine frame); the scheduler only links it into its heap.
-class timer {
+namespace detail {
+struct waiting_tag;
+}
+
+// Something that wants to run at a deadline (the heap) or as soon as possible (the ready
+// list). Owned by its user (usually an awaiter living in a coroutine frame); the scheduler
+// only links it. The list hook is shared with the waiter lists of locks, queues and events:
+// a waiting coroutine is in exactly one place at a time (see waiting_coroutine).
+class timer : public detail::list_hook<detail::waiting_tag> {
  public:
   timer() = default;
   timer(const timer&) = delete;
   timer& operator=(const timer&) = delete;
 
   time_point deadline() const noexcept { return deadline_; }
-  bool is_scheduled() const noexcept { return heap_index_ != not_scheduled; }
+  // In the heap, or linked in a list (the ready list, or a primitive's waiters).
+  bool is_scheduled() const noexcept { return heap_index_ != not_scheduled || is_linked(); }
 
  protected:
   ~timer() = default;
-  // Called by scheduler::run_due once the deadline has passed; the timer is already
-  // unlinked, so the callee may destroy it.
+  // Called by scheduler::run_due once the deadline has passed, or on its turn after post();
+  // the timer is already unlinked, so the callee may destroy it.
   virtual void on_due() noexcept = 0;
 
  private:
@@ -80,20 +113,28 @@ class scheduler {
   // otherwise reads the clock again. Never true early.
   bool is_due(time_point deadline);
 
+  // Runs `t` at its deadline.
   void schedule(timer& t, time_point deadline);
+  // Runs `t` at the next turn, after the timers due by then, in the order posted.
+  void post(timer& t);
+  // Takes `t` out of the heap or out of whatever list it is linked in. No-op if neither.
   void cancel(timer& t) noexcept;
 
-  // Runs every timer whose deadline has passed, in deadline order, then asks the clock to
-  // wake it for the next one (or cancels the wake-up when nothing is left).
+  // One turn (see the header): due timers, then the ready work queued before them, then a
+  // wake-up request for what comes next (or a cancelled wake-up when nothing is left).
+  // Not re-entrant: call it from the host's event loop, never from a coroutine.
   void run_due();
 
+  // Timers waiting for a deadline (not counting ready work).
   std::size_t scheduled_count() const noexcept { return heap_.size(); }
+  // Work queued for the next turn. O(n): for tests and diagnostics.
+  std::size_t ready_count() const noexcept { return ready_.size(); }
   std::optional<time_point> next_deadline() const noexcept;
 
   class sleep_awaiter;
-  // co_await sched.sleep_until(t): suspends until t, or not at all if t has passed.
-  sleep_awaiter sleep_until(time_point deadline) noexcept;
-  sleep_awaiter sleep_for(duration delay);
+  sleep_awaiter sleep_until(time_point deadline, stop_token extra_stop = {}) noexcept;
+  sleep_awaiter sleep_for(duration delay, stop_token extra_stop = {});
+  sleep_awaiter yield(stop_token extra_stop = {}) noexcept;
 
  private:
   bool comes_before(const timer& a, const timer& b) const noexcept;
@@ -101,58 +142,149 @@ class scheduler {
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
   void remove_at(std::size_t index) noexcept;
+  void run_due_timers();
+  void run_ready_turn();
+  std::optional<time_point> wanted_wake();
   void update_wake();
   void release_memory_if_idle() noexcept;
 
   clock& clock_;
   std::vector<timer*> heap_;
+  detail::intrusive_list<timer, detail::waiting_tag> ready_;
   std::uint64_t next_sequence_ = 0;
   time_point last_reading_{};
   std::optional<time_point> requested_wake_;
   bool running_due_ = false;
 };
 
-class scheduler::sleep_awaiter final : private timer {
+// The common part of every co_await that can wait: a sleep, a lock, a semaphore, a queue,
+// an event, a task. Derived awaiters decide *what* they wait for; this class decides how a
+// wait ends.
+//
+//   await_suspend:  stop_requested_before_wait(token)?  -> do not suspend; await_resume throws
+//                   otherwise begin_wait(), then link yourself where you wait
+//                   (the timer heap, a primitive's waiter list, a task's listeners)
+//   it happens:     wake(): stop listening, queue on the ready list
+//   stop requested: on_stop_requested(): by default leave wherever you are linked and queue on
+//                   the ready list marked cancelled
+//   resumed:        await_resume calls end_wait(), which throws operation_cancelled if the
+//                   wait was cancelled
+//
+// Two tokens are heard: the awaiting coroutine's own (from its promise) and an optional
+// extra one given to the awaiter (pace's, for example).
+// Once woken with a result (a lock handed over, an item delivered), a later stop request is
+// not heard by this wait: the result is never dropped, and the coroutine's next suspension
+// point reports the cancellation instead.
+class waiting_coroutine : public timer {
  public:
-  sleep_awaiter(scheduler& owner, time_point deadline) noexcept
-      : owner_(owner), wake_at_(deadline) {}
-  sleep_awaiter(const sleep_awaiter&) = delete;
-  // A coroutine frame destroyed while it sleeps destroys this awaiter: unlink at once.
-  ~sleep_awaiter() {
-    if (is_scheduled()) owner_.cancel(*this);
-  }
+  waiting_coroutine(const waiting_coroutine&) = delete;
+  waiting_coroutine& operator=(const waiting_coroutine&) = delete;
 
-  bool await_ready() { return owner_.is_due(wake_at_); }
-  void await_suspend(coro::coroutine_handle<> sleeper) {
-    sleeper_ = sleeper;
-    owner_.schedule(*this, wake_at_);
+ protected:
+  explicit waiting_coroutine(scheduler& sched, stop_token extra_stop = {}) noexcept
+      : scheduler_(sched), extra_token_(extra_stop) {}
+  // A frame destroyed while it waits leaves the heap or list at once.
+  ~waiting_coroutine() { scheduler_.cancel(*this); }
+
+  // True when a stop was requested before we waited at all; then do not suspend, and
+  // await_resume will throw.
+  bool stop_requested_before_wait(stop_token own) noexcept {
+    cancelled_ = own.stop_requested() || extra_token_.stop_requested();
+    return cancelled_;
   }
-  void await_resume() const noexcept {}
+  // Call when committed to suspending: listens for stop requests until woken.
+  void begin_wait(coro::coroutine_handle<> waiter, stop_token own) noexcept {
+    waiter_ = waiter;
+    (void)own_stop_.attach(own, &on_stop, this);  // not stopped: checked just before
+    (void)extra_stop_.attach(extra_token_, &on_stop, this);
+  }
+  // What was waited for has happened: resume at the next turn. The caller has already taken
+  // this waiter out of its list.
+  void wake() noexcept {
+    stop_listening();
+    scheduler_.post(*this);
+  }
+  // Leaves the heap or the list the waiter is in, and resumes it with operation_cancelled.
+  void resume_cancelled() noexcept {
+    stop_listening();
+    scheduler_.cancel(*this);
+    cancelled_ = true;
+    scheduler_.post(*this);
+  }
+  void end_wait() const {
+    if (cancelled_) throw operation_cancelled{};
+  }
+  scheduler& owner() const noexcept { return scheduler_; }
+
+  // The default reaction to a stop request. An awaiter that must do something else (a task
+  // join cancels the task it waits for and keeps waiting) overrides it.
+  virtual void on_stop_requested() noexcept { resume_cancelled(); }
 
  private:
-  void on_due() noexcept override { sleeper_.resume(); }
+  static void on_stop(void* self) noexcept {
+    auto& waiting = *static_cast<waiting_coroutine*>(self);
+    waiting.stop_listening();
+    waiting.on_stop_requested();
+  }
+  void stop_listening() noexcept {
+    own_stop_.detach();
+    extra_stop_.detach();
+  }
+  void on_due() noexcept final {
+    stop_listening();
+    waiter_.resume();
+  }
 
-  scheduler& owner_;
-  time_point wake_at_;
-  coro::coroutine_handle<> sleeper_;
+  scheduler& scheduler_;
+  stop_token extra_token_;
+  coro::coroutine_handle<> waiter_;
+  stop_registration own_stop_;
+  stop_registration extra_stop_;
+  bool cancelled_ = false;
 };
 
-inline scheduler::sleep_awaiter scheduler::sleep_until(time_point deadline) noexcept {
-  return sleep_awaiter{*this, deadline};
+class scheduler::sleep_awaiter final : private waiting_coroutine {
+ public:
+  // A sleep until `deadline`, or (no deadline) a yield to the other ready work.
+  sleep_awaiter(scheduler& owner, std::optional<time_point> deadline, stop_token extra_stop) noexcept
+      : waiting_coroutine(owner, extra_stop), wake_at_(deadline) {}
+
+  // Always false: await_suspend checks for a stop request before anything else.
+  bool await_ready() const noexcept { return false; }
+  template <typename Promise>
+  bool await_suspend(coro::coroutine_handle<Promise> sleeper) {
+    return suspend(sleeper, stop_token_of(sleeper.promise()));
+  }
+  void await_resume() const { end_wait(); }
+
+ private:
+  bool suspend(coro::coroutine_handle<> sleeper, stop_token own);
+
+  std::optional<time_point> wake_at_;
+};
+
+inline scheduler::sleep_awaiter scheduler::sleep_until(time_point deadline, stop_token extra_stop) noexcept {
+  return sleep_awaiter{*this, deadline, extra_stop};
+}
+
+inline scheduler::sleep_awaiter scheduler::yield(stop_token extra_stop) noexcept {
+  return sleep_awaiter{*this, std::nullopt, extra_stop};
 }
 
 // A fixed schedule: tick i (from 0) is due at start + (i + 1) * interval, with start taken
 // when the pace is created. Each deadline is computed from start, never from the previous
 // wake-up, so lateness does not accumulate; a consumer that falls behind finds the ticks
 // already due and passes them without waiting.
+// `stop` calls the schedule off: a tick awaited after (or during) a stop request throws
+// operation_cancelled, on top of whatever cancels the awaiting coroutine itself.
 class pace {
  public:
-  pace(scheduler& sched, duration interval)
-      : scheduler_(sched), start_(sched.now()), interval_(interval) {}
+  pace(scheduler& sched, duration interval, stop_token stop = {})
+      : scheduler_(sched), start_(sched.now()), interval_(interval), stop_(stop) {}
 
   scheduler::sleep_awaiter next_tick() noexcept {
     ++ticks_;
-    return scheduler_.sleep_until(start_ + interval_ * static_cast<std::int64_t>(ticks_));
+    return scheduler_.sleep_until(start_ + interval_ * static_cast<std::int64_t>(ticks_), stop_);
   }
 
   time_point start() const noexcept { return start_; }
@@ -161,6 +293,7 @@ class pace {
   scheduler& scheduler_;
   time_point start_;
   duration interval_;
+  stop_token stop_;
   std::uint64_t ticks_ = 0;
 };
 

@@ -124,3 +124,115 @@ TEST_CASE("pace deadlines are fixed from its start, so being late once does not 
   time.run_until_idle();
   CHECK(ticks == std::vector<std::int64_t>{1100, 1200, 1450, 1450, 1500});
 }
+
+TEST_CASE("yield lets every other ready coroutine run before it continues") {
+  virtual_time time;
+  std::vector<std::string> log;
+  auto worker = [](scheduler& s, std::vector<std::string>& log, std::string name) -> detached {
+    for (int i = 0; i < 3; ++i) {
+      log.push_back(name + std::to_string(i));
+      co_await s.yield();
+    }
+  };
+  worker(time.sched, log, "a");
+  worker(time.sched, log, "b");
+  CHECK(log == std::vector<std::string>{"a0", "b0"});
+  time.run_until_idle();
+  CHECK(log == std::vector<std::string>{"a0", "b0", "a1", "b1", "a2", "b2"});
+  CHECK(time.now_ms() == 0);  // yielding takes no virtual time
+}
+
+TEST_CASE("sleep_for(0) yields like asyncio.sleep(0), while sleep_until a passed deadline does not") {
+  virtual_time time;
+  time.set_ms(50);
+  std::vector<std::string> log;
+  [](scheduler& s, std::vector<std::string>& log) -> detached {
+    co_await s.sleep_until(at_ms(10));
+    log.push_back("passed deadline: no suspension");
+    co_await s.sleep_for(0ms);
+    log.push_back("after the yield");
+  }(time.sched, log);
+  CHECK(log == std::vector<std::string>{"passed deadline: no suspension"});
+  CHECK(time.sched.ready_count() == 1);
+  time.sched.run_due();
+  CHECK(log.back() == "after the yield");
+}
+
+TEST_CASE("ready work asks the clock for an immediate wake-up and comes after the timers already due") {
+  virtual_time time;
+  std::vector<std::string> log;
+  logging_timer due_timer{log, "timer", time}, ready_work{log, "ready", time};
+  time.sched.schedule(due_timer, at_ms(20));
+  CHECK(time.clock.requested_wake() == at_ms(20));
+  time.set_ms(10);
+  time.sched.post(ready_work);
+  CHECK(time.clock.requested_wake() == at_ms(10));  // now, not at the next deadline
+  time.set_ms(30);  // the host was slow: by now the timer is due as well
+  time.sched.run_due();
+  CHECK(log == std::vector<std::string>{"timer@30", "ready@30"});
+  CHECK_FALSE(time.clock.requested_wake());
+}
+
+TEST_CASE("work posted during a turn waits for the next turn, so a yield loop returns to the host") {
+  virtual_time time;
+  stop_source stop;
+  int rounds = 0;
+  bool ended = false;
+  [](scheduler& s, stop_token token, int& rounds, bool& ended) -> detached {
+    try {
+      for (;;) {
+        ++rounds;
+        co_await s.yield(token);
+      }
+    } catch (const operation_cancelled&) {
+      ended = true;
+    }
+  }(time.sched, stop.token(), rounds, ended);
+  for (int turn = 1; turn <= 3; ++turn) {
+    REQUIRE(time.clock.requested_wake() == at_ms(0));
+    time.sched.run_due();  // returns: one round per turn
+    CHECK(rounds == turn + 1);
+  }
+  stop.request_stop();  // a queued yield is cancelled too
+  time.run_until_idle();
+  CHECK(ended);
+  CHECK(rounds == 4);
+  CHECK(time.sched.ready_count() == 0);
+}
+
+TEST_CASE("a posted timer can be cancelled before its turn, and then nothing keeps the host awake") {
+  virtual_time time;
+  std::vector<std::string> log;
+  logging_timer t{log, "t", time};
+  time.sched.post(t);
+  CHECK(t.is_scheduled());
+  time.sched.cancel(t);
+  CHECK_FALSE(t.is_scheduled());
+  CHECK_FALSE(time.clock.requested_wake());
+  time.sched.run_due();
+  CHECK(log.empty());
+}
+
+TEST_CASE("a stop request during a sleep removes its timer at once and resumes the sleeper with operation_cancelled") {
+  virtual_time time;
+  stop_source stop;
+  int live = 0;
+  std::string outcome;
+  [](scheduler& s, stop_token token, int& live, std::string& outcome) -> detached {
+    lifetime_probe probe{live};
+    try {
+      co_await s.sleep_for(1h, token);
+      outcome = "slept";
+    } catch (const operation_cancelled&) {
+      outcome = "cancelled";
+    }
+  }(time.sched, stop.token(), live, outcome);
+  time.run_for_ms(10);
+  CHECK(time.sched.scheduled_count() == 1);
+  stop.request_stop();
+  CHECK(time.sched.scheduled_count() == 0);  // the timer left the heap in request_stop()
+  time.run_until_idle();
+  CHECK(outcome == "cancelled");
+  CHECK(live == 0);
+  CHECK(time.now_ms() == 10);  // not an hour later
+}

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/async_generator.hpp"
 #include "core/llm_stream.hpp"
 #include "core/scheduler.hpp"
+#include "core/toolbox.hpp"
 
 namespace trickle::testing {
 
@@ -25,6 +27,16 @@ struct virtual_time {
   void set_ms(std::int64_t ms) { clock.set(at_ms(ms)); }
   void run_until_idle() { trickle::run_until_idle(sched, clock); }
   void run_for_ms(std::int64_t ms) { trickle::run_for(sched, clock, std::chrono::milliseconds(ms)); }
+
+  // asyncio.run on virtual time: runs `work` as a task until nothing is left to do, then
+  // returns its result or rethrows its exception.
+  template <typename T>
+  T run(task<T> work) {
+    auto handle = create_task(sched, std::move(work));
+    run_until_idle();
+    if (!handle.done()) throw std::logic_error("the task waits for something that never happens");
+    return std::move(handle).result();
+  }
 };
 
 struct arrival {
