@@ -26,6 +26,26 @@ const STATUS_DONE = 2;
 const STATUS_FAILED = 3;
 const STATUS_TIMED_OUT = 4;
 
+// Runs `callback` on the next macrotask; returns a function that cancels it. Node has
+// setImmediate; browsers and workers get a MessageChannel (which, unlike a port in Node,
+// keeps nothing alive).
+const runSoon = typeof setImmediate === 'function'
+  ? (callback) => {
+    const immediate = setImmediate(callback);
+    return () => clearImmediate(immediate);
+  }
+  : (() => {
+    const channel = new MessageChannel();
+    const queued = [];
+    channel.port1.onmessage = () => queued.shift()?.();
+    return (callback) => {
+      let cancelled = false;
+      queued.push(() => { if (!cancelled) callback(); });
+      channel.port2.postMessage(null);
+      return () => { cancelled = true; };
+    };
+  })();
+
 // Which function of a waiting next() call's pair to call.
 const RESOLVE = 0;
 const REJECT = 1;
@@ -251,14 +271,18 @@ class Trickle {
     return new TrickleStream(this.#bridge, handle, text, options);
   }
 
+  // The scheduler's one wake-up. A deadline already reached (ready work, or a deadline that
+  // passed during a long tick) is served on the next macrotask rather than by
+  // setTimeout(0), which browsers stretch to 4 ms once timeouts nest.
   #arm(deadlineMs) {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(deadlineMs - performance.now())));
+    this.#disarm();
+    const delay = Math.ceil(deadlineMs - performance.now());
+    this.#timer = delay > 0 ? setTimeout(this.#onTimer, delay) : runSoon(this.#onTimer);
   }
 
   #disarm() {
     if (this.#timer === null) return;
-    clearTimeout(this.#timer);
+    if (typeof this.#timer === 'function') this.#timer(); else clearTimeout(this.#timer);
     this.#timer = null;
   }
 
