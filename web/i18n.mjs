@@ -10,7 +10,7 @@ const STRINGS = {
     'lang.toggle': 'English',
     'lang.toggleLabel': 'Switch to English',
     'module.loading': '正在加载 C++ 模块…',
-    'module.ready': 'C++ 协程已就绪（WebAssembly，{ms} 毫秒）',
+    'module.ready': 'C++ 协程已就绪 · {ms} 毫秒',
     'module.failed': 'WebAssembly 模块加载失败：{message}',
 
     'gen.title': '生成器',
@@ -99,7 +99,7 @@ const STRINGS = {
     'lang.toggle': '中文',
     'lang.toggleLabel': '切换到中文',
     'module.loading': 'Loading the C++ module…',
-    'module.ready': 'C++ coroutine ready (WebAssembly, {ms} ms)',
+    'module.ready': 'C++ coroutine ready · {ms} ms',
     'module.failed': 'The WebAssembly module failed to load: {message}',
 
     'gen.title': 'The generator',

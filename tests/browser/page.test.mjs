@@ -56,7 +56,8 @@ describe('the page under a sub-path', () => {
   test('loads with no console error and no request leaving the site', async (t) => {
     const { page, watch } = await openPage(t);
     assert.equal(await waitForWorker(page), 'ready');
-    assert.match(await page.textContent('#module-status'), /WebAssembly/);
+    assert.equal(await page.getAttribute('#module-status', 'data-state'), 'ready');
+    assert.match(await page.textContent('#module-status'), /C\+\+ 协程已就绪 · \d+ 毫秒/);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
     assert.match(csp, /default-src 'none'/);
