@@ -30,9 +30,7 @@ function sayAgain() {
 }
 const duration = (ms) => () => formatDuration(lang, ms);
 
-// ---------------------------------------------------------------------------------------
-// Language
-
+// The page's parts.
 const form = {
   text: $('gen-text'),
   delay: $('gen-delay'),
@@ -58,6 +56,9 @@ const timeline = new Timeline(
   $('timeline-desc'),
 );
 
+// ---------------------------------------------------------------------------------------
+// Language
+
 function setLanguage(next) {
   const previous = lang;
   lang = next;
@@ -73,6 +74,7 @@ function setLanguage(next) {
   else lesson.configure(generatorRun.options, lang);
   timeline.setLanguage(lang);
   sayAgain();
+  for (const item of chat.reads.children) item.textContent = readText(item);
 }
 
 $('lang-toggle').addEventListener('click', () => {
@@ -156,7 +158,7 @@ async function startGenerator() {
   chunks.replaceChildren();
   $('gen-count').textContent = '0';
   setGeneratorRunning(true);
-  say(status, 'gen.running', { count: 0 });
+  say(status, 'gen.running');
   lesson.configure(options, lang);
   lesson.setStep('wait', 1);
   timeline.start({ delayMs: options.delayMs, expectedCount: expectedPieces(options.text, options.split) });
@@ -172,7 +174,6 @@ async function startGenerator() {
       appendChunk(chunks, chunk, run.count - 1, elapsed, joiner);
       $('gen-count').textContent = String(run.count);
       timeline.arrive(elapsed);
-      say(status, 'gen.running', { count: run.count });
       lesson.setStep('yield', run.count);
       clearTimeout(run.holdTimer);
       const next = run.count + 1;
@@ -267,12 +268,17 @@ function setChatRunning(running) {
   else keepFocus(chat.stop, chat.ask);
 }
 
+function readText(item) {
+  const t = `+${formatDuration(lang, Number(item.dataset.t))}`;
+  const { bytes } = item.dataset;
+  return bytes === '' ? translate(lang, 'chat.readDirect', { t }) : translate(lang, 'chat.read', { t, bytes });
+}
+
 function logRead(startedAt, bytes) {
   const item = document.createElement('li');
-  const t = `+${Math.round(performance.now() - startedAt)} ms`;
-  item.dataset.bytes = bytes === null ? '' : String(bytes);
   item.dataset.t = String(Math.round(performance.now() - startedAt));
-  item.textContent = bytes === null ? translate(lang, 'chat.readDirect', { t }) : translate(lang, 'chat.read', { t, bytes });
+  item.dataset.bytes = bytes === null ? '' : String(bytes);
+  item.textContent = readText(item);
   chat.reads.append(item);
   chat.reads.scrollTop = chat.reads.scrollHeight;
 }
@@ -282,16 +288,22 @@ async function ask() {
   const prompt = chat.prompt.value;
   const run = { cancel: null, cancelRequested: false };
   chatRun = run;
-  chat.output.textContent = '';
-  chat.reads.replaceChildren();
+  let startedAt;
+  let bytes;
+  let reads;
+  const clear = () => {
+    chat.output.textContent = '';
+    chat.reads.replaceChildren();
+    startedAt = performance.now();
+    bytes = 0;
+    reads = 0;
+  };
+  clear();
   chat.source.textContent = '';
   chat.source.dataset.source = '';
   setChatRunning(true);
   say(chat.status, 'chat.running');
 
-  const startedAt = performance.now();
-  let bytes = 0;
-  let reads = 0;
   const handlers = {
     onRead(text, byteCount) {
       chat.output.textContent += text; // the prompt comes back inside the answer: text only
@@ -318,6 +330,7 @@ async function ask() {
         say(chat.worker, 'chat.worker.fallback', { reason: error.message });
         chat.worker.dataset.state = 'fallback';
         worker = Promise.resolve({ ok: false, reason: error.message });
+        clear();
         result = await readDirectAnswer(trickle, prompt, handlers);
       }
     } else {

@@ -26,7 +26,7 @@ const STRINGS = {
     'gen.output': '收到的块',
     'gen.defaultText': '你好 我 是 一个 模拟 的 LLM',
     'gen.idle': '点“开始”，看 C++ 协程一块一块地交出文本。',
-    'gen.running': '正在接收：已收到 {count} 块',
+    'gen.running': '正在接收…',
     'gen.done': '完成：{count} 块，共 {total}。C++ 流已结束并释放（仍存活的流：{live}）。',
     'gen.stopped': '已停止：收到 {count} 块后调用了 return()（break 做的就是这件事），C++ 流立即释放（仍存活的流：{live}）。',
     'gen.failed': '出错了：{message}',
@@ -115,7 +115,7 @@ const STRINGS = {
     'gen.output': 'Chunks received',
     'gen.defaultText': 'Hello I am a simulated LLM',
     'gen.idle': 'Press Start to watch the C++ coroutine hand out the text piece by piece.',
-    'gen.running': 'Receiving: {count} chunks so far',
+    'gen.running': 'Receiving…',
     'gen.done': 'Done: {count} chunks in {total}. The C++ stream ended and was freed (streams still alive: {live}).',
     'gen.stopped': 'Stopped after {count} chunks: return() (what break calls) freed the C++ stream at once (streams still alive: {live}).',
     'gen.failed': 'Something went wrong: {message}',
@@ -151,7 +151,7 @@ const STRINGS = {
     'metric.late': 'Worst lateness',
 
     'chat.title': 'Chat',
-    'chat.intro': 'The seed’s FastAPI endpoint, answered by a Service Worker inside your browser: it loads the same wasm module and returns the C++ generator’s output as a streamed response. The page reads it the way the seed’s front end does: fetch(), getReader(), TextDecoder.',
+    'chat.intro': 'The seed’s FastAPI endpoint, answered by a Service Worker inside your browser: it loads the same wasm module and returns the C++ generator’s output as a streamed response. The page reads it the way the seed’s front end does: fetch(), getReader(), TextDecoder. The answer keeps the seed’s Chinese template: “你提问的是” means “you asked”.',
     'chat.prompt': 'Prompt',
     'chat.defaultPrompt': 'hello',
     'chat.ask': 'Ask',
@@ -213,7 +213,7 @@ function readStored() {
   }
 }
 
-/** t('gen.running', { count: 3 }) in the given language; unknown keys show themselves. */
+/** translate('en', 'gen.done', { count: 7, ... }): the text in that language; an unknown key shows itself. */
 export function translate(lang, key, values = {}) {
   const template = STRINGS[lang]?.[key] ?? STRINGS.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));

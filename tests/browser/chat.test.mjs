@@ -94,6 +94,25 @@ describe('the chat demo', () => {
     assert.deepEqual(watch.errors, []);
   });
 
+  test('after a hard reload, which leaves the page uncontrolled, the worker claims it and answers', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site);
+    assert.equal(await waitForWorker(page), 'ready');
+    await page.context().addInitScript(() => {
+      window.controlledAtStart = navigator.serviceWorker.controller !== null;
+    });
+    // Shift+Reload: the browser bypasses the Service Worker for this page load.
+    const cdp = await page.context().newCDPSession(page);
+    const loaded = page.waitForEvent('load');
+    await cdp.send('Page.reload', { ignoreCache: true });
+    await loaded;
+    await waitForApp(page);
+    assert.equal(await page.evaluate(() => window.controlledAtStart), false);
+    assert.equal(await waitForWorker(page), 'ready');
+    assertStreamedAnswer(await askAndRead(page, '你好'), '你好');
+    assert.deepEqual(watch.errors, []);
+  });
+
   test('a prompt is shown as text, never parsed as HTML', async (t) => {
     const site = await openSite(t);
     const { page, watch } = await openPage(t, site);
