@@ -115,14 +115,31 @@ function keepFocus(from, to) {
 function setGeneratorRunning(running) {
   form.start.disabled = running;
   form.stop.disabled = !running;
-  $('gen-chunks').setAttribute('aria-busy', String(running));
+  chunkBox.setAttribute('aria-busy', String(running));
   if (running) keepFocus(form.start, form.stop);
   else keepFocus(form.stop, form.start);
 }
 
-function appendChunk(container, chunk, index, elapsedMs, joiner) {
-  const follow = container.scrollTop + container.clientHeight >= container.scrollHeight - 4;
-  if (index > 0 && joiner) container.append(joiner);
+// The chunk box follows the newest chunk unless the reader has scrolled up to look back.
+// Scrolling waits for the next frame: measuring after every chunk would force a layout per
+// chunk, which turns a fast run of thousands of chunks quadratic.
+const chunkBox = $('gen-chunks');
+let followChunks = true;
+let scrollFrame = 0;
+let autoScrollTop = 0; // where the page itself last scrolled the box to
+chunkBox.addEventListener(
+  'scroll',
+  () => {
+    // Our own scroll lands here a frame later, when more chunks may have made the box
+    // taller: only a move above our own position means the reader scrolled up.
+    const atBottom = chunkBox.scrollTop + chunkBox.clientHeight >= chunkBox.scrollHeight - 4;
+    followChunks = atBottom || chunkBox.scrollTop >= autoScrollTop - 1;
+  },
+  { passive: true },
+);
+
+function appendChunk(chunk, index, elapsedMs, joiner) {
+  if (index > 0 && joiner) chunkBox.append(joiner);
   const piece = document.createElement('span');
   piece.className = 'chunk';
   piece.dataset.index = String(index);
@@ -132,8 +149,13 @@ function appendChunk(container, chunk, index, elapsedMs, joiner) {
     piece.classList.add('is-empty');
     piece.title = translate(lang, 'gen.emptyChunk');
   }
-  container.append(piece);
-  if (follow) container.scrollTop = container.scrollHeight;
+  chunkBox.append(piece);
+  scrollFrame ||= requestAnimationFrame(() => {
+    scrollFrame = 0;
+    if (!followChunks) return;
+    chunkBox.scrollTop = chunkBox.scrollHeight;
+    autoScrollTop = chunkBox.scrollTop;
+  });
 }
 
 async function startGenerator() {
@@ -154,8 +176,9 @@ async function startGenerator() {
   const run = { stream, options, stopped: false, count: 0, holdTimer: 0 };
   generatorRun = run;
 
-  const chunks = $('gen-chunks');
-  chunks.replaceChildren();
+  chunkBox.replaceChildren();
+  followChunks = true;
+  autoScrollTop = 0;
   $('gen-count').textContent = '0';
   setGeneratorRunning(true);
   say(status, 'gen.running');
@@ -171,7 +194,7 @@ async function startGenerator() {
     for await (const chunk of stream) {
       const elapsed = performance.now() - startedAt;
       run.count += 1;
-      appendChunk(chunks, chunk, run.count - 1, elapsed, joiner);
+      appendChunk(chunk, run.count - 1, elapsed, joiner);
       $('gen-count').textContent = String(run.count);
       timeline.arrive(elapsed);
       lesson.setStep('yield', run.count);

@@ -32,7 +32,7 @@ export class Timeline {
   #metrics;
   #summary;
   #lang = 'zh';
-  #run = null; // { delayMs, expectedCount, arrivals: [ms since start], finished }
+  #run = null; // { delayMs, expectedCount, arrivals: [ms since start] }
   #span = 1; // ms covered by the axis
   #width = 0;
   #layers = null;
@@ -54,7 +54,7 @@ export class Timeline {
   }
 
   start({ delayMs, expectedCount }) {
-    this.#run = { delayMs, expectedCount, arrivals: [], finished: false };
+    this.#run = { delayMs, expectedCount, arrivals: [] };
     this.#span = Math.max(delayMs * Math.max(expectedCount, 1), 1) * 1.04;
     this.#redraw();
     this.#updateMetrics();
@@ -66,8 +66,9 @@ export class Timeline {
     run.arrivals.push(elapsedMs);
     const due = run.arrivals.length * run.delayMs;
     if (Math.max(elapsedMs, due) > this.#span) {
-      // Grow by a good margin so a slow run redraws a few times, not at every chunk.
-      this.#span = Math.max(elapsedMs, due) * 1.3;
+      // Double, so a run far slower than planned redraws a few times, not at every chunk;
+      // finish() fits the axis to the run again.
+      this.#span = Math.max(elapsedMs, due) * 2;
       this.#redraw();
     } else {
       this.#drawArrival(run.arrivals.length - 1);
@@ -75,8 +76,16 @@ export class Timeline {
     this.#updateMetrics();
   }
 
+  /** The run is over. A stopped run keeps its planned axis: the ticks never reached show. */
   finish() {
-    if (this.#run) this.#run.finished = true;
+    const run = this.#run;
+    if (!run) return;
+    const complete = run.arrivals.length > 0 && run.arrivals.length >= run.expectedCount;
+    const fitted = Math.max(run.arrivals.at(-1) ?? 0, run.delayMs * run.arrivals.length, 1) * 1.04;
+    if (complete && fitted < this.#span) {
+      this.#span = fitted;
+      this.#redraw();
+    }
     this.#updateMetrics();
   }
 
