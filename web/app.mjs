@@ -47,6 +47,7 @@ const chat = {
   source: $('chat-source'),
   status: $('chat-status'),
   worker: $('worker-status'),
+  link: $('chat-link'),
 };
 
 const lesson = new Lesson($('lesson'));
@@ -75,6 +76,7 @@ function setLanguage(next) {
   timeline.setLanguage(lang);
   sayAgain();
   for (const item of chat.reads.children) item.textContent = readText(item);
+  updateChatLink();
 }
 
 $('lang-toggle').addEventListener('click', () => {
@@ -272,6 +274,7 @@ function startWorker() {
     if (result.ok) {
       say(chat.worker, 'chat.worker.ready');
       showWorkerBuild(result.build);
+      chat.link.parentElement.classList.add('is-ready');
     } else {
       say(chat.worker, 'chat.worker.fallback', { reason: describeFallback(result.reason) });
     }
@@ -381,6 +384,12 @@ function stopChat() {
   run.cancelRequested = true;
   run.cancel?.();
 }
+
+// The endpoint is real: opened in a tab, the worker streams the answer there too.
+function updateChatLink() {
+  chat.link.href = `chat?prompt=${encodeURIComponent(chat.prompt.value)}`;
+}
+chat.prompt.addEventListener('input', updateChatLink);
 
 $('chat-form').addEventListener('submit', (event) => {
   event.preventDefault();

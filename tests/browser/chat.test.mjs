@@ -92,6 +92,16 @@ describe('the chat demo', () => {
 
     assert.deepEqual(watch.foreign, []);
     assert.deepEqual(watch.errors, []);
+
+    // The endpoint is a real URL: opened in a tab of its own, the worker answers it too.
+    // (That tab, a plain-text document, makes the browser itself ask for /favicon.ico.)
+    assert.ok(await page.isVisible('#chat-link'));
+    const href = await page.$eval('#chat-link', (link) => link.href);
+    assert.equal(href, `${site.url}chat?prompt=${encodeURIComponent('trickle 流式')}`);
+    const tab = await page.context().newPage();
+    const opened = await tab.goto(href);
+    assert.equal(opened.headers()['x-trickle-source'], 'service-worker');
+    assert.equal(await tab.textContent('body'), expectedChatAnswer('trickle 流式'));
   });
 
   test('after a hard reload, which leaves the page uncontrolled, the worker claims it and answers', async (t) => {
