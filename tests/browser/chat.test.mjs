@@ -1,0 +1,212 @@
+// The chat demo: the Service Worker answers GET chat?prompt=… with the C++ generator's
+// stream, on a first visit, after a reload and after a new deployment; Stop cancels it;
+// without Service Workers the page reads trickle directly.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  copySite,
+  expectedChatAnswer,
+  helloWorker,
+  launchBrowser,
+  serveSite,
+  waitForApp,
+  waitForWorker,
+  watchContext,
+} from './support.mjs';
+
+const WORD_MS = 500;
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// Everything a test opens is closed after it, whether it passed or not.
+async function openSite(t, root) {
+  const site = await serveSite(root);
+  t.after(() => site.close());
+  return site;
+}
+
+async function openPage(t, site, options = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  t.after(() => context.close());
+  const watch = watchContext(context, site.url);
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await waitForApp(page);
+  return { context, page, watch };
+}
+
+// Asks through the page's own form and returns what the page and the network saw.
+async function askAndRead(page, prompt) {
+  await page.fill('#chat-prompt', prompt);
+  const response = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/chat'));
+  await page.click('#chat-ask');
+  await page.waitForFunction(() => !document.getElementById('chat-ask').disabled && document.getElementById('chat-source').dataset.source !== '');
+  return {
+    response: await response,
+    output: await page.textContent('#chat-output'),
+    source: await page.getAttribute('#chat-source', 'data-source'),
+    reads: await page.$$eval('#chat-reads li', (items) => items.map((li) => ({ t: Number(li.dataset.t), bytes: Number(li.dataset.bytes) }))),
+  };
+}
+
+function assertStreamedAnswer({ response, output, source, reads }, prompt) {
+  assert.ok(response.fromServiceWorker(), 'the response came from the Service Worker');
+  assert.equal(response.headers()['x-trickle-source'], 'service-worker');
+  assert.equal(response.headers()['content-type'], 'text/plain; charset=utf-8');
+  assert.equal(source, 'service-worker');
+  const expected = expectedChatAnswer(prompt);
+  assert.equal(output, expected);
+  // One read per word, each about WORD_MS after the one before: a stream, not one body.
+  const words = expected.trim().split(' ').length;
+  assert.equal(reads.length, words);
+  assert.equal(reads.reduce((sum, r) => sum + r.bytes, 0), new TextEncoder().encode(expected).length);
+  assert.ok(reads[0].t >= WORD_MS - 50, `first read at ${reads[0].t} ms`);
+  for (let i = 1; i < reads.length; i += 1) {
+    const gap = reads[i].t - reads[i - 1].t;
+    assert.ok(gap >= WORD_MS - 100, `read ${i} came ${gap} ms after the one before`);
+  }
+}
+
+describe('the chat demo', () => {
+  test('the Service Worker streams the answer on the first visit and again after a reload', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site);
+    // Ask at once: the page itself waits until the new worker controls it.
+    const first = await askAndRead(page, '你好');
+    assertStreamedAnswer(first, '你好');
+    assert.match(await page.textContent('#chat-status'), /完成：3 次读取/);
+
+    await page.reload();
+    await waitForApp(page);
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), 'controlled from the start');
+    const second = await askAndRead(page, 'trickle 流式');
+    assertStreamedAnswer(second, 'trickle 流式');
+
+    assert.deepEqual(watch.foreign, []);
+    assert.deepEqual(watch.errors, []);
+
+    // The endpoint is a real URL: opened in a tab of its own, the worker answers it too.
+    // (That tab, a plain-text document, makes the browser itself ask for /favicon.ico.)
+    assert.ok(await page.isVisible('#chat-link'));
+    const href = await page.$eval('#chat-link', (link) => link.href);
+    assert.equal(href, `${site.url}chat?prompt=${encodeURIComponent('trickle 流式')}`);
+    const tab = await page.context().newPage();
+    const opened = await tab.goto(href);
+    assert.equal(opened.headers()['x-trickle-source'], 'service-worker');
+    assert.equal(await tab.textContent('body'), expectedChatAnswer('trickle 流式'));
+  });
+
+  test('after a hard reload, which leaves the page uncontrolled, the worker claims it and answers', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site);
+    assert.equal(await waitForWorker(page), 'ready');
+    await page.context().addInitScript(() => {
+      window.controlledAtStart = navigator.serviceWorker.controller !== null;
+    });
+    // Shift+Reload: the browser bypasses the Service Worker for this page load.
+    const cdp = await page.context().newCDPSession(page);
+    const loaded = page.waitForEvent('load');
+    await cdp.send('Page.reload', { ignoreCache: true });
+    await loaded;
+    await waitForApp(page);
+    assert.equal(await page.evaluate(() => window.controlledAtStart), false);
+    assert.equal(await waitForWorker(page), 'ready');
+    assertStreamedAnswer(await askAndRead(page, '你好'), '你好');
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('a prompt is shown as text, never parsed as HTML', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site);
+    const prompt = '<img src=x onerror="window.pwned=1">';
+    const answer = await askAndRead(page, prompt);
+    assertStreamedAnswer(answer, prompt);
+    assert.equal(await page.locator('#chat-output *').count(), 0);
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('Stop cancels the response body, which frees the C++ stream in the worker', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site);
+    assert.equal(await waitForWorker(page), 'ready');
+    await page.fill('#chat-prompt', 'one two three four five six');
+    await page.click('#chat-ask');
+    await page.waitForFunction(() => document.querySelectorAll('#chat-reads li').length === 2);
+    assert.equal((await helloWorker(page)).stats.liveStreams, 1, 'the worker streams from one C++ generator');
+    await page.click('#chat-stop');
+    await page.waitForFunction(() => !document.getElementById('chat-ask').disabled);
+    assert.match(await page.textContent('#chat-status'), /已停止/);
+    // The cancel travels to the worker, whose cancel() calls the iterator's return().
+    let stats;
+    for (let tries = 0; tries < 20; tries += 1) {
+      stats = (await helloWorker(page)).stats;
+      if (stats.liveStreams === 0) break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(stats.liveStreams, 0);
+    assert.equal(stats.scheduledTimers, 0);
+    assert.equal(await page.locator('#chat-reads li').count(), 2, 'nothing more was read');
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('without Service Workers the panel reads trickle directly and says so', async (t) => {
+    const site = await openSite(t);
+    const context = await browser.newContext({ locale: 'en-US' });
+    t.after(() => context.close());
+    // What a private window or a file:// page offers: no navigator.serviceWorker at all.
+    await context.addInitScript(() => {
+      delete Navigator.prototype.serviceWorker;
+    });
+    const watch = watchContext(context, site.url);
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await waitForApp(page);
+    assert.equal(await waitForWorker(page), 'fallback');
+    assert.match(await page.textContent('#worker-status'), /No Service Worker here .*reads trickle\.chat\(\) directly/);
+    await page.fill('#chat-prompt', 'hi');
+    await page.click('#chat-ask');
+    await page.waitForFunction(() => document.getElementById('chat-source').dataset.source !== '');
+    assert.equal(await page.getAttribute('#chat-source', 'data-source'), 'page');
+    assert.equal(await page.textContent('#chat-output'), expectedChatAnswer('hi'));
+    assert.equal(await page.locator('#chat-reads li').count(), 3);
+    assert.ok(!watch.requests.some((url) => /\/chat\?/.test(url)), 'no chat request was made');
+    assert.ok(!watch.requests.some((url) => url.endsWith('/sw.js')), 'no worker was fetched');
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('a new deployment replaces the worker: no old worker answers for the new site', async (t) => {
+    const copy = await copySite();
+    t.after(() => copy.remove());
+    const site = await openSite(t, copy.root);
+    const { page, watch } = await openPage(t, site);
+    assert.equal(await waitForWorker(page), 'ready');
+    const oldBuild = (await page.getAttribute('meta[name="trickle-build"]', 'content'));
+    assert.equal((await helloWorker(page)).build, oldBuild);
+
+    // Deploy: the build stamps a new id into the page and the worker (any change does).
+    const newBuild = 'deploy000002';
+    for (const file of ['index.html', 'sw.js']) {
+      const path = join(copy.root, file);
+      await writeFile(path, (await readFile(path, 'utf8')).replaceAll(oldBuild, newBuild));
+    }
+    await page.reload();
+    await waitForApp(page);
+    assert.equal(await page.getAttribute('meta[name="trickle-build"]', 'content'), newBuild, 'the new page, not a cached one');
+    assert.equal(await waitForWorker(page), 'ready');
+    assert.equal((await helloWorker(page)).build, newBuild, 'the new worker controls the page');
+    assert.match(await page.textContent('#worker-build'), new RegExp(newBuild));
+    const answer = await askAndRead(page, '新版本');
+    assertStreamedAnswer(answer, '新版本');
+    assert.equal(answer.response.headers()['x-trickle-build'], newBuild);
+    assert.deepEqual(watch.errors, []);
+  });
+});

@@ -1,0 +1,103 @@
+// How the page looks and holds still: laptop and phone screenshots (saved under
+// build/screenshots/ for a person to look at), nothing wider than a phone, no section
+// that moves while chunks stream in, and no animation for those who ask for less motion.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, repoRoot, serveSite, waitForApp, waitForWorker, watchContext } from './support.mjs';
+
+const SHOTS = join(repoRoot, 'build/screenshots');
+
+const SIZES = {
+  laptop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+};
+
+let browser;
+let site;
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+  site = await serveSite();
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+// Where every section's top edge is, for comparing before and during a run.
+function sectionTops(page) {
+  return page.$$eval('main > section, footer', (parts) => parts.map((part) => Math.round(part.getBoundingClientRect().top + scrollY)));
+}
+
+async function runBothDemos(page, { delayMs }) {
+  const before = await sectionTops(page);
+  await page.fill('#gen-delay', String(delayMs));
+  await page.click('#gen-start');
+  const during = [];
+  for (const count of [1, 3, 5]) {
+    await page.waitForFunction((n) => document.querySelectorAll('#gen-chunks .chunk').length >= n, count);
+    during.push(await sectionTops(page));
+  }
+  await page.waitForFunction(() => !document.getElementById('gen-start').disabled);
+  const afterRun = await sectionTops(page);
+  await page.click('#chat-ask');
+  await page.waitForFunction(() => document.querySelectorAll('#chat-reads li').length >= 1);
+  during.push(await sectionTops(page));
+  await page.waitForFunction(() => !document.getElementById('chat-ask').disabled);
+  return { before, during, afterRun, afterChat: await sectionTops(page) };
+}
+
+describe('layout', () => {
+  for (const [name, size] of Object.entries(SIZES)) {
+    for (const locale of ['zh-CN', 'en-US']) {
+      test(`${name}, ${locale}: fits, holds still while streaming, screenshot saved`, async (t) => {
+        const context = await browser.newContext({ ...size, locale });
+        t.after(() => context.close());
+        const watch = watchContext(context, site.url);
+        const page = await context.newPage();
+        await page.goto(site.url);
+        await waitForApp(page);
+        assert.equal(await waitForWorker(page), 'ready');
+
+        const tops = await runBothDemos(page, { delayMs: 120 });
+        for (const moment of [...tops.during, tops.afterRun, tops.afterChat]) {
+          assert.deepEqual(moment, tops.before, 'no section moved while text streamed in');
+        }
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= size.viewport.width, `the page is ${width}px wide in a ${size.viewport.width}px window`);
+        // Buttons stay big enough to hit with a finger.
+        for (const id of ['gen-start', 'gen-stop', 'chat-ask', 'chat-stop', 'lang-toggle']) {
+          const box = await page.locator(`#${id}`).boundingBox();
+          assert.ok(box.height >= 40, `#${id} is ${box.height}px tall`);
+        }
+        const lang = locale.slice(0, 2);
+        await page.screenshot({ path: join(SHOTS, `${name}-${lang}.png`), fullPage: true });
+        assert.deepEqual(watch.errors, []);
+      });
+    }
+  }
+
+  test('prefers-reduced-motion: chunks appear without animation', async (t) => {
+    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto(site.url);
+    await waitForApp(page);
+    await page.fill('#gen-delay', '0');
+    await page.click('#gen-start');
+    await page.waitForFunction(() => !document.getElementById('gen-start').disabled);
+    const animations = await page.$$eval('#gen-chunks .chunk, .line', (elements) =>
+      elements.map((element) => [getComputedStyle(element).animationName, getComputedStyle(element).transitionDuration]),
+    );
+    assert.ok(animations.length > 7);
+    for (const [name, transition] of animations) {
+      assert.equal(name, 'none');
+      assert.match(transition, /^0s(, 0s)*$/);
+    }
+    // With motion allowed, the same chunks do animate: the check above can fail.
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    assert.equal(await page.$eval('#gen-chunks .chunk', (chunk) => getComputedStyle(chunk).animationName), 'arrive');
+  });
+});

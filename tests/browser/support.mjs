@@ -1,0 +1,120 @@
+// Shared by the browser tests: Debian's Chromium driven by playwright-core, the built site
+// served under a sub-path (as GitHub Pages serves a project site), and a watch on every
+// console message and request, so a test can prove nothing failed and nothing left the site.
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const siteRoot = join(repoRoot, 'build/site');
+export const BASE = '/trickle/';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!existsSync(join(siteRoot, 'index.html')) || !existsSync(join(siteRoot, 'trickle-wasm.wasm'))) {
+  throw new Error(`no built site in ${siteRoot}: run scripts/build first`);
+}
+
+/** A fresh headless Chromium (its own temporary profile). */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Serves `root` on a free loopback port under BASE. */
+export async function serveSite(root = siteRoot) {
+  const server = await startServer({ root, port: 0, base: BASE });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    url: `${origin}${BASE}`,
+    close: () =>
+      new Promise((done) => {
+        server.close(done);
+        server.closeAllConnections(); // the browser's keep-alive sockets would hold it open
+      }),
+  };
+}
+
+/** A throw-away copy of the built site, to "deploy" a new version into. */
+export async function copySite() {
+  const root = await mkdtemp(join(tmpdir(), 'trickle-site-'));
+  await cp(siteRoot, root, { recursive: true });
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Records what a browser context does: console errors and uncaught errors (page and
+ * Service Worker alike) and every request, flagging those outside the site.
+ */
+export function watchContext(context, siteUrl) {
+  const record = { errors: [], requests: [], foreign: [] };
+  context.on('console', (message) => {
+    if (message.type() === 'error') record.errors.push(`console: ${message.text()}`);
+  });
+  context.on('weberror', (error) => record.errors.push(`uncaught: ${error.error().message}`));
+  context.on('request', (request) => {
+    const url = request.url();
+    record.requests.push(url);
+    if (!url.startsWith(siteUrl) && !url.startsWith('data:')) record.foreign.push(url);
+  });
+  return record;
+}
+
+/** Waits until app.mjs has loaded the wasm module and the lesson's C++ source. */
+export async function waitForApp(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.app !== undefined, null, { timeout: 15000 });
+  const state = await page.evaluate(() => document.documentElement.dataset.app);
+  if (state !== 'ready') throw new Error(`the page did not start: ${await page.textContent('#module-status')}`);
+}
+
+/** Waits until the chat panel knows whether a Service Worker answers. */
+export async function waitForWorker(page) {
+  await page.waitForFunction(() => document.getElementById('worker-status').dataset.state !== 'connecting', null, {
+    timeout: 15000,
+  });
+  return page.evaluate(() => document.getElementById('worker-status').dataset.state);
+}
+
+/** Asks the controlling Service Worker for its build and trickle stats, from the page. */
+export function helloWorker(page) {
+  return page.evaluate(async () => {
+    const controller = navigator.serviceWorker.controller;
+    if (!controller) return null;
+    const channel = new MessageChannel();
+    const reply = new Promise((resolve) => {
+      channel.port1.onmessage = (event) => resolve(event.data);
+    });
+    controller.postMessage({ type: 'hello' }, [channel.port2]);
+    return reply;
+  });
+}
+
+/** Line numbers of the generator's co_await and co_yield in the real C++ source. */
+export async function cppStepLines() {
+  const lines = (await readFile(join(repoRoot, 'src/core/llm_stream.cpp'), 'utf8')).split('\n');
+  return {
+    wait: lines.findIndex((line) => /\bco_await\b/.test(line)) + 1,
+    yield: lines.findIndex((line) => /\bco_yield\b/.test(line)) + 1,
+  };
+}
+
+/** The text trickle.chat(prompt) streams: the FastAPI template, a space after each word. */
+export function expectedChatAnswer(prompt) {
+  const answer = `你提问的是: ${prompt}, 我正在流式生成答案...`;
+  return answer
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => `${word} `)
+    .join('');
+}

@@ -1,0 +1,126 @@
+// The page's side of the chat: get a Service Worker to control the page, make sure it is
+// the one deployed with this page, and read its streamed answers the way the seed's front
+// end does. Where there is no worker, read trickle.chat() in the page instead.
+
+const WORKER_URL = './sw.js';
+const CONNECT_TIMEOUT_MS = 10000; // first visit: fetch the worker, load its wasm, activate
+const UPGRADE_TIMEOUT_MS = 4000; // a new deployment: let the new worker take over
+const HELLO_TIMEOUT_MS = 3000;
+
+class Timeout extends Error {}
+
+function withTimeout(promise, ms) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Timeout(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function nextControllerChange(container) {
+  return new Promise((resolve) => container.addEventListener('controllerchange', resolve, { once: true }));
+}
+
+/** Asks the controlling worker for its build id and the stats of its trickle instance. */
+export async function helloWorker() {
+  const controller = navigator.serviceWorker?.controller;
+  if (!controller) return null;
+  const channel = new MessageChannel();
+  const reply = new Promise((resolve) => {
+    channel.port1.onmessage = (event) => resolve(event.data);
+  });
+  controller.postMessage({ type: 'hello' }, [channel.port2]);
+  try {
+    return await withTimeout(reply, HELLO_TIMEOUT_MS);
+  } catch {
+    return null;
+  } finally {
+    channel.port1.close();
+  }
+}
+
+/**
+ * Resolves to { ok: true, build } once a worker of this page's build (or, failing that,
+ * any working one) controls the page, or { ok: false, reason } where none can: no Service
+ * Worker support (file://, private windows, plain http), a failed registration, a timeout.
+ */
+export async function connectWorker(pageBuild) {
+  const container = navigator.serviceWorker;
+  if (!container) return { ok: false, reason: 'unsupported' };
+  try {
+    // Module worker: it imports trickle.mjs like the page does. updateViaCache 'none':
+    // the browser always asks the server for sw.js and its imports, so a new deployment
+    // is seen on the next visit, whatever the HTTP cache holds.
+    const registration = await withTimeout(
+      container.register(WORKER_URL, { type: 'module', scope: './', updateViaCache: 'none' }),
+      CONNECT_TIMEOUT_MS,
+    );
+    await withTimeout(container.ready, CONNECT_TIMEOUT_MS);
+    if (!container.controller) {
+      const changed = nextControllerChange(container);
+      // First visit: the worker claims the page when it activates (maybe already done).
+      // After a hard reload it never does on its own, so ask it to.
+      registration.active?.postMessage({ type: 'claim' });
+      if (!container.controller) await withTimeout(changed, CONNECT_TIMEOUT_MS);
+    }
+    let hello = await helloWorker();
+    if (hello?.build !== pageBuild) {
+      // The page and its worker come from different deployments: fetch the worker again
+      // and wait a little for the new one, which takes over as soon as it is installed.
+      const deadline = performance.now() + UPGRADE_TIMEOUT_MS;
+      registration.update().catch(() => {});
+      while (hello?.build !== pageBuild && performance.now() < deadline) {
+        await Promise.race([nextControllerChange(container), new Promise((r) => setTimeout(r, 250))]);
+        hello = await helloWorker();
+      }
+    }
+    if (!hello) return { ok: false, reason: 'timeout' };
+    return { ok: true, build: hello.build };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Timeout ? 'timeout' : error.message || String(error) };
+  }
+}
+
+/**
+ * The seed's front end: fetch the answer and append it as the bytes arrive.
+ * onRead(chunkText, byteCount) is called once per reader.read() that carried data.
+ * Resolves to { source, cancelled } when the body ends or is cancelled through `cancel`.
+ */
+export async function readWorkerAnswer(prompt, { onRead, onCancelReady }) {
+  const response = await fetch(`chat?prompt=${encodeURIComponent(prompt)}`, { cache: 'no-store' });
+  const source = response.headers.get('x-trickle-source');
+  if (!response.ok || source !== 'service-worker') {
+    await response.body?.cancel();
+    throw new Error(`the worker did not answer (HTTP ${response.status})`);
+  }
+  const reader = response.body.getReader();
+  let cancelled = false;
+  onCancelReady(() => {
+    cancelled = true;
+    return reader.cancel();
+  });
+  // stream: true keeps a character split across two reads from turning into U+FFFD.
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    onRead(decoder.decode(value, { stream: true }), value.byteLength);
+  }
+  const rest = decoder.decode();
+  if (rest) onRead(rest, 0);
+  return { source, build: response.headers.get('x-trickle-build'), cancelled };
+}
+
+/** No worker: the same answer, read straight from trickle's async iterator. */
+export async function readDirectAnswer(trickle, prompt, { onRead, onCancelReady }) {
+  const words = trickle.chat(prompt);
+  let cancelled = false;
+  onCancelReady(() => {
+    cancelled = true;
+    return words.return();
+  });
+  for await (const word of words) onRead(word, null);
+  return { source: 'page', build: null, cancelled };
+}
