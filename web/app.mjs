@@ -264,6 +264,7 @@ function showWorkerBuild(build) {
 
 function describeFallback(reason) {
   if (reason === 'unsupported') return () => translate(lang, 'chat.reason.unsupported');
+  if (reason === 'single-file') return () => translate(lang, 'chat.reason.singleFile');
   if (reason === 'timeout') return () => translate(lang, 'chat.reason.timeout');
   return reason;
 }

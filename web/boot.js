@@ -1,8 +1,14 @@
 // A classic script, so it runs even where module scripts cannot: it explains why the page
-// did not start instead of leaving it at "loading" forever. The usual cause is opening
-// index.html from a file:// URL, where browsers refuse to load ES modules.
+// did not start instead of leaving it at "loading" forever.
 'use strict';
 (function () {
+  // From a file:// URL no module and no fetch() can load, so this page cannot work at all;
+  // trickle.html, its single-file build next to it (scripts/build makes it), can. replace():
+  // Back then leads to where the visitor came from, not to a page that sends them on again.
+  if (location.protocol === 'file:') {
+    location.replace('trickle.html' + location.hash);
+    return;
+  }
   function showFailure() {
     document.getElementById('boot-failed').hidden = false;
     document.getElementById('module-status').hidden = true;

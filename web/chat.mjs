@@ -44,9 +44,13 @@ export async function helloWorker() {
 /**
  * Resolves to { ok: true, build } once a worker of this page's build (or, failing that,
  * any working one) controls the page, or { ok: false, reason } where none can: no Service
- * Worker support (file://, private windows, plain http), a failed registration, a timeout.
+ * Worker support (file://, private windows, plain http), the single-file page, a failed
+ * registration, a timeout.
  */
 export async function connectWorker(pageBuild) {
+  // The single-file page (scripts/bundle-page.mjs) is made to be opened from disk, where
+  // no Service Worker can run, and may be copied anywhere, without sw.js beside it.
+  if (document.querySelector('meta[name="bundled-from"]')) return { ok: false, reason: 'single-file' };
   const container = navigator.serviceWorker;
   if (!container) return { ok: false, reason: 'unsupported' };
   try {

@@ -3,6 +3,7 @@
 // marking the lines of the current step. The C++ panel shows the file that was compiled
 // into the running wasm module, read from the site (scripts/build copies it there).
 import { translate } from './i18n.mjs';
+import { readSiteFile } from './site-file.mjs';
 
 const CPP_FILE = 'llm_stream.cpp';
 const CPP_FUNCTION_START = /^async_generator<chunk>\s+llm_stream_answer\(/;
@@ -135,8 +136,7 @@ export class Lesson {
   /** Reads the C++ source next to the page. Resolves even when it is missing. */
   async loadCppSource() {
     try {
-      const response = await fetch(CPP_FILE, { cache: 'no-cache' });
-      if (response.ok) this.#cpp = extractCppGenerator(await response.text());
+      this.#cpp = extractCppGenerator(await readSiteFile(CPP_FILE, { cache: 'no-cache' }));
     } catch {
       this.#cpp = null;
     }
