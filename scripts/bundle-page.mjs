@@ -202,7 +202,8 @@ export function transformModule(source, id) {
   }
 
   if (exports.size > 0) {
-    const getters = [...exports].map(([name, local]) => `${JSON.stringify(name)}: () => ${local}`);
+    // Sorted, as a module namespace object lists its names.
+    const getters = [...exports].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, local]) => `${JSON.stringify(name)}: () => ${local}`);
     header.push(`${EXPORT}({ ${getters.join(', ')} });`);
   }
   edits.sort((a, b) => a[0] - b[0]);
