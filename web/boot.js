@@ -3,9 +3,13 @@
 'use strict';
 (function () {
   // From a file:// URL no module and no fetch() can load, so this page cannot work at all;
-  // trickle.html, its single-file build next to it (scripts/build makes it), can. replace():
-  // Back then leads to where the visitor came from, not to a page that sends them on again.
-  if (location.protocol === 'file:') {
+  // trickle.html, its single-file build next to it, can. Only a built site has it (the page
+  // in web/, unbuilt, still has its build id placeholder): there, the message below says
+  // what to do. replace(): Back leads to where the visitor came from, not to a page that
+  // sends them on again.
+  var build = document.querySelector('meta[name="trickle-build"]');
+  var built = build !== null && build.content.indexOf('__') !== 0;
+  if (location.protocol === 'file:' && built) {
     location.replace('trickle.html' + location.hash);
     return;
   }

@@ -143,4 +143,15 @@ describe('index.html from a file:// URL', () => {
     await page.goBack();
     assert.equal(page.url(), 'about:blank');
   });
+
+  test('unbuilt, in web/, explains instead of sending the visitor to a file that is not there', async (t) => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    const url = pathToFileURL(join(repoRoot, 'web/index.html')).href;
+    await page.goto(url);
+    await page.waitForSelector('#boot-failed', { state: 'visible' });
+    assert.equal(page.url(), url);
+    assert.match(await page.textContent('#boot-failed [lang="en"]'), /use its single-file build, trickle\.html \(scripts\/build puts it in build\/site\/\)/);
+  });
 });
