@@ -30,8 +30,8 @@
 // What it accepts is narrow on purpose, and anything else stops the build with a message
 // that names the file and the line: imports of relative specifiers only ('./', '../'), no
 // import cycles, no re-exports (`export ... from`), no `import()` of the site's modules, and
-// no `export let` or `export var`. The last because an import here is a copy of the
-// binding, taken once the imported module has finished running: for functions, classes and
+// no exported `let` or `var`. The last because an import here is a copy of the binding,
+// taken once the imported module has finished running: for functions, classes and
 // constants that is the same thing as a live binding, for a variable it is not.
 //
 // The modules are parsed with acorn: a regular expression cannot tell an `export` at the
@@ -91,6 +91,21 @@ function* descendants(node) {
       }
     }
   }
+}
+
+// The names a declaration binds, patterns included (let { a, b: [c] } = ...).
+function boundNames(declaration) {
+  const names = (pattern) => {
+    switch (pattern.type) {
+      case 'Identifier': return [pattern.name];
+      case 'ObjectPattern': return pattern.properties.flatMap((p) => names(p.type === 'Property' ? p.value : p));
+      case 'ArrayPattern': return pattern.elements.filter(Boolean).flatMap(names);
+      case 'RestElement': return names(pattern.argument);
+      case 'AssignmentPattern': return names(pattern.left);
+      default: return [];
+    }
+  };
+  return declaration.declarations.flatMap((declarator) => names(declarator.id));
 }
 
 const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');
@@ -198,6 +213,17 @@ export function transformModule(source, id) {
       }
     } else if (node.type === 'Identifier' && node.name.startsWith(RESERVED_PREFIX)) {
       throw failAt(id, node, `the name ${node.name} is reserved for the bundle (${RESERVED_PREFIX}…)`);
+    }
+  }
+
+  // `export { count }` of a `let count` is the same promise as `export let count`.
+  for (const node of ast.body) {
+    const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
+    if (declaration?.type !== 'VariableDeclaration' || declaration.kind === 'const') continue;
+    for (const name of boundNames(declaration)) {
+      if ([...exports.values()].includes(name)) {
+        throw failAt(id, declaration, `${name} is exported but declared with ${declaration.kind}: an importer would get a copy, not a live binding; make it a const`);
+      }
     }
   }
 

@@ -131,6 +131,9 @@ describe('what it refuses, loudly', () => {
   test('export let and export var: an import would be a copy, not a live binding', () => {
     refuses('const a = 1;\nexport let count = 0;', /^web\/m\.mjs:2: export let is not supported/);
     refuses('export var count = 0;', /export var is not supported/);
+    refuses('let count = 0;\nexport { count };', /^web\/m\.mjs:1: count is exported but declared with let/);
+    refuses('var { a, b: [count = 1] } = {};\nexport { count as total };', /count is exported but declared with var/);
+    assert.doesNotThrow(() => transformModule('let count = 0;\nconst total = count;\nexport { total };', 'm.mjs'));
   });
 
   test('re-exports', () => {
