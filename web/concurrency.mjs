@@ -178,7 +178,8 @@ export class ConcurrencyPanel {
       }
     }
     for (const pane of this.#panes) this.#renderPane(pane);
-    this.#renderLists();
+    this.#renderCompleted();
+    this.#renderGathered();
     this.#say(this.#message.key, this.#message.values);
   }
 
@@ -207,7 +208,8 @@ export class ConcurrencyPanel {
     this.#peak = 0;
     this.#outcomes = { completed: [], gathered: null };
     this.#fanIn.clear();
-    this.#renderLists();
+    this.#renderCompleted();
+    this.#renderGathered();
     for (const pane of this.#panes) pane.reset();
     this.#setRunning(true);
     this.#say('conc.running');
@@ -230,7 +232,7 @@ export class ConcurrencyPanel {
       failure ??= error;
     });
     this.#run = null;
-    this.#renderLists();
+    this.#renderGathered();
     this.#setRunning(false);
     this.#updateMetrics();
     if (failure) {
@@ -371,8 +373,13 @@ export class ConcurrencyPanel {
     return item;
   }
 
-  #renderLists() {
+  // The completion list is a live region that grows an item at a time; it is rebuilt only
+  // for a new run or a new language, so a screen reader hears each ending once.
+  #renderCompleted() {
     this.#completed.replaceChildren(...this.#outcomes.completed.map((outcome) => this.#outcomeItem(outcome, false)));
+  }
+
+  #renderGathered() {
     this.#gathered.replaceChildren(...(this.#outcomes.gathered ?? []).map((outcome) => this.#outcomeItem(outcome, true)));
   }
 
@@ -390,10 +397,11 @@ export class ConcurrencyPanel {
 
   #setRunning(running) {
     this.#root.dataset.run = running ? 'running' : 'finished';
-    if (running) keepFocus(this.#start, this.#cancelAll);
-    else keepFocus(this.#cancelAll, this.#start);
-    this.#start.disabled = running;
-    this.#cancelAll.disabled = !running;
+    // Enable first: focus cannot move to a disabled button.
+    const [from, to] = running ? [this.#start, this.#cancelAll] : [this.#cancelAll, this.#start];
+    to.disabled = false;
+    keepFocus(from, to);
+    from.disabled = true;
     for (const input of [this.#limit, this.#timeout, ...this.#panes.flatMap((pane) => [pane.prompt, pane.delay])]) {
       input.disabled = running;
     }

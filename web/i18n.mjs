@@ -112,7 +112,7 @@ const STRINGS = {
     'conc.state.timeout': '超时',
     'conc.state.failed': '出错',
     'conc.count': '{count} 块',
-    'conc.countAt': '{count} 块 · {t} 时结束',
+    'conc.countAt': '{count} 块 · 结束于 {t}',
     'conc.gathered': 'gather 的结果：按提问的顺序',
     'conc.completed': '完成的顺序',
     'conc.item': '回答 {n} · {state} · {t}',
