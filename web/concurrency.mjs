@@ -7,7 +7,7 @@
 // section's streaming, waiting and peak-streaming counts, a pane's state, count and end
 // time) let the tests read what the eye sees.
 import { AsyncQueue, Semaphore, asCompleted, gather } from './toolbox.mjs';
-import { formatDuration, translate } from './i18n.mjs';
+import { LANGUAGES, formatDuration, translate } from './i18n.mjs';
 
 // Matched to the default prompts (i18n.mjs): with 2 at a time and with all 4 at once, the
 // answers finish in another order than the one they started in.
@@ -165,22 +165,27 @@ export class ConcurrencyPanel {
   }
 
   setLanguage(lang) {
-    const previous = this.#lang;
     this.#lang = lang;
-    // Untouched defaults follow the language; anything the visitor typed stays.
-    for (const pane of this.#panes) {
-      const key = `conc.defaultPrompt.${pane.index + 1}`;
-      if (pane.prompt.value === '' || (previous && pane.prompt.value === translate(previous, key))) {
-        pane.prompt.value = translate(lang, key);
-      }
-      if (pane.delay.value === '' || (previous && pane.delay.valueAsNumber === DEFAULT_DELAYS[previous][pane.index])) {
-        pane.delay.value = String(DEFAULT_DELAYS[lang][pane.index]);
-      }
-    }
+    if (!this.#run) this.#followDefaults();
     for (const pane of this.#panes) this.#renderPane(pane);
     this.#renderCompleted();
     this.#renderGathered();
     this.#say(this.#message.key, this.#message.values);
+  }
+
+  // Untouched defaults (a value that is some language's default) follow the language;
+  // anything the visitor typed stays. Not during a run, whose panes show what they asked.
+  #followDefaults() {
+    for (const pane of this.#panes) {
+      const key = `conc.defaultPrompt.${pane.index + 1}`;
+      if (pane.prompt.value === '' || LANGUAGES.some((lang) => pane.prompt.value === translate(lang, key))) {
+        pane.prompt.value = translate(this.#lang, key);
+      }
+      const delays = LANGUAGES.map((lang) => DEFAULT_DELAYS[lang][pane.index]);
+      if (pane.delay.value === '' || delays.includes(pane.delay.valueAsNumber)) {
+        pane.delay.value = String(DEFAULT_DELAYS[this.#lang][pane.index]);
+      }
+    }
   }
 
   // ---- A run
@@ -234,6 +239,7 @@ export class ConcurrencyPanel {
     this.#run = null;
     this.#renderGathered();
     this.#setRunning(false);
+    this.#followDefaults(); // the language may have changed during the run
     this.#updateMetrics();
     if (failure) {
       this.#say('conc.failed', { message: failure.message });
