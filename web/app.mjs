@@ -5,6 +5,7 @@ import { applyStaticText, formatDuration, preferredLanguage, rememberLanguage, t
 import { Lesson } from './lesson.mjs';
 import { Timeline } from './timeline.mjs';
 import { connectWorker, helloWorker, readDirectAnswer, readWorkerAnswer } from './chat.mjs';
+import { ConcurrencyPanel } from './concurrency.mjs';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_BUILD = document.querySelector('meta[name="trickle-build"]').content;
@@ -56,6 +57,7 @@ const timeline = new Timeline(
   { first: $('metric-first'), rate: $('metric-rate'), total: $('metric-total'), late: $('metric-late') },
   $('timeline-desc'),
 );
+const concurrency = new ConcurrencyPanel($('concurrency'));
 
 // ---------------------------------------------------------------------------------------
 // Language
@@ -77,6 +79,7 @@ function setLanguage(next) {
   sayAgain();
   for (const item of chat.reads.children) item.textContent = readText(item);
   updateChatLink();
+  concurrency.setLanguage(lang);
 }
 
 $('lang-toggle').addEventListener('click', () => {
@@ -416,6 +419,7 @@ try {
   say(moduleStatus, 'module.ready', { ms: Math.round(performance.now() - loadStartedAt) });
   form.start.disabled = false;
   chat.ask.disabled = false;
+  concurrency.ready(trickle);
 } catch (error) {
   moduleStatus.dataset.state = 'failed';
   say(moduleStatus, 'module.failed', { message: error.message });

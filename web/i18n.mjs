@@ -86,6 +86,43 @@ const STRINGS = {
     'chat.stopped': '已停止：reader.cancel() 让那一侧的 C++ 流立即释放。',
     'chat.failed': '出错了：{message}',
 
+    'conc.title': '并发与取消',
+    'conc.intro': '同时问四个问题，就像 asyncio 同时跑四个任务：每个回答是一个任务，有自己的窗格。信号量限制同时输出几个；超时或取消会立刻释放 C++ 那一侧的流；汇流窗格把所有块按到达的顺序排在一起。页面用的是 trickle/toolbox 的 Semaphore、gather、asCompleted 和 AsyncQueue，每个流一个 AbortController。每个控件旁边的代码是 Python asyncio 里对应的那一行。',
+    'conc.limit': '同时最多输出几个',
+    'conc.timeout': '超时（毫秒）',
+    'conc.timeoutNone': '不限',
+    'conc.start': '全部开始',
+    'conc.cancelAll': '全部取消',
+    'conc.metric.streaming': '正在输出',
+    'conc.metric.waiting': '等待许可',
+    'conc.metric.finished': '已结束',
+    'conc.answers': '四个回答，同时进行',
+    'conc.pane': '回答',
+    'conc.prompt': '问题',
+    'conc.delay': '间隔（毫秒）',
+    'conc.cancel': '取消',
+    'conc.defaultPrompt.1': '请详细讲讲事件循环是怎么工作的',
+    'conc.defaultPrompt.2': '什么是协程',
+    'conc.defaultPrompt.3': '你好',
+    'conc.defaultPrompt.4': '写一首关于秋天的短诗',
+    'conc.state.idle': '未开始',
+    'conc.state.waiting': '等待许可',
+    'conc.state.streaming': '正在输出',
+    'conc.state.done': '完成',
+    'conc.state.cancelled': '已取消',
+    'conc.state.timeout': '超时',
+    'conc.state.failed': '出错',
+    'conc.count': '{count} 块',
+    'conc.countAt': '{count} 块 · 结束于 {t}',
+    'conc.gathered': 'gather 的结果：按提问的顺序',
+    'conc.completed': '完成的顺序',
+    'conc.item': '回答 {n} · {state} · {t}',
+    'conc.fanin': '汇流：所有回答的块，按到达的顺序',
+    'conc.idle': '按“全部开始”，四个问题同时提问。',
+    'conc.running': '正在接收…',
+    'conc.summary': '全部结束，用时 {total}：完成 {done} 个，取消 {cancelled} 个，超时 {timeout} 个。仍存活的 C++ 流：{live}。',
+    'conc.failed': '出错了：{message}',
+
     'footer.text': '所有内容都在你的浏览器里运行：C++20 协程 → WebAssembly → JS 异步迭代器。没有服务器、没有外部请求，加载后离线也能用。',
     'footer.build': '版本 {build}',
     'footer.workerBuild': 'Service Worker 版本 {build}',
@@ -177,6 +214,43 @@ const STRINGS = {
     'chat.stopped': 'Stopped: reader.cancel() freed the C++ stream on the other side at once.',
     'chat.failed': 'Something went wrong: {message}',
 
+    'conc.title': 'Concurrency and cancellation',
+    'conc.intro': 'Four prompts at once, the way asyncio runs four tasks: each answer is one task with its own pane. A semaphore limits how many stream at a time; a time-out or a Cancel frees the C++ stream behind it at once; the fan-in pane lines up every chunk in the order it arrived. The page uses trickle/toolbox’s Semaphore, gather, asCompleted and AsyncQueue, and one AbortController per stream. The code next to each control is the matching line of Python’s asyncio.',
+    'conc.limit': 'At most this many streaming',
+    'conc.timeout': 'Time-out (ms)',
+    'conc.timeoutNone': 'none',
+    'conc.start': 'Start all',
+    'conc.cancelAll': 'Cancel all',
+    'conc.metric.streaming': 'Streaming',
+    'conc.metric.waiting': 'Waiting for a permit',
+    'conc.metric.finished': 'Finished',
+    'conc.answers': 'Four answers at once',
+    'conc.pane': 'Answer',
+    'conc.prompt': 'Prompt',
+    'conc.delay': 'Delay (ms)',
+    'conc.cancel': 'Cancel',
+    'conc.defaultPrompt.1': 'Explain in detail how an event loop decides what runs next',
+    'conc.defaultPrompt.2': 'What is a coroutine?',
+    'conc.defaultPrompt.3': 'Hi',
+    'conc.defaultPrompt.4': 'Write a short poem about autumn',
+    'conc.state.idle': 'not started',
+    'conc.state.waiting': 'waiting for a permit',
+    'conc.state.streaming': 'streaming',
+    'conc.state.done': 'done',
+    'conc.state.cancelled': 'cancelled',
+    'conc.state.timeout': 'timed out',
+    'conc.state.failed': 'failed',
+    'conc.count': '{count} chunks',
+    'conc.countAt': '{count} chunks · ended at {t}',
+    'conc.gathered': 'What gather returned, in the order asked',
+    'conc.completed': 'In the order they finished',
+    'conc.item': 'Answer {n} · {state} · {t}',
+    'conc.fanin': 'Fan-in: every answer’s chunks in the order they arrived',
+    'conc.idle': 'Press Start all to ask the four prompts at once.',
+    'conc.running': 'Receiving…',
+    'conc.summary': 'All over in {total}: {done} done, {cancelled} cancelled, {timeout} timed out. C++ streams still alive: {live}.',
+    'conc.failed': 'Something went wrong: {message}',
+
     'footer.text': 'Everything runs in your browser: C++20 coroutine → WebAssembly → JS async iterator. No server, no request leaves this site, and it keeps working offline once loaded.',
     'footer.build': 'build {build}',
     'footer.workerBuild': 'Service Worker build {build}',
@@ -223,13 +297,16 @@ export function translate(lang, key, values = {}) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-/** Fills every [data-i18n] element's text and [data-i18n-label] element's aria-label. */
+/** Fills every [data-i18n] element's text, and the aria-label or placeholder named by data-i18n-label or data-i18n-placeholder. */
 export function applyStaticText(root, lang) {
   for (const element of root.querySelectorAll('[data-i18n]')) {
     element.textContent = translate(lang, element.dataset.i18n);
   }
   for (const element of root.querySelectorAll('[data-i18n-label]')) {
     element.setAttribute('aria-label', translate(lang, element.dataset.i18nLabel));
+  }
+  for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
+    element.placeholder = translate(lang, element.dataset.i18nPlaceholder);
   }
 }
 

@@ -1,6 +1,7 @@
 // How the page looks and holds still: laptop and phone screenshots (saved under
 // build/screenshots/ for a person to look at), nothing wider than a phone, no section
-// that moves while chunks stream in, and no animation for those who ask for less motion.
+// that moves while chunks stream in (the concurrency panel's four at once included), and
+// no animation for those who ask for less motion.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ function sectionTops(page) {
   return page.$$eval('main > section, footer', (parts) => parts.map((part) => Math.round(part.getBoundingClientRect().top + scrollY)));
 }
 
-async function runBothDemos(page, { delayMs }) {
+async function runAllDemos(page, { delayMs }) {
   const before = await sectionTops(page);
   await page.fill('#gen-delay', String(delayMs));
   await page.click('#gen-start');
@@ -46,7 +47,14 @@ async function runBothDemos(page, { delayMs }) {
   await page.waitForFunction(() => document.querySelectorAll('#chat-reads li').length >= 1);
   during.push(await sectionTops(page));
   await page.waitForFunction(() => !document.getElementById('chat-ask').disabled);
-  return { before, during, afterRun, afterChat: await sectionTops(page) };
+  const afterChat = await sectionTops(page);
+  // The concurrency panel: two answers streaming, two waiting, then all four done.
+  for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, String(Math.round(delayMs / 4)));
+  await page.click('#conc-start');
+  await page.waitForFunction(() => document.querySelectorAll('#conc-fanin .fan-chunk').length >= 10);
+  during.push(await sectionTops(page));
+  await page.waitForFunction(() => document.getElementById('concurrency').dataset.run === 'finished');
+  return { before, during, afterRun, afterChat, afterPanel: await sectionTops(page) };
 }
 
 describe('layout', () => {
@@ -61,14 +69,14 @@ describe('layout', () => {
         await waitForApp(page);
         assert.equal(await waitForWorker(page), 'ready');
 
-        const tops = await runBothDemos(page, { delayMs: 120 });
-        for (const moment of [...tops.during, tops.afterRun, tops.afterChat]) {
+        const tops = await runAllDemos(page, { delayMs: 120 });
+        for (const moment of [...tops.during, tops.afterRun, tops.afterChat, tops.afterPanel]) {
           assert.deepEqual(moment, tops.before, 'no section moved while text streamed in');
         }
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= size.viewport.width, `the page is ${width}px wide in a ${size.viewport.width}px window`);
         // Buttons stay big enough to hit with a finger.
-        for (const id of ['gen-start', 'gen-stop', 'chat-ask', 'chat-stop', 'lang-toggle']) {
+        for (const id of ['gen-start', 'gen-stop', 'chat-ask', 'chat-stop', 'conc-start', 'conc-cancel-all', 'conc-cancel-1', 'lang-toggle']) {
           const box = await page.locator(`#${id}`).boundingBox();
           assert.ok(box.height >= 40, `#${id} is ${box.height}px tall`);
         }
@@ -88,7 +96,10 @@ describe('layout', () => {
     await page.fill('#gen-delay', '0');
     await page.click('#gen-start');
     await page.waitForFunction(() => !document.getElementById('gen-start').disabled);
-    const animations = await page.$$eval('#gen-chunks .chunk, .line', (elements) =>
+    for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, '0');
+    await page.click('#conc-start');
+    await page.waitForFunction(() => document.getElementById('concurrency').dataset.run === 'finished');
+    const animations = await page.$$eval('#gen-chunks .chunk, .line, .conc-chunk', (elements) =>
       elements.map((element) => [getComputedStyle(element).animationName, getComputedStyle(element).transitionDuration]),
     );
     assert.ok(animations.length > 7);
@@ -99,5 +110,6 @@ describe('layout', () => {
     // With motion allowed, the same chunks do animate: the check above can fail.
     await page.emulateMedia({ reducedMotion: 'no-preference' });
     assert.equal(await page.$eval('#gen-chunks .chunk', (chunk) => getComputedStyle(chunk).animationName), 'arrive');
+    assert.equal(await page.$eval('.conc-chunk', (chunk) => getComputedStyle(chunk).animationName), 'fade-in');
   });
 });
