@@ -157,7 +157,6 @@ async function scaleTable(streams) {
       ['trickle', () => {}, () => trickle.stream(text, { delayMs: SCALE_DELAY })],
       ['floor', () => { shared = sharedTimerStreams(streams, SCALE_CHUNKS, SCALE_DELAY); next = 0; }, () => shared[next++]],
     ]) {
-      global.gc?.();
       prepare();
       const run = await scale(streams, make);
       if (round > 0) runs[name].push(run); // round 0 warms up
