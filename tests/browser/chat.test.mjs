@@ -10,6 +10,7 @@ import {
   expectedChatAnswer,
   helloWorker,
   launchBrowser,
+  openSitePage,
   serveSite,
   waitForApp,
   waitForWorker,
@@ -33,14 +34,8 @@ async function openSite(t, root) {
   return site;
 }
 
-async function openPage(t, site, options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
-  t.after(() => context.close());
-  const watch = watchContext(context, site.url);
-  const page = await context.newPage();
-  await page.goto(site.url);
-  await waitForApp(page);
-  return { context, page, watch };
+function openPage(t, site, options) {
+  return openSitePage(t, browser, site, options);
 }
 
 // Asks through the page's own form and returns what the page and the network saw.

@@ -4,7 +4,7 @@
 // against trickle.stats().liveStreams. Short delays keep the whole file to a few seconds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, serveSite, waitForApp, watchContext } from './support.mjs';
+import { launchBrowser, openSitePage, serveSite } from './support.mjs';
 
 const ZH_PROMPTS = ['请详细讲讲事件循环是怎么工作的', '什么是协程', '你好', '写一首关于秋天的短诗'];
 
@@ -19,14 +19,8 @@ after(async () => {
   await site?.close();
 });
 
-async function openPanel(t, options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
-  t.after(() => context.close());
-  const watch = watchContext(context, site.url);
-  const page = await context.newPage();
-  await page.goto(site.url);
-  await waitForApp(page);
-  return { page, watch };
+function openPanel(t, options) {
+  return openSitePage(t, browser, site, options);
 }
 
 // The answer chat(prompt) streams on the Chinese page: one character per chunk, so the

@@ -2,7 +2,7 @@
 // stops, the lesson follows the chunks, and the language switch works.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { cppStepLines, launchBrowser, serveSite, waitForApp, waitForWorker, watchContext } from './support.mjs';
+import { cppStepLines, launchBrowser, openSitePage, serveSite, waitForApp, waitForWorker } from './support.mjs';
 
 const SEED_CHUNKS = ['你好', '我', '是', '一个', '模拟', '的', 'LLM'];
 
@@ -17,14 +17,8 @@ after(async () => {
   await site?.close();
 });
 
-async function openPage(t, options = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
-  t.after(() => context.close()); // also when the test fails
-  const watch = watchContext(context, site.url);
-  const page = await context.newPage();
-  await page.goto(site.url);
-  await waitForApp(page);
-  return { context, page, watch };
+function openPage(t, options) {
+  return openSitePage(t, browser, site, options);
 }
 
 // Records the lesson's state each time it changes: the step, the chunk it names, how many

@@ -118,3 +118,15 @@ export function expectedChatAnswer(prompt) {
     .map((word) => `${word} `)
     .join('');
 }
+
+// A fresh browser context (zh-CN unless `options` say otherwise) on the served site, closed
+// when the test ends, pass or fail; resolves once the page's app is ready.
+export async function openSitePage(t, browser, site, options = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  t.after(() => context.close());
+  const watch = watchContext(context, site.url);
+  const page = await context.newPage();
+  await page.goto(site.url);
+  await waitForApp(page);
+  return { context, page, watch };
+}
