@@ -73,9 +73,9 @@ function setLanguage(next) {
   for (const [input, key] of [[form.text, 'gen.defaultText'], [chat.prompt, 'chat.defaultPrompt']]) {
     if (input.value === '' || input.value === translate(previous, key)) input.value = translate(lang, key);
   }
-  if (!generatorRun) lesson.configure(readGeneratorOptions(), lang);
-  else lesson.configure(generatorRun.options, lang);
   timeline.setLanguage(lang);
+  if (!generatorRun) showPlan();
+  else lesson.configure(generatorRun.options, lang);
   sayAgain();
   for (const item of chat.reads.children) item.textContent = readText(item);
   updateChatLink();
@@ -248,11 +248,17 @@ $('gen-form').addEventListener('submit', (event) => {
   startGenerator();
 });
 form.stop.addEventListener('click', stopGenerator);
-for (const input of [form.text, form.delay, form.split]) {
-  input.addEventListener('input', () => {
-    if (!generatorRun && form.delay.validity.valid) lesson.configure(readGeneratorOptions(), lang);
-  });
+// Before a run, the lesson and the timeline show what Start would do: the code with the
+// current values, and the planned ticks on an axis that fits them.
+function showPlan() {
+  if (generatorRun) return;
+  const options = readGeneratorOptions();
+  lesson.configure(options, lang);
+  if (!form.delay.validity.valid) return;
+  timeline.start({ delayMs: options.delayMs, expectedCount: expectedPieces(options.text, options.split) });
 }
+for (const input of [form.text, form.delay, form.split]) input.addEventListener('input', showPlan);
+showPlan();
 
 // ---------------------------------------------------------------------------------------
 // 4. Chat: the seed's FastAPI endpoint, answered by the Service Worker.
