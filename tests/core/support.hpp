@@ -104,4 +104,24 @@ struct lifetime_probe {
   int& live_;
 };
 
+// A task that sleeps, then returns `value`.
+inline task<int> value_after(scheduler& s, duration delay, int value) {
+  co_await s.sleep_for(delay);
+  co_return value;
+}
+
+// A task that sleeps with a lifetime probe alive, logging "<name> woke" or, when a stop
+// interrupts the sleep, "<name> cancelled" before letting operation_cancelled go on.
+inline task<> sleep_with_probe(scheduler& s, duration delay, int& live, std::vector<std::string>& log,
+                               std::string name) {
+  lifetime_probe probe{live};
+  try {
+    co_await s.sleep_for(delay);
+    log.push_back(name + " woke");
+  } catch (const operation_cancelled&) {
+    log.push_back(name + " cancelled");
+    throw;
+  }
+}
+
 }  // namespace trickle::testing

@@ -15,22 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-task<int> answer_after(scheduler& s, duration delay, int value) {
-  co_await s.sleep_for(delay);
-  co_return value;
-}
-
-task<> sleep_with_probe(scheduler& s, duration delay, int& live, std::vector<std::string>& log, std::string name) {
-  lifetime_probe probe{live};
-  try {
-    co_await s.sleep_for(delay);
-    log.push_back(name + " woke");
-  } catch (const operation_cancelled&) {
-    log.push_back(name + " cancelled");
-    throw;
-  }
-}
-
 [[gnu::noinline]] std::uintptr_t stack_position() {
   volatile char marker = 0;
   volatile std::uintptr_t address = reinterpret_cast<std::uintptr_t>(&marker);
@@ -55,8 +39,8 @@ TEST_CASE("a task does not start until it is awaited, then returns its value") {
 TEST_CASE("a task that waits resumes its awaiter at its own deadline") {
   virtual_time time;
   const int result = time.run([](scheduler& s) -> task<int> {
-    const int a = co_await answer_after(s, 30ms, 1);
-    const int b = co_await answer_after(s, 20ms, 2);
+    const int a = co_await value_after(s, 30ms, 1);
+    const int b = co_await value_after(s, 20ms, 2);
     co_return a * 10 + b;
   }(time.sched));
   CHECK(result == 12);
@@ -115,7 +99,7 @@ TEST_CASE("create_task starts the task at the next turn of the scheduler, not in
 
 TEST_CASE("every awaiter of a handle gets the result, and awaiting a finished task does not wait") {
   virtual_time time;
-  auto handle = create_task(time.sched, answer_after(time.sched, 10ms, 42));
+  auto handle = create_task(time.sched, value_after(time.sched, 10ms, 42));
   std::vector<std::string> got;
   auto waiter = [](task_handle<int> h, std::vector<std::string>& got, std::string name) -> task<> {
     const int value = co_await h;

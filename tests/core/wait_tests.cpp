@@ -13,11 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-task<int> value_after(scheduler& s, duration delay, int value) {
-  co_await s.sleep_for(delay);
-  co_return value;
-}
-
 task<int> failure_after(scheduler& s, duration delay, std::string message) {
   co_await s.sleep_for(delay);
   throw std::runtime_error(message);

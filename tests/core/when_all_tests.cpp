@@ -25,17 +25,6 @@ task<std::string> fail_after(scheduler& s, duration delay, std::string message) 
   throw std::runtime_error(message);
 }
 
-task<> sleep_with_probe(scheduler& s, duration delay, int& live, std::vector<std::string>& log, std::string name) {
-  lifetime_probe probe{live};
-  try {
-    co_await s.sleep_for(delay);
-    log.push_back(name + " woke");
-  } catch (const operation_cancelled&) {
-    log.push_back(name + " cancelled");
-    throw;
-  }
-}
-
 }  // namespace
 
 TEST_CASE("when_all returns the results in argument order, not in the order the tasks finished") {
