@@ -326,13 +326,19 @@ class TrickleStream {
   #spans = [];
   #nextSpan = 0;
   #spansEnd = 0;
-  // next() calls not yet settled, oldest first, as flat resolve, reject pairs from
-  // #firstWaiter on: a stream that streams 10,000 chunks should not allocate a record and
-  // a closure for each of them.
+  // next() calls not yet settled, oldest first, as flat resolve, reject pairs in
+  // #waiters[#firstWaiter .. #waitersEnd). Like #spans, the array is reused and never
+  // truncated: a stream that streams 10,000 chunks should not allocate anything for its
+  // waiting beyond the promise itself.
   #waiters = [];
   #firstWaiter = 0;
+  #waitersEnd = 0;
   #enqueue = (resolve, reject) => {
-    this.#waiters.push(resolve, reject);
+    const waiters = this.#waiters;
+    const end = this.#waitersEnd;
+    waiters[end] = resolve;
+    waiters[end + 1] = reject;
+    this.#waitersEnd = end + 2;
   };
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
@@ -360,7 +366,7 @@ class TrickleStream {
   }
 
   next() {
-    if (this.#waiters.length === this.#firstWaiter) {
+    if (this.#waitersEnd === this.#firstWaiter) {
       if (this.#nextSpan === this.#spansEnd && this.#handle !== 0 && !this.#asleep) this.#pull();
       if (this.#nextSpan < this.#spansEnd) {
         return Promise.resolve({ value: this.#take(), done: false });
@@ -446,7 +452,7 @@ class TrickleStream {
 
   // Settles queued next() calls in order, pulling more while the C++ side has them.
   #serveWaiters() {
-    while (this.#waiters.length > this.#firstWaiter) {
+    while (this.#waitersEnd > this.#firstWaiter) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#handle !== 0 && !this.#asleep) this.#pull();
         if (this.#nextSpan === this.#spansEnd) {
@@ -464,11 +470,11 @@ class TrickleStream {
     const waiters = this.#waiters;
     const first = this.#firstWaiter;
     const settle = waiters[first + how];
-    if (first + 2 === waiters.length) {
-      waiters.length = 0;
+    waiters[first] = waiters[first + 1] = undefined; // let the promise's functions go
+    if (first + 2 === this.#waitersEnd) {
       this.#firstWaiter = 0;
+      this.#waitersEnd = 0;
     } else {
-      waiters[first] = waiters[first + 1] = undefined;
       this.#firstWaiter = first + 2;
     }
     settle(value);
@@ -476,7 +482,7 @@ class TrickleStream {
 
   // Settles every waiting next() call alike.
   #settleAll(how, value) {
-    while (this.#waiters.length > this.#firstWaiter) this.#settleOldest(how, value);
+    while (this.#waitersEnd > this.#firstWaiter) this.#settleOldest(how, value);
   }
 
   // After the last chunk: the error, once, if the stream failed; then done forever.
@@ -521,7 +527,7 @@ class TrickleStream {
     this.#release();
     this.#nextSpan = 0;
     this.#spansEnd = 0;
-    if (this.#waiters.length === this.#firstWaiter) {
+    if (this.#waitersEnd === this.#firstWaiter) {
       this.#failure = reason;
       return;
     }
