@@ -92,13 +92,14 @@ std::string describe(const std::exception_ptr& failure) {
 }
 
 // One stream's C++ state. JS knows it by its address (a plain number: no Embind class
-// handle, which costs more to create than the whole stream; see README, "the bridge").
+// handle, which costs more to create than the whole stream; see README, "the bridge"),
+// and tick records name it by the small slot number JS gave it, an index into an array.
 class native_stream {
  public:
   // `text` is UTF-8 (JS writes it with TextEncoder.encodeInto, so it is well-formed).
   // timeout_us < 0 means no time-out.
-  native_stream(std::string text, double delay_us, int split, double timeout_us)
-      : timeout_(static_cast<std::int64_t>(timeout_us)) {
+  native_stream(std::string text, double delay_us, int split, double timeout_us, std::uint32_t slot)
+      : slot_(slot), timeout_(static_cast<std::int64_t>(timeout_us)) {
     stream_options options;
     options.delay = duration{static_cast<std::int64_t>(delay_us)};
     options.split = static_cast<split_mode>(split);
@@ -111,7 +112,6 @@ class native_stream {
     --live_stream_count;
   }
 
-  std::uint32_t id() const { return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this)); }
 
   // Before the first pull only: the stream fails on purpose after `count` pieces.
   void fail_after_pieces(int count, std::string message) {
@@ -134,11 +134,11 @@ class native_stream {
     return (count << status_bits) | status;
   }
 
-  // Appends this stream's record to tick_records: id, status, count, then count pairs of
+  // Appends this stream's record to tick_records: slot, status, count, then count pairs of
   // UTF-16 [begin, end).
   void drain_into(std::vector<std::uint32_t>& records) {
     queued_for_drain_ = false;
-    records.push_back(id());
+    records.push_back(slot_);
     const std::size_t status_at = records.size();
     records.push_back(0);
     records.push_back(0);
@@ -206,6 +206,7 @@ class native_stream {
     woken_streams.push_back(self);
   }
 
+  std::uint32_t slot_;
   duration timeout_;
   timeout_timer timeout_timer_{*this};
   bool started_ = false;
@@ -242,10 +243,10 @@ native_stream* stream_at(std::uintptr_t address) { return reinterpret_cast<nativ
 
 // Takes the text from wasm memory that JS filled (and frees afterwards).
 std::uintptr_t open_stream(std::uintptr_t text_address, std::size_t text_length, double delay_us, int split,
-                           double timeout_us) {
+                           double timeout_us, std::uint32_t slot) {
   const char* text = reinterpret_cast<const char*>(text_address);
   return reinterpret_cast<std::uintptr_t>(
-      new native_stream(std::string(text, text_length), delay_us, split, timeout_us));
+      new native_stream(std::string(text, text_length), delay_us, split, timeout_us, slot));
 }
 
 }  // namespace

@@ -182,14 +182,29 @@ class Bridge {
     this.native = native;
     // Where pullStream() writes its spans: fixed, so read in place (in 32-bit words).
     this.pullSpansIndex = native.pullSpansAddress() >>> 2;
-    // Stream id -> TrickleStream that wasm may wake: asleep, or with a time-out running.
-    this.watched = new Map();
+    // Slot number -> the stream that wasm may wake (asleep, or with a time-out running), or
+    // undefined. Tick records name streams by slot: an array index, not a lookup. A slot
+    // belongs to one stream while its C++ state lives, then is reused.
+    this.watched = [];
+    this.freeSlots = [];
     // Safety net for a stream dropped half-read without return(): free its C++ state when
     // the iterator is garbage-collected. Normal endings free it at once, without this.
-    this.finalizer = new FinalizationRegistry((handle) => native.closeStream(handle));
+    this.finalizer = new FinalizationRegistry(({ handle, slot }) => {
+      native.closeStream(handle);
+      this.giveBackSlot(slot);
+    });
     this.scratchAddress = 0;
     this.scratchCapacity = 0;
     this.scratch = null;
+  }
+
+  takeSlot() {
+    return this.freeSlots.length > 0 ? this.freeSlots.pop() : this.watched.push(undefined) - 1;
+  }
+
+  giveBackSlot(slot) {
+    this.watched[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
   // Writes `text` as UTF-8 into a wasm buffer kept for the purpose (openStream copies it
@@ -261,14 +276,16 @@ class Trickle {
 
   #open(text, options) {
     const native = this.#native;
-    const [address, length] = this.#bridge.writeText(text);
+    const bridge = this.#bridge;
+    const [address, length] = bridge.writeText(text);
+    const slot = bridge.takeSlot();
     const handle = native.openStream(address, length, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
-      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000));
+      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000), slot);
     if (options.failAfter !== undefined) {
       native.failStreamAfter(handle, options.failAfter,
         options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`);
     }
-    return new TrickleStream(this.#bridge, handle, text, options);
+    return new TrickleStream(bridge, handle, slot, text, options);
   }
 
   // The scheduler's one wake-up. A deadline already reached (ready work, or a deadline that
@@ -298,7 +315,7 @@ class Trickle {
     const watched = this.#bridge.watched;
     for (let i = 0; i < words;) {
       const count = records[i + 2];
-      watched.get(records[i])?.[deliver](records, i + 3, count, records[i + 1]);
+      watched[records[i]]?.[deliver](records, i + 3, count, records[i + 1]);
       i += 3 + 2 * count;
     }
   };
@@ -316,6 +333,7 @@ class Trickle {
 class TrickleStream {
   #bridge;
   #handle; // the C++ stream's address, or 0 once it is freed
+  #slot; // the number tick records give this stream (see Bridge.watched)
   #text;
   #suffix;
   #signal;
@@ -343,10 +361,11 @@ class TrickleStream {
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
 
-  constructor(bridge, handle, text, options) {
+  constructor(bridge, handle, slot, text, options) {
     this.#bridge = bridge;
     this.#handle = handle;
-    bridge.finalizer.register(this, handle, this); // before anything below may release it
+    this.#slot = slot;
+    bridge.finalizer.register(this, { handle, slot }, this); // before anything below may release it
     this.#text = text;
     this.#suffix = options.suffix;
     this.#timeoutMs = options.timeoutMs;
@@ -444,9 +463,9 @@ class TrickleStream {
     if (asleep === this.#asleep && this.#timeoutMs === undefined) return;
     this.#asleep = asleep;
     if (asleep || this.#timeoutMs !== undefined) {
-      this.#bridge.watched.set(this.#handle, this);
+      this.#bridge.watched[this.#slot] = this;
     } else {
-      this.#bridge.watched.delete(this.#handle);
+      this.#bridge.watched[this.#slot] = undefined;
     }
   }
 
@@ -499,7 +518,7 @@ class TrickleStream {
   // The C++ generator has finished: free its state; buffered chunks remain deliverable.
   #release() {
     if (this.#handle === 0) return;
-    this.#bridge.watched.delete(this.#handle);
+    this.#bridge.giveBackSlot(this.#slot);
     this.#asleep = false;
     this.#bridge.finalizer.unregister(this);
     this.#bridge.native.closeStream(this.#handle);
