@@ -304,7 +304,7 @@ class Trickle {
   }
 
   // One crossing per timer tick, whatever the number of streams that became ready: the
-  // C++ side returns one record per stream (id, status, count, then count [begin, end)).
+  // C++ side returns one record per stream (slot, status, count, then count [begin, end)).
   #onTimer = () => {
     this.#timer = null;
     const words = this.#native.runDueTimers();
