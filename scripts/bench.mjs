@@ -73,7 +73,10 @@ async function sizes() {
     'trickle-wasm.mjs (Emscripten glue)': await readFile(new URL('../dist/trickle-wasm.mjs', import.meta.url)),
     'trickle.mjs (JS layer)': await readFile(new URL('../dist/trickle.mjs', import.meta.url)),
   };
-  return Object.entries(files).map(([name, bytes]) => [name, bytes.length, gzipSync(bytes, { level: 9 }).length]);
+  const rows = Object.entries(files).map(([name, bytes]) => [name, bytes.length, gzipSync(bytes, { level: 9 }).length]);
+  // The page as one file for file:// (wasm inlined as base64, every script and style in it).
+  const singleFile = await readFile(new URL('../build/site/trickle.html', import.meta.url));
+  return { rows, singleFile: [singleFile.length, gzipSync(singleFile, { level: 9 }).length] };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -184,9 +187,11 @@ console.log('| file | raw | gzip -9 |');
 console.log('|---|---:|---:|');
 let rawTotal = 0;
 let gzipTotal = 0;
-for (const [name, raw, gz] of await sizes()) {
+const { rows: sizeRows, singleFile } = await sizes();
+for (const [name, raw, gz] of sizeRows) {
   rawTotal += raw;
   gzipTotal += gz;
   console.log(`| ${name} | ${kb(raw)} | ${kb(gz)} |`);
 }
 console.log(`| total | ${kb(rawTotal)} | ${kb(gzipTotal)} |`);
+console.log(`\nThe page as one file for file:// (build/site/trickle.html, the page, toolbox and wasm inlined): ${kb(singleFile[0])}, ${kb(singleFile[1])} gzipped.`);
