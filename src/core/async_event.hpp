@@ -47,9 +47,7 @@ class async_event::wait_awaiter final : public waiting_coroutine {
   bool await_ready() const noexcept { return event_.set_; }
   template <typename Promise>
   bool await_suspend(coro::coroutine_handle<Promise> waiter) {
-    const stop_token own = stop_token_of(waiter.promise());
-    if (stop_requested_before_wait(own)) return false;
-    begin_wait(waiter, own);
+    if (!begin_wait_unless_stopped(waiter)) return false;
     event_.waiters_.push_back(*this);
     return true;
   }

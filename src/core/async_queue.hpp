@@ -79,9 +79,7 @@ class async_queue<T>::push_awaiter final : public waiting_coroutine {
   bool await_ready() { return queue_.offer(item_); }
   template <typename Promise>
   bool await_suspend(coro::coroutine_handle<Promise> producer) {
-    const stop_token own = stop_token_of(producer.promise());
-    if (stop_requested_before_wait(own)) return false;
-    begin_wait(producer, own);
+    if (!begin_wait_unless_stopped(producer)) return false;
     queue_.producers_.push_back(*this);
     return true;
   }
@@ -107,9 +105,7 @@ class async_queue<T>::pop_awaiter final : public waiting_coroutine {
   }
   template <typename Promise>
   bool await_suspend(coro::coroutine_handle<Promise> consumer) {
-    const stop_token own = stop_token_of(consumer.promise());
-    if (stop_requested_before_wait(own)) return false;
-    begin_wait(consumer, own);
+    if (!begin_wait_unless_stopped(consumer)) return false;
     queue_.consumers_.push_back(*this);
     return true;
   }

@@ -62,9 +62,7 @@ class async_semaphore::acquire_awaiter : public waiting_coroutine {
   bool await_ready() noexcept { return semaphore_.try_acquire(); }
   template <typename Promise>
   bool await_suspend(coro::coroutine_handle<Promise> waiter) {
-    const stop_token own = stop_token_of(waiter.promise());
-    if (stop_requested_before_wait(own)) return false;
-    begin_wait(waiter, own);
+    if (!begin_wait_unless_stopped(waiter)) return false;
     semaphore_.waiters_.push_back(*this);
     return true;
   }

@@ -192,6 +192,16 @@ class waiting_coroutine : public timer {
     cancelled_ = own.stop_requested() || extra_token_.stop_requested();
     return cancelled_;
   }
+  // The usual start of an await_suspend: unless a stop came first (then do not suspend),
+  // begin waiting under the awaiting coroutine's own token. The caller then files itself
+  // wherever it will be woken from.
+  template <typename Promise>
+  bool begin_wait_unless_stopped(coro::coroutine_handle<Promise> waiter) noexcept {
+    const stop_token own = stop_token_of(waiter.promise());
+    if (stop_requested_before_wait(own)) return false;
+    begin_wait(waiter, own);
+    return true;
+  }
   // Call when committed to suspending: listens for stop requests until woken.
   void begin_wait(coro::coroutine_handle<> waiter, stop_token own) noexcept {
     waiter_ = waiter;

@@ -93,9 +93,7 @@ class completion_watch {
     bool await_ready() const noexcept { return watch_.unread() > 0; }
     template <typename Promise>
     bool await_suspend(coro::coroutine_handle<Promise> waiter) {
-      const stop_token own = stop_token_of(waiter.promise());
-      if (stop_requested_before_wait(own)) return false;
-      begin_wait(waiter, own);
+      if (!begin_wait_unless_stopped(waiter)) return false;
       watch_.waiting_ = this;
       return true;
     }
