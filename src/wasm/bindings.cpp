@@ -217,7 +217,7 @@ class native_stream {
 };
 
 // Returns the number of 32-bit words written to tick_records (see drain_into).
-int run_due_timers() {
+int run_timer_tick() {
   woken_streams.clear();
   // A burst of thousands of ready streams should not pin that much memory forever.
   if (tick_records.capacity() > 64 * 1024) {
@@ -263,7 +263,7 @@ EMSCRIPTEN_BINDINGS(trickle) {
   function("closeStream", +[](std::uintptr_t stream) { delete stream_at(stream); });
   function("pullSpansAddress", &pull_spans_address);
   // Time.
-  function("runDueTimers", &run_due_timers);
+  function("runDueTimers", &run_timer_tick);
   function("tickRecordsAddress", &tick_records_address);
   // Text and numbers.
   function("chatTemplate", &chat_template_of);

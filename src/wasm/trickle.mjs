@@ -208,7 +208,8 @@ class Bridge {
   }
 
   // Writes `text` as UTF-8 into a wasm buffer kept for the purpose (openStream copies it
-  // out at once), growing the buffer when needed. Returns [address, byte length].
+  // out at once), growing the buffer when needed. Returns the byte length; the bytes are at
+  // scratchAddress.
   writeText(text) {
     const native = this.native;
     const needed = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
@@ -222,7 +223,7 @@ class Bridge {
     if (this.scratch === null || this.scratch.buffer !== native.HEAPU8.buffer) {
       this.scratch = new Uint8Array(native.HEAPU8.buffer, this.scratchAddress, this.scratchCapacity);
     }
-    return [this.scratchAddress, utf8.encodeInto(text, this.scratch).written];
+    return utf8.encodeInto(text, this.scratch).written;
   }
 }
 
@@ -277,9 +278,9 @@ class Trickle {
   #open(text, options) {
     const native = this.#native;
     const bridge = this.#bridge;
-    const [address, length] = bridge.writeText(text);
+    const length = bridge.writeText(text);
     const slot = bridge.takeSlot();
-    const handle = native.openStream(address, length, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
+    const handle = native.openStream(bridge.scratchAddress, length, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
       options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000), slot);
     if (options.failAfter !== undefined) {
       native.failStreamAfter(handle, options.failAfter,
