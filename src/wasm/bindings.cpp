@@ -3,14 +3,21 @@
 // idiomatic JS API (createTrickle, stream, chat, async iterators).
 //
 // How a chunk travels (see DESIGN.md, "the bridge"):
-//   - JS next() finds its buffer empty and the stream awake: NativeStream.pull(max) resumes
-//     the coroutine for every piece already due and writes each piece's UTF-16
-//     [begin, end) into pull_spans, a fixed array JS reads in place; JS slices the string
-//     it already holds. If nothing is due, pull() says "pending": the stream sleeps.
-//   - The scheduler keeps one JS timer for all sleepers. When it fires, JS calls
-//     runDueTimers(): every sleeper whose deadline has passed is resumed, and every stream
-//     that became ready is drained right here into one list of records, so a tick of
-//     10,000 streams is one crossing, not 10,000.
+//   - Streams are known on both sides by a slot: a small number JS chooses, an index into
+//     an array here and there. No Embind class handle (it costs more to create than the whole
+//     stream) and no lookup.
+//   - A stream's first next() does not cross at once: JS queues it, and at the end of the
+//     current job one startStreams() call creates and starts every queued stream, from one
+//     table of start commands. 10,000 streams opened in a loop are one crossing, and they
+//     share one start time, so they keep one schedule.
+//   - Every call that runs streams (startStreams, runDueTimers) answers with one list of
+//     records: slot, status, count, then count UTF-16 [begin, end) spans. JS slices the
+//     string it already holds; no UTF-8 decoding.
+//   - JS next() that finds its buffer empty while the stream is awake (more was due than one
+//     record holds) calls pullStream(), which writes into pull_spans, a fixed array.
+//   - The scheduler keeps one JS timer for all sleepers. When it fires, runDueTimers()
+//     resumes every sleeper whose deadline has passed and drains every stream that became
+//     ready into the records: a tick of 10,000 streams is one crossing, not 10,000.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 #include <malloc.h>
@@ -67,8 +74,9 @@ constexpr int max_batch = 1024;
 std::uint32_t pull_spans[2 * max_batch];
 
 class native_stream;
-std::vector<native_stream*> woken_streams;  // filled while the scheduler runs timers
-std::vector<std::uint32_t> tick_records;    // filled by runDueTimers(): see drain_into()
+std::vector<native_stream*> streams_by_slot;  // slot -> stream, or nullptr
+std::vector<native_stream*> woken_streams;    // filled while the scheduler runs timers
+std::vector<std::uint32_t> records;           // what startStreams()/runDueTimers() hand over
 std::uint32_t live_stream_count = 0;
 
 // pull() returns (chunk count << status_bits) | status; records carry the status as is.
@@ -91,9 +99,7 @@ std::string describe(const std::exception_ptr& failure) {
   }
 }
 
-// One stream's C++ state. JS knows it by its address (a plain number: no Embind class
-// handle, which costs more to create than the whole stream; see README, "the bridge"),
-// and tick records name it by the small slot number JS gave it, an index into an array.
+// One stream's C++ state, in streams_by_slot[slot] from start to close.
 class native_stream {
  public:
   // `text` is UTF-8 (JS writes it with TextEncoder.encodeInto, so it is well-formed).
@@ -118,13 +124,15 @@ class native_stream {
     generator_ = fail_after(std::move(generator_), static_cast<std::size_t>(count), std::move(message));
   }
 
+  // The consumer's first next(): the time-out starts now, like the stream's schedule, and
+  // the generator runs to its first sleep (or further, with no delay).
+  void start(std::vector<std::uint32_t>& out) {
+    if (timeout_ >= duration::zero()) js_scheduler.schedule(timeout_timer_, js_scheduler.now() + timeout_);
+    drain_into(out);
+  }
+
   int pull(int max_chunks) {
     js_clock.forget_reading();
-    if (!started_) {
-      // The time-out runs from the consumer's first next(), like the stream's schedule.
-      started_ = true;
-      if (timeout_ >= duration::zero()) js_scheduler.schedule(timeout_timer_, js_scheduler.now() + timeout_);
-    }
     int count = 0;
     const int status = take_due(std::min(max_chunks, max_batch), [&](const chunk& c) {
       pull_spans[2 * count] = c.utf16_begin;
@@ -134,21 +142,21 @@ class native_stream {
     return (count << status_bits) | status;
   }
 
-  // Appends this stream's record to tick_records: slot, status, count, then count pairs of
+  // Appends this stream's record to `out`: slot, status, count, then count pairs of
   // UTF-16 [begin, end).
-  void drain_into(std::vector<std::uint32_t>& records) {
+  void drain_into(std::vector<std::uint32_t>& out) {
     queued_for_drain_ = false;
-    records.push_back(slot_);
-    const std::size_t status_at = records.size();
-    records.push_back(0);
-    records.push_back(0);
+    out.push_back(slot_);
+    const std::size_t status_at = out.size();
+    out.push_back(0);
+    out.push_back(0);
     std::uint32_t count = 0;
-    records[status_at] = static_cast<std::uint32_t>(take_due(max_batch, [&](const chunk& c) {
-      records.push_back(c.utf16_begin);
-      records.push_back(c.utf16_end);
+    out[status_at] = static_cast<std::uint32_t>(take_due(max_batch, [&](const chunk& c) {
+      out.push_back(c.utf16_begin);
+      out.push_back(c.utf16_end);
       ++count;
     }));
-    records[status_at + 1] = count;
+    out[status_at + 1] = count;
   }
 
   std::string error_message() const { return error_message_; }
@@ -209,29 +217,73 @@ class native_stream {
   std::uint32_t slot_;
   duration timeout_;
   timeout_timer timeout_timer_{*this};
-  bool started_ = false;
   bool timed_out_ = false;
   bool queued_for_drain_ = false;
   async_generator<chunk> generator_;
   std::string error_message_;
 };
 
-// Returns the number of 32-bit words written to tick_records (see drain_into).
-int run_timer_tick() {
-  woken_streams.clear();
-  // A burst of thousands of ready streams should not pin that much memory forever.
-  if (tick_records.capacity() > 64 * 1024) {
-    std::vector<std::uint32_t>().swap(tick_records);
-  } else {
-    tick_records.clear();
+// After a burst (thousands of streams ready at once), JS gives the memory back once it has
+// read the records, and once every stream of the burst is closed.
+void release_records() { std::vector<std::uint32_t>().swap(records); }
+void release_slot_table() {
+  if (std::all_of(streams_by_slot.begin(), streams_by_slot.end(), [](native_stream* s) { return s == nullptr; })) {
+    std::vector<native_stream*>().swap(streams_by_slot);
   }
-  js_clock.forget_reading();
-  js_scheduler.run_due();
-  for (native_stream* stream : woken_streams) stream->drain_into(tick_records);
-  return static_cast<int>(tick_records.size());
 }
 
-double tick_records_address() { return static_cast<double>(reinterpret_cast<std::uintptr_t>(tick_records.data())); }
+// Returns the number of 32-bit words written to `records` (see drain_into).
+int run_timer_tick() {
+  woken_streams.clear();
+  records.clear();
+  js_clock.forget_reading();
+  js_scheduler.run_due();
+  for (native_stream* stream : woken_streams) stream->drain_into(records);
+  return static_cast<int>(records.size());
+}
+
+// One start command per stream, as doubles (every field fits one exactly): what trickle.mjs
+// writes into the table it passes to startStreams().
+enum start_field : int {
+  field_slot,
+  field_text_address,     // UTF-8 bytes in wasm memory, copied out at once
+  field_text_length,
+  field_delay_us,
+  field_split,
+  field_timeout_us,       // < 0: no time-out
+  field_fail_after,       // < 0: never fails on purpose
+  field_message_address,  // the failure's message (UTF-8), when field_fail_after >= 0
+  field_message_length,
+  start_fields,
+};
+
+// Creates and starts `count` streams from the commands at `table_address`, all at one
+// reading of the clock. Returns the number of 32-bit words written to `records`: one record
+// per stream, in the order of the commands.
+int start_streams(std::uintptr_t table_address, int count) {
+  records.clear();
+  js_clock.forget_reading();
+  const double* command = reinterpret_cast<const double*>(table_address);
+  for (int i = 0; i < count; ++i, command += start_fields) {
+    const auto slot = static_cast<std::uint32_t>(command[field_slot]);
+    const auto* text = reinterpret_cast<const char*>(static_cast<std::uintptr_t>(command[field_text_address]));
+    auto* stream = new native_stream(std::string(text, static_cast<std::size_t>(command[field_text_length])),
+                                     command[field_delay_us], static_cast<int>(command[field_split]),
+                                     command[field_timeout_us], slot);
+    if (command[field_fail_after] >= 0) {
+      const auto* message =
+          reinterpret_cast<const char*>(static_cast<std::uintptr_t>(command[field_message_address]));
+      stream->fail_after_pieces(static_cast<int>(command[field_fail_after]),
+                                std::string(message, static_cast<std::size_t>(command[field_message_length])));
+    }
+    if (slot >= streams_by_slot.size()) streams_by_slot.resize(slot + 1, nullptr);
+    streams_by_slot[slot] = stream;
+    stream->start(records);
+  }
+  return static_cast<int>(records.size());
+}
+
+double records_address() { return static_cast<double>(reinterpret_cast<std::uintptr_t>(records.data())); }
 double pull_spans_address() { return static_cast<double>(reinterpret_cast<std::uintptr_t>(pull_spans)); }
 
 std::string chat_template_of(std::string prompt) { return chat_template(prompt); }
@@ -239,32 +291,28 @@ std::string chat_template_of(std::string prompt) { return chat_template(prompt);
 double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
 
-native_stream* stream_at(std::uintptr_t address) { return reinterpret_cast<native_stream*>(address); }
+native_stream* stream_at(std::uint32_t slot) { return streams_by_slot[slot]; }
 
-// Takes the text from wasm memory that JS filled (and frees afterwards).
-std::uintptr_t open_stream(std::uintptr_t text_address, std::size_t text_length, double delay_us, int split,
-                           double timeout_us, std::uint32_t slot) {
-  const char* text = reinterpret_cast<const char*>(text_address);
-  return reinterpret_cast<std::uintptr_t>(
-      new native_stream(std::string(text, text_length), delay_us, split, timeout_us, slot));
+void close_stream(std::uint32_t slot) {
+  delete streams_by_slot[slot];
+  streams_by_slot[slot] = nullptr;
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trickle) {
   using namespace emscripten;
-  // Streams, known to JS by address.
-  function("openStream", &open_stream);
-  function("failStreamAfter", +[](std::uintptr_t stream, int count, std::string message) {
-    stream_at(stream)->fail_after_pieces(count, std::move(message));
-  });
-  function("pullStream", +[](std::uintptr_t stream, int max_chunks) { return stream_at(stream)->pull(max_chunks); });
-  function("streamErrorMessage", +[](std::uintptr_t stream) { return stream_at(stream)->error_message(); });
-  function("closeStream", +[](std::uintptr_t stream) { delete stream_at(stream); });
+  // Streams, known to JS by slot.
+  function("startStreams", &start_streams);
+  function("pullStream", +[](std::uint32_t slot, int max_chunks) { return stream_at(slot)->pull(max_chunks); });
+  function("streamErrorMessage", +[](std::uint32_t slot) { return stream_at(slot)->error_message(); });
+  function("closeStream", &close_stream);
   function("pullSpansAddress", &pull_spans_address);
+  function("recordsAddress", &records_address);
+  function("releaseRecords", &release_records);
+  function("releaseSlotTable", &release_slot_table);
   // Time.
   function("runDueTimers", &run_timer_tick);
-  function("tickRecordsAddress", &tick_records_address);
   // Text and numbers.
   function("chatTemplate", &chat_template_of);
   function("heapBytesInUse", &heap_bytes_in_use);

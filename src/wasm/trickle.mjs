@@ -6,9 +6,10 @@
 //   for await (const chunk of trickle.stream('你好 我 是 一个 模拟 的 LLM')) { ... }
 //
 // This file is the thin idiomatic layer over the raw Embind primitives (bindings.cpp):
-// it checks input before it crosses into wasm, keeps a small buffer of ready chunks per
-// stream so that most next() calls never cross, runs the scheduler's single timer, and
-// frees each stream's C++ state the moment its iteration ends.
+// it checks input before it crosses into wasm, starts the streams of one job together in
+// one crossing, keeps a small buffer of ready chunks per stream so that most next() calls
+// never cross, runs the scheduler's single timer, and frees each stream's C++ state the
+// moment its iteration ends.
 import createNativeModule from './trickle-wasm.mjs';
 
 const WASM_FILE = 'trickle-wasm.wasm';
@@ -16,6 +17,14 @@ const SPLIT_CODES = { whitespace: 0, space: 1, char: 2 };
 const MAX_DELAY_MS = 2147483647; // what setTimeout accepts
 const MAX_FAIL_AFTER = 2147483647;
 const BATCH_SIZE = 1024; // chunks handed over per crossing when many are due at once
+
+// Doubles per start command: see start_field in bindings.cpp.
+const START_FIELDS = 9;
+// Buffers for a burst (thousands of streams started at once) are given back afterwards
+// rather than kept forever.
+const KEEP_BUFFER_BYTES = 64 * 1024;
+const KEEP_RECORD_WORDS = 16 * 1024;
+const KEEP_SLOTS = 1024;
 
 // pullStream() result: (count << STATUS_BITS) | status
 const STATUS_BITS = 3;
@@ -63,6 +72,8 @@ const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 
 const utf8 = new TextEncoder();
 const deliver = Symbol('deliver');
+const isStarting = Symbol('isStarting');
+const opened = Symbol('opened');
 
 // Lone surrogates cannot be encoded as UTF-8. Like TextEncoder, trickle replaces each with
 // U+FFFD; the replacement is one UTF-16 unit too, so every other position is unchanged.
@@ -90,6 +101,7 @@ function abortReason(signal) {
 // of streams stays cheap).
 class StreamSettings {
   constructor(defaults, options) {
+    this.text = ''; // set by the caller once the options are checked
     this.delayMs = pick(options, defaults, 'delayMs');
     this.split = pick(options, defaults, 'split');
     this.suffix = pick(options, defaults, 'suffix');
@@ -183,48 +195,151 @@ class Bridge {
     // Where pullStream() writes its spans: fixed, so read in place (in 32-bit words).
     this.pullSpansIndex = native.pullSpansAddress() >>> 2;
     // Slot number -> the stream that wasm may wake (asleep, or with a time-out running), or
-    // undefined. Tick records name streams by slot: an array index, not a lookup. A slot
-    // belongs to one stream while its C++ state lives, then is reused.
+    // undefined. Records name streams by slot: an array index, not a lookup. A slot belongs
+    // to one stream while its C++ state lives, then is reused.
     this.watched = [];
     this.freeSlots = [];
     // Safety net for a stream dropped half-read without return(): free its C++ state when
-    // the iterator is garbage-collected. Normal endings free it at once, without this.
-    this.finalizer = new FinalizationRegistry(({ handle, slot }) => {
-      native.closeStream(handle);
-      this.giveBackSlot(slot);
-    });
-    this.scratchAddress = 0;
-    this.scratchCapacity = 0;
-    this.scratch = null;
+    // the iterator is garbage-collected. Only a stream that holds C++ state and is not in
+    // `watched` can be collected at all (an asleep one is held until its generator ends),
+    // so only such a stream is registered. Normal endings free it at once, without this.
+    this.finalizer = new FinalizationRegistry((slot) => this.closeSlot(slot));
+    // Streams whose first next() came during the current job, started together at its end.
+    this.starting = [];
+    this.startSettings = [];
+    // Wasm buffers for startStreams(): the command table (doubles) and the UTF-8 texts.
+    this.commandsAddress = 0;
+    this.commandsBytes = 0;
+    this.textAddress = 0;
+    this.textBytes = 0;
   }
 
   takeSlot() {
     return this.freeSlots.length > 0 ? this.freeSlots.pop() : this.watched.push(undefined) - 1;
   }
 
-  giveBackSlot(slot) {
+  // Frees a stream's C++ state. When that was the last of a burst of thousands, the slot
+  // tables on both sides shrink back too.
+  closeSlot(slot) {
     this.watched[slot] = undefined;
-    this.freeSlots.push(slot);
+    this.native.closeStream(slot);
+    if (this.freeSlots.push(slot) === this.watched.length && this.watched.length > KEEP_SLOTS) {
+      this.watched = [];
+      this.freeSlots = [];
+      this.native.releaseSlotTable();
+    }
   }
 
-  // Writes `text` as UTF-8 into a wasm buffer kept for the purpose (openStream copies it
-  // out at once), growing the buffer when needed. Returns the byte length; the bytes are at
-  // scratchAddress.
-  writeText(text) {
-    const native = this.native;
-    const needed = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (needed > this.scratchCapacity) {
-      if (this.scratchAddress !== 0) native._free(this.scratchAddress);
-      this.scratchCapacity = Math.max(needed, 4096);
-      this.scratchAddress = native._malloc(this.scratchCapacity);
-      this.scratch = null;
-    }
-    // A view made before the memory grew is detached: make it again.
-    if (this.scratch === null || this.scratch.buffer !== native.HEAPU8.buffer) {
-      this.scratch = new Uint8Array(native.HEAPU8.buffer, this.scratchAddress, this.scratchCapacity);
-    }
-    return utf8.encodeInto(text, this.scratch).written;
+  // A stream's first next(): it starts at the end of the current job, with every other
+  // stream started in the same job, in one crossing and at one reading of the clock.
+  queueStart(stream, settings) {
+    if (this.starting.push(stream) === 1) queueMicrotask(this.startQueued);
+    this.startSettings.push(settings);
   }
+
+  startQueued = () => {
+    const streams = this.starting;
+    const settings = this.startSettings;
+    if (streams.length === 0) return;
+    this.starting = [];
+    this.startSettings = [];
+    // Streams ended (return(), an abort) before their start simply are not started.
+    let count = 0;
+    let textBytes = 0;
+    let previousText = null;
+    for (let i = 0; i < streams.length; i++) {
+      if (!streams[i][isStarting]) continue;
+      streams[count] = streams[i];
+      const read = settings[count] = settings[i];
+      count++;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit. Equal texts in a row are written once.
+      if (read.text !== previousText) textBytes += read.text.length * 3;
+      previousText = read.text;
+      if (read.failAfter !== undefined) textBytes += failureMessage(read).length * 3;
+    }
+    if (count === 0) return;
+    const native = this.native;
+    this.reserve(count * START_FIELDS * 8, textBytes);
+    const commands = new Float64Array(native.HEAPU8.buffer, this.commandsAddress, count * START_FIELDS);
+    const bytes = new Uint8Array(native.HEAPU8.buffer, this.textAddress, textBytes);
+    let written = 0;
+    let previousAddress = 0;
+    let previousLength = 0;
+    previousText = null;
+    for (let i = 0, at = 0; i < count; i++, at += START_FIELDS) {
+      const read = settings[i];
+      if (read.text !== previousText) {
+        previousAddress = this.textAddress + written;
+        previousLength = utf8.encodeInto(read.text, bytes.subarray(written)).written;
+        written += previousLength;
+        previousText = read.text;
+      }
+      const slot = this.takeSlot();
+      streams[i][opened](slot);
+      commands[at] = slot;
+      commands[at + 1] = previousAddress;
+      commands[at + 2] = previousLength;
+      commands[at + 3] = Math.round(read.delayMs * 1000);
+      commands[at + 4] = SPLIT_CODES[read.split];
+      commands[at + 5] = read.timeoutMs === undefined ? -1 : Math.round(read.timeoutMs * 1000);
+      commands[at + 6] = read.failAfter === undefined ? -1 : read.failAfter;
+      if (read.failAfter !== undefined) {
+        const length = utf8.encodeInto(failureMessage(read), bytes.subarray(written)).written;
+        commands[at + 7] = this.textAddress + written;
+        commands[at + 8] = length;
+        written += length;
+      }
+    }
+    const words = native.startStreams(this.commandsAddress, count);
+    this.releaseBurstBuffers();
+    // One record per stream, in the order of the commands.
+    let i = native.recordsAddress() >>> 2;
+    for (let s = 0; s < count; s++) i = this.deliverRecord(streams[s], i);
+    if (words > KEEP_RECORD_WORDS) native.releaseRecords();
+  };
+
+  // Hands one record (at word `i` of the records) to `stream`; returns where the next starts.
+  deliverRecord(stream, i) {
+    // Read afresh for each record: serving a stream may call into wasm, which may grow
+    // (replace) its memory. The records themselves stay where they are until the next list.
+    const words = this.native.HEAPU32;
+    const count = words[i + 2];
+    stream?.[deliver](words, i + 3, count, words[i + 1]);
+    return i + 3 + 2 * count;
+  }
+
+  // Makes room for a start: `commandBytes` and `textBytes` in wasm memory.
+  reserve(commandBytes, textBytes) {
+    const native = this.native;
+    if (commandBytes > this.commandsBytes) {
+      if (this.commandsAddress !== 0) native._free(this.commandsAddress);
+      this.commandsBytes = Math.max(commandBytes, 64 * START_FIELDS * 8);
+      this.commandsAddress = native._malloc(this.commandsBytes);
+    }
+    if (textBytes > this.textBytes) {
+      if (this.textAddress !== 0) native._free(this.textAddress);
+      this.textBytes = Math.max(textBytes, 4096);
+      this.textAddress = native._malloc(this.textBytes);
+    }
+  }
+
+  releaseBurstBuffers() {
+    const native = this.native;
+    if (this.commandsBytes > KEEP_BUFFER_BYTES) {
+      native._free(this.commandsAddress);
+      this.commandsAddress = 0;
+      this.commandsBytes = 0;
+    }
+    if (this.textBytes > KEEP_BUFFER_BYTES) {
+      native._free(this.textAddress);
+      this.textAddress = 0;
+      this.textBytes = 0;
+    }
+  }
+}
+
+function failureMessage(read) {
+  return read.failMessage ?? `trickle: simulated failure after ${read.failAfter} chunks`;
 }
 
 class Trickle {
@@ -267,6 +382,7 @@ class Trickle {
 
   /** Numbers for tests and curious users: what the wasm side holds right now. */
   stats() {
+    this.#bridge.startQueued(); // streams waiting for the end of this job count as started
     return {
       liveStreams: this.#native.liveStreamCount(),
       scheduledTimers: this.#native.scheduledTimerCount(),
@@ -275,18 +391,9 @@ class Trickle {
     };
   }
 
-  #open(text, options) {
-    const native = this.#native;
-    const bridge = this.#bridge;
-    const length = bridge.writeText(text);
-    const slot = bridge.takeSlot();
-    const handle = native.openStream(bridge.scratchAddress, length, Math.round(options.delayMs * 1000), SPLIT_CODES[options.split],
-      options.timeoutMs === undefined ? -1 : Math.round(options.timeoutMs * 1000), slot);
-    if (options.failAfter !== undefined) {
-      native.failStreamAfter(handle, options.failAfter,
-        options.failMessage ?? `trickle: simulated failure after ${options.failAfter} chunks`);
-    }
-    return new TrickleStream(bridge, handle, slot, text, options);
+  #open(text, settings) {
+    settings.text = text;
+    return new TrickleStream(this.#bridge, settings);
   }
 
   // The scheduler's one wake-up. A deadline already reached (ready work, or a deadline that
@@ -305,36 +412,40 @@ class Trickle {
   }
 
   // One crossing per timer tick, whatever the number of streams that became ready: the
-  // C++ side returns one record per stream (slot, status, count, then count [begin, end)).
+  // C++ side returns one record per stream (see Bridge.deliverRecord).
   #onTimer = () => {
     this.#timer = null;
-    const words = this.#native.runDueTimers();
+    const bridge = this.#bridge;
+    const native = this.#native;
+    const words = native.runDueTimers();
     if (words === 0) return;
-    const start = this.#native.tickRecordsAddress() >>> 2;
-    // A copy: serving a stream may call into wasm, which may grow (detach) its memory.
-    const records = this.#native.HEAPU32.slice(start, start + words);
-    const watched = this.#bridge.watched;
-    for (let i = 0; i < words;) {
-      const count = records[i + 2];
-      watched[records[i]]?.[deliver](records, i + 3, count, records[i + 1]);
-      i += 3 + 2 * count;
-    }
+    const start = native.recordsAddress() >>> 2;
+    for (let i = start; i < start + words;) i = bridge.deliverRecord(bridge.watched[native.HEAPU32[i]], i);
+    if (words > KEEP_RECORD_WORDS) native.releaseRecords();
   };
 }
 
 /**
  * One stream: an async iterator (next, return, throw, [Symbol.asyncIterator]).
  *
- * States: open (handle set) -> ended (handle 0). While open it may be asleep: the C++
- * generator waits for a deadline and the stream sits in `watched` until its wake-up (a
- * stream with a time-out sits there from its first next() on). Chunks already handed over
- * stay in `spans` and are delivered even after a normal end or a C++ error; an abort or a
- * time-out drops them, as it would drop bytes still in flight.
+ * States: created -> starting (first next() made; starts at the end of the job) -> open
+ * (C++ state in its slot) -> ended. While open it may be asleep: the C++ generator waits
+ * for a deadline and the stream sits in `watched` until its wake-up (a stream with a
+ * time-out sits there all the time it is open). Chunks already handed over stay in `spans`
+ * and are delivered even after a normal end or a C++ error; an abort or a time-out drops
+ * them, as it would drop bytes still in flight.
  */
+const CREATED = 0;
+const STARTING = 1;
+const OPEN = 2;
+const ENDED = 3;
+
 class TrickleStream {
   #bridge;
-  #handle; // the C++ stream's address, or 0 once it is freed
-  #slot; // the number tick records give this stream (see Bridge.watched)
+  #state = CREATED;
+  #settings; // what the start needs (text, delay...), until then
+  #slot = -1; // while open: where its C++ state is, and how records name it
+  #held = false; // while open: in bridge.watched (else registered with the finalizer)
   #text;
   #suffix;
   #signal;
@@ -362,15 +473,13 @@ class TrickleStream {
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
 
-  constructor(bridge, handle, slot, text, options) {
+  constructor(bridge, settings) {
     this.#bridge = bridge;
-    this.#handle = handle;
-    this.#slot = slot;
-    bridge.finalizer.register(this, { handle, slot }, this); // before anything below may release it
-    this.#text = text;
-    this.#suffix = options.suffix;
-    this.#timeoutMs = options.timeoutMs;
-    const signal = options.signal;
+    this.#settings = settings;
+    this.#text = settings.text;
+    this.#suffix = settings.suffix;
+    this.#timeoutMs = settings.timeoutMs;
+    const signal = settings.signal;
     if (signal === undefined) return;
     if (signal.aborted) {
       this.#abort(abortReason(signal));
@@ -381,17 +490,37 @@ class TrickleStream {
     signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
+  get [isStarting]() {
+    return this.#state === STARTING;
+  }
+
+  // Called by the bridge as it starts this stream in `slot`.
+  [opened](slot) {
+    this.#state = OPEN;
+    this.#settings = null;
+    this.#slot = slot;
+    this.#held = true;
+    this.#bridge.watched[slot] = this;
+  }
+
   [Symbol.asyncIterator]() {
     return this;
   }
 
   next() {
     if (this.#waitersEnd === this.#firstWaiter) {
-      if (this.#nextSpan === this.#spansEnd && this.#handle !== 0 && !this.#asleep) this.#pull();
+      if (this.#nextSpan === this.#spansEnd) {
+        if (this.#state === OPEN) {
+          if (!this.#asleep) this.#pull();
+        } else if (this.#state === CREATED) {
+          this.#state = STARTING;
+          this.#bridge.queueStart(this, this.#settings);
+        }
+      }
       if (this.#nextSpan < this.#spansEnd) {
         return Promise.resolve({ value: this.#take(), done: false });
       }
-      if (this.#handle === 0) return this.#settleEnded();
+      if (this.#state === ENDED) return this.#settleEnded();
     }
     return new Promise(this.#enqueue);
   }
@@ -421,7 +550,7 @@ class TrickleStream {
   }
 
   #pull() {
-    const result = this.#bridge.native.pullStream(this.#handle, BATCH_SIZE);
+    const result = this.#bridge.native.pullStream(this.#slot, BATCH_SIZE);
     // Read HEAPU32 only now: the call may have grown (replaced) the wasm memory.
     this.#receive(this.#bridge.native.HEAPU32, this.#bridge.pullSpansIndex, result >>> STATUS_BITS, result & STATUS_MASK);
   }
@@ -449,7 +578,7 @@ class TrickleStream {
         this.#release();
         break;
       case STATUS_FAILED:
-        this.#failure = new Error(this.#bridge.native.streamErrorMessage(this.#handle));
+        this.#failure = new Error(this.#bridge.native.streamErrorMessage(this.#slot));
         this.#release();
         break;
       case STATUS_TIMED_OUT:
@@ -459,24 +588,25 @@ class TrickleStream {
   }
 
   // Asleep: the C++ generator waits for a deadline; a tick will deliver its next chunks.
-  // A stream with a time-out stays watched from its first pull on: the tick reports that too.
+  // A stream that wasm may wake (asleep, or with a time-out running) is held in
+  // bridge.watched; one that is not can be dropped, so the finalizer watches it instead.
   #setAsleep(asleep) {
-    if (asleep === this.#asleep && this.#timeoutMs === undefined) return;
     this.#asleep = asleep;
-    if (asleep || this.#timeoutMs !== undefined) {
-      this.#bridge.watched[this.#slot] = this;
-    } else {
-      this.#bridge.watched[this.#slot] = undefined;
-    }
+    const held = asleep || this.#timeoutMs !== undefined;
+    if (held === this.#held) return;
+    this.#held = held;
+    const bridge = this.#bridge;
+    bridge.watched[this.#slot] = held ? this : undefined;
+    if (held) bridge.finalizer.unregister(this); else bridge.finalizer.register(this, this.#slot, this);
   }
 
   // Settles queued next() calls in order, pulling more while the C++ side has them.
   #serveWaiters() {
     while (this.#waitersEnd > this.#firstWaiter) {
       if (this.#nextSpan === this.#spansEnd) {
-        if (this.#handle !== 0 && !this.#asleep) this.#pull();
+        if (this.#state === OPEN && !this.#asleep) this.#pull();
         if (this.#nextSpan === this.#spansEnd) {
-          if (this.#handle !== 0) return; // asleep: the wake-up will call us again
+          if (this.#state !== ENDED) return; // starting or asleep: a record will come
           this.#settleOldest(RESOLVE, this.#settleEnded());
           continue;
         }
@@ -516,14 +646,18 @@ class TrickleStream {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  // The C++ generator has finished: free its state; buffered chunks remain deliverable.
+  // The iteration is over for the C++ side (its generator finished, or the consumer or a
+  // signal ended it): free its state now; buffered chunks remain deliverable. A stream not
+  // started yet never will be.
   #release() {
-    if (this.#handle === 0) return;
-    this.#bridge.giveBackSlot(this.#slot);
+    const state = this.#state;
+    this.#state = ENDED;
+    this.#settings = null;
+    if (state !== OPEN) return;
+    if (!this.#held) this.#bridge.finalizer.unregister(this);
+    this.#bridge.closeSlot(this.#slot);
+    this.#slot = -1;
     this.#asleep = false;
-    this.#bridge.finalizer.unregister(this);
-    this.#bridge.native.closeStream(this.#handle);
-    this.#handle = 0;
   }
 
   // The same DOMException AbortSignal.timeout() would give.

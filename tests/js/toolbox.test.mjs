@@ -111,11 +111,13 @@ test('gather: an abort closes everything and rejects with signal.reason', async 
 test('gather: an already aborted signal rejects at once; tasks never start and streams are freed', async () => {
   let called = false;
   const streams = [trickle.stream('a b', { delayMs: 10_000 }), trickle.stream('c', { delayMs: 10_000 })];
+  const firsts = streams.map((stream) => stream.next()); // started: each holds C++ state
   assert.equal(live(), 2);
   const aborted = AbortSignal.abort();
   await assert.rejects(gather([...streams, () => { called = true; }], { signal: aborted }), { name: 'AbortError' });
   assert.equal(called, false);
   assert.equal(live(), 0);
+  assert.ok((await Promise.all(firsts)).every((result) => result.done));
   assert.equal(listeners(aborted), 0);
 });
 
