@@ -1,17 +1,16 @@
 #include "scheduler.hpp"
 
 #include <cassert>
-#include <stdexcept>
 #include <utility>
 
 namespace trickle {
 
-time_point scheduler::now() {
+time_point scheduler::now() noexcept {
   last_reading_ = clock_.now();
   return last_reading_;
 }
 
-bool scheduler::is_due(time_point deadline) {
+bool scheduler::is_due(time_point deadline) noexcept {
   // The last reading is never ahead of the real time, so "due by the last reading" is
   // safe to trust without asking the clock again.
   return deadline <= last_reading_ || deadline <= now();
@@ -22,7 +21,7 @@ scheduler::sleep_awaiter scheduler::sleep_for(duration delay, stop_token extra_s
   return sleep_until(now() + delay, extra_stop);
 }
 
-bool scheduler::sleep_awaiter::suspend(coro::coroutine_handle<> sleeper, stop_token own) {
+bool scheduler::sleep_awaiter::suspend(coro::coroutine_handle<> sleeper, stop_token own) noexcept {
   if (stop_requested_before_wait(own)) return false;
   if (wake_at_ && owner().is_due(*wake_at_)) return false;
   begin_wait(sleeper, own);
@@ -36,21 +35,23 @@ bool scheduler::sleep_awaiter::suspend(coro::coroutine_handle<> sleeper, stop_to
 
 std::optional<time_point> scheduler::next_deadline() const noexcept {
   if (heap_.empty()) return std::nullopt;
-  return heap_.front()->deadline_;
+  return heap_.front()->deadline;
 }
 
-bool scheduler::comes_before(const timer& a, const timer& b) const noexcept {
-  if (a.deadline_ != b.deadline_) return a.deadline_ < b.deadline_;
-  return a.sequence_ < b.sequence_;
+namespace {
+bool comes_before(const detail::deadline_group& a, const detail::deadline_group& b) noexcept {
+  if (a.deadline != b.deadline) return a.deadline < b.deadline;
+  return a.sequence < b.sequence;
 }
+}  // namespace
 
-void scheduler::place(std::size_t index, timer* t) noexcept {
-  heap_[index] = t;
-  t->heap_index_ = index;
+void scheduler::place(std::size_t index, detail::deadline_group* group) noexcept {
+  heap_[index] = group;
+  group->heap_index = index;
 }
 
 void scheduler::sift_up(std::size_t index) noexcept {
-  timer* moving = heap_[index];
+  detail::deadline_group* moving = heap_[index];
   while (index > 0) {
     std::size_t parent = (index - 1) / 2;
     if (!comes_before(*moving, *heap_[parent])) break;
@@ -61,7 +62,7 @@ void scheduler::sift_up(std::size_t index) noexcept {
 }
 
 void scheduler::sift_down(std::size_t index) noexcept {
-  timer* moving = heap_[index];
+  detail::deadline_group* moving = heap_[index];
   const std::size_t size = heap_.size();
   for (;;) {
     std::size_t child = 2 * index + 1;
@@ -75,10 +76,9 @@ void scheduler::sift_down(std::size_t index) noexcept {
 }
 
 void scheduler::remove_at(std::size_t index) noexcept {
-  timer* removed = heap_[index];
-  timer* last = heap_.back();
+  detail::deadline_group* removed = heap_[index];
+  detail::deadline_group* last = heap_.back();
   heap_.pop_back();
-  removed->heap_index_ = timer::not_scheduled;
   if (removed == last) return;
   place(index, last);
   // The moved element may belong above or below its new place.
@@ -89,24 +89,57 @@ void scheduler::remove_at(std::size_t index) noexcept {
   }
 }
 
-void scheduler::schedule(timer& t, time_point deadline) {
-  if (t.is_scheduled()) throw std::logic_error("trickle::scheduler: timer is already scheduled");
-  t.deadline_ = deadline;
-  t.sequence_ = next_sequence_++;
-  heap_.push_back(&t);
+// A new, empty group for `deadline`, in the heap. Groups are reused, so after the first
+// ticks a steady stream of sleeps allocates nothing.
+detail::deadline_group* scheduler::open_group(time_point deadline) noexcept {
+  if (spare_groups_.empty()) {
+    groups_.push_back(std::make_unique<detail::deadline_group>());
+    spare_groups_.push_back(groups_.back().get());
+  }
+  detail::deadline_group* group = spare_groups_.back();
+  spare_groups_.pop_back();
+  group->deadline = deadline;
+  group->sequence = next_sequence_++;
+  heap_.push_back(group);
   sift_up(heap_.size() - 1);
-  if (!running_due_ && heap_.front() == &t) update_wake();
+  newest_group_ = group;
+  return group;
 }
 
-void scheduler::post(timer& t) {
-  if (t.is_scheduled()) throw std::logic_error("trickle::scheduler: timer is already scheduled");
+// Takes an empty group out of the heap, for reuse.
+void scheduler::close_group(detail::deadline_group* group) noexcept {
+  remove_at(group->heap_index);
+  if (newest_group_ == group) newest_group_ = nullptr;
+  spare_groups_.push_back(group);
+}
+
+void scheduler::schedule(timer& t, time_point deadline) noexcept {
+  assert(!t.is_scheduled() && "trickle::scheduler: timer is already scheduled");
+  t.deadline_ = deadline;
+  // Appending to the newest group keeps arrival order among equal deadlines: every timer
+  // already in it was scheduled before this one, and no older group with this deadline
+  // takes timers any more.
+  detail::deadline_group* group = newest_group_;
+  const bool new_group = group == nullptr || group->deadline != deadline;
+  if (new_group) group = open_group(deadline);
+  group->timers.push_back(t);
+  t.group_ = group;
+  ++scheduled_count_;
+  if (new_group && !running_due_ && heap_.front() == group) update_wake();
+}
+
+void scheduler::post(timer& t) noexcept {
+  assert(!t.is_scheduled() && "trickle::scheduler: timer is already scheduled");
   ready_.push_back(t);
   if (!running_due_) update_wake();
 }
 
 void scheduler::cancel(timer& t) noexcept {
-  if (t.heap_index_ != timer::not_scheduled) {
-    remove_at(t.heap_index_);
+  if (detail::deadline_group* group = t.group_) {
+    t.unlink();
+    t.group_ = nullptr;
+    --scheduled_count_;
+    if (group->timers.empty()) close_group(group);
     release_memory_if_idle();
   } else if (t.is_linked()) {
     t.unlink();
@@ -125,12 +158,16 @@ void scheduler::release_memory_if_idle() noexcept {
   // After a burst of thousands of sleepers, give the heap's memory back rather than hold
   // it forever; a small queue keeps its capacity to avoid churn.
   constexpr std::size_t kept_capacity = 1024;
-  if (heap_.empty() && heap_.capacity() > kept_capacity) std::vector<timer*>().swap(heap_);
+  if (!heap_.empty() || groups_.size() <= kept_capacity) return;
+  std::vector<detail::deadline_group*>().swap(heap_);
+  std::vector<detail::deadline_group*>().swap(spare_groups_);
+  std::vector<std::unique_ptr<detail::deadline_group>>().swap(groups_);
+  newest_group_ = nullptr;
 }
 
 std::optional<time_point> scheduler::wanted_wake() {
   if (!ready_.empty()) return now();
-  if (!heap_.empty()) return heap_.front()->deadline_;
+  if (!heap_.empty()) return heap_.front()->deadline;
   return std::nullopt;
 }
 
@@ -152,10 +189,13 @@ void scheduler::update_wake() {
 void scheduler::run_due_timers() {
   // Read the clock again after each round: running timers takes time, and deadlines
   // that pass meanwhile are served now rather than after another host timer.
-  while (!heap_.empty() && heap_.front()->deadline_ <= now()) {
-    while (!heap_.empty() && heap_.front()->deadline_ <= last_reading_) {
-      timer* due = heap_.front();
-      remove_at(0);
+  while (!heap_.empty() && heap_.front()->deadline <= now()) {
+    while (!heap_.empty() && heap_.front()->deadline <= last_reading_) {
+      detail::deadline_group* group = heap_.front();
+      timer* due = group->timers.pop_front();
+      due->group_ = nullptr;
+      --scheduled_count_;
+      if (group->timers.empty()) close_group(group);
       due->on_due();
     }
   }

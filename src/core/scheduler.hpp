@@ -1,8 +1,13 @@
 // Time for every stream: one queue of deadlines, one ready list, one clock.
 //
 // The scheduler knows deadlines ("resume this at time T") and ready work ("resume this as
-// soon as possible"). All pending sleeps of all streams sit in one binary heap ordered by
-// deadline (ties in arrival order); ready work waits in one FIFO list. The scheduler asks its
+// soon as possible"). All pending sleeps of all streams sit in one queue ordered by
+// deadline (ties in arrival order); ready work waits in one FIFO list.
+//
+// The deadline queue is a binary heap of deadline groups, each a FIFO list of the timers
+// due at that deadline. Streams started together keep one schedule, so a tick of 10,000 of
+// them is one group: scheduling appends to the newest group in O(1), and running them pops
+// a list rather than sifting a heap of 10,000 entries 10,000 times. The scheduler asks its
 // clock for a single wake-up: "now" while ready work is queued, else the earliest deadline.
 // Two clocks exist:
 //
@@ -21,8 +26,8 @@
 //   - A timer runs only when the clock, read again at that moment, has reached its
 //     deadline. Host timers may fire early; we then simply ask for another wake-up.
 //   - Deadlines are absolute, so a late wake-up never pushes later deadlines back.
-//   - A timer can be removed at any time (its owner was destroyed or cancelled): O(log n)
-//     from the heap, O(1) from the ready list. A frame destroyed mid-sleep leaves nothing
+//   - A timer can be removed at any time (its owner was destroyed or cancelled): O(1), plus
+//     O(log n) when it was the last of its deadline group. A frame destroyed mid-sleep leaves nothing
 //     behind.
 //   - Waits are woken through the ready list, never from inside the call that satisfied or
 //     cancelled them (unlock(), set(), request_stop()...): stacks stay flat, and no primitive
@@ -43,6 +48,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -57,18 +63,21 @@ using duration = std::chrono::microseconds;
 using time_point = std::chrono::time_point<clock, duration>;
 
 // Tells the time and arranges one wake-up. Implementations call scheduler::run_due()
-// when the wake-up arrives.
+// when the wake-up arrives. None of it may throw: a sleep calls these on every tick, and
+// in WebAssembly with JS-based exceptions a call that may throw, made from a coroutine,
+// costs a round trip through JS.
 class clock {
  public:
   virtual ~clock() = default;
-  virtual time_point now() = 0;
+  virtual time_point now() noexcept = 0;
   // Replaces any earlier request: at most one wake-up is ever pending.
-  virtual void request_wake(time_point deadline) = 0;
-  virtual void cancel_wake() = 0;
+  virtual void request_wake(time_point deadline) noexcept = 0;
+  virtual void cancel_wake() noexcept = 0;
 };
 
 namespace detail {
 struct waiting_tag;
+struct deadline_group;
 }
 
 // Something that wants to run at a deadline (the heap) or as soon as possible (the ready
@@ -82,22 +91,34 @@ class timer : public detail::list_hook<detail::waiting_tag> {
   timer& operator=(const timer&) = delete;
 
   time_point deadline() const noexcept { return deadline_; }
-  // In the heap, or linked in a list (the ready list, or a primitive's waiters).
-  bool is_scheduled() const noexcept { return heap_index_ != not_scheduled || is_linked(); }
+  // In a deadline group, or linked in a list (the ready list, or a primitive's waiters).
+  bool is_scheduled() const noexcept { return is_linked(); }
 
  protected:
   ~timer() = default;
   // Called by scheduler::run_due once the deadline has passed, or on its turn after post();
-  // the timer is already unlinked, so the callee may destroy it.
-  virtual void on_due() noexcept = 0;
+  // the timer is already unlinked, so the callee may destroy it. Must not throw (every
+  // coroutine type here keeps its exceptions for its consumer). Not declared noexcept for a
+  // reason of cost only: a noexcept function that resumes a coroutine needs a terminate
+  // handler around the call, which in WebAssembly with JS-based exceptions turns every
+  // resume into a round trip through JS.
+  virtual void on_due() = 0;
 
  private:
   friend class scheduler;
-  static constexpr std::size_t not_scheduled = static_cast<std::size_t>(-1);
   time_point deadline_{};
-  std::uint64_t sequence_ = 0;  // FIFO among equal deadlines
-  std::size_t heap_index_ = not_scheduled;
+  detail::deadline_group* group_ = nullptr;  // while it waits for a deadline
 };
+
+namespace detail {
+// The timers due at one deadline, in the order they were scheduled.
+struct deadline_group {
+  time_point deadline{};
+  std::uint64_t sequence = 0;  // FIFO among groups of equal deadline
+  std::size_t heap_index = 0;
+  intrusive_list<timer, waiting_tag> timers;
+};
+}  // namespace detail
 
 class scheduler {
  public:
@@ -106,17 +127,19 @@ class scheduler {
   scheduler& operator=(const scheduler&) = delete;
 
   // Reads the clock.
-  time_point now();
+  time_point now() noexcept;
 
   // True when `deadline` has been reached. Uses the last reading when that already
   // proves it, so a hot loop of zero-length sleeps does not read the clock every time;
   // otherwise reads the clock again. Never true early.
-  bool is_due(time_point deadline);
+  bool is_due(time_point deadline) noexcept;
 
-  // Runs `t` at its deadline.
-  void schedule(timer& t, time_point deadline);
-  // Runs `t` at the next turn, after the timers due by then, in the order posted.
-  void post(timer& t);
+  // Runs `t` at its deadline. `t` must not be scheduled already. Running out of memory
+  // for the queue here ends the program (std::terminate): a sleep must not throw.
+  void schedule(timer& t, time_point deadline) noexcept;
+  // Runs `t` at the next turn, after the timers due by then, in the order posted. `t` must
+  // not be scheduled already.
+  void post(timer& t) noexcept;
   // Takes `t` out of the heap or out of whatever list it is linked in. No-op if neither.
   void cancel(timer& t) noexcept;
 
@@ -126,7 +149,7 @@ class scheduler {
   void run_due();
 
   // Timers waiting for a deadline (not counting ready work).
-  std::size_t scheduled_count() const noexcept { return heap_.size(); }
+  std::size_t scheduled_count() const noexcept { return scheduled_count_; }
   // Work queued for the next turn. O(n): for tests and diagnostics.
   std::size_t ready_count() const noexcept { return ready_.size(); }
   std::optional<time_point> next_deadline() const noexcept;
@@ -137,8 +160,9 @@ class scheduler {
   sleep_awaiter yield(stop_token extra_stop = {}) noexcept;
 
  private:
-  bool comes_before(const timer& a, const timer& b) const noexcept;
-  void place(std::size_t index, timer* t) noexcept;
+  detail::deadline_group* open_group(time_point deadline) noexcept;
+  void close_group(detail::deadline_group* group) noexcept;
+  void place(std::size_t index, detail::deadline_group* group) noexcept;
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
   void remove_at(std::size_t index) noexcept;
@@ -149,7 +173,11 @@ class scheduler {
   void release_memory_if_idle() noexcept;
 
   clock& clock_;
-  std::vector<timer*> heap_;
+  std::vector<detail::deadline_group*> heap_;  // ordered by (deadline, sequence)
+  std::vector<std::unique_ptr<detail::deadline_group>> groups_;  // every group, owned
+  std::vector<detail::deadline_group*> spare_groups_;            // the ones not in the heap
+  detail::deadline_group* newest_group_ = nullptr;  // where schedule() appends, if equal
+  std::size_t scheduled_count_ = 0;
   detail::intrusive_list<timer, detail::waiting_tag> ready_;
   std::uint64_t next_sequence_ = 0;
   time_point last_reading_{};
@@ -240,7 +268,7 @@ class waiting_coroutine : public timer {
     own_stop_.detach();
     extra_stop_.detach();
   }
-  void on_due() noexcept final {
+  void on_due() final {
     stop_listening();
     waiter_.resume();
   }
@@ -262,13 +290,13 @@ class scheduler::sleep_awaiter final : private waiting_coroutine {
   // Always false: await_suspend checks for a stop request before anything else.
   bool await_ready() const noexcept { return false; }
   template <typename Promise>
-  bool await_suspend(coro::coroutine_handle<Promise> sleeper) {
+  bool await_suspend(coro::coroutine_handle<Promise> sleeper) noexcept {
     return suspend(sleeper, stop_token_of(sleeper.promise()));
   }
   void await_resume() const { end_wait(); }
 
  private:
-  bool suspend(coro::coroutine_handle<> sleeper, stop_token own);
+  bool suspend(coro::coroutine_handle<> sleeper, stop_token own) noexcept;
 
   std::optional<time_point> wake_at_;
 };
@@ -310,9 +338,9 @@ class pace {
 // A clock that moves only when told. Tests drive it with run_until_idle / run_for.
 class virtual_clock final : public clock {
  public:
-  time_point now() override { return now_; }
-  void request_wake(time_point deadline) override { wake_ = deadline; }
-  void cancel_wake() override { wake_.reset(); }
+  time_point now() noexcept override { return now_; }
+  void request_wake(time_point deadline) noexcept override { wake_ = deadline; }
+  void cancel_wake() noexcept override { wake_.reset(); }
 
   std::optional<time_point> requested_wake() const noexcept { return wake_; }
   void set(time_point t) noexcept { now_ = t; }

@@ -48,7 +48,7 @@ EM_JS(void, js_cancel_wake, (), { Module["trickleCancelWake"](); });
 // the next macrotask (trickle.mjs wakes at once for a deadline already reached).
 class event_loop_clock final : public clock {
  public:
-  time_point now() override {
+  time_point now() noexcept override {
     if (!reading_) {
       // Milliseconds, rounded down to whole microseconds: never ahead of the true time.
       reading_ = time_point{duration{static_cast<std::int64_t>(std::floor(emscripten_get_now() * 1000.0))}};
@@ -57,10 +57,10 @@ class event_loop_clock final : public clock {
   }
   // Called on every entry from JS that may look at the time: time has moved since.
   void forget_reading() noexcept { reading_.reset(); }
-  void request_wake(time_point deadline) override {
+  void request_wake(time_point deadline) noexcept override {
     js_request_wake(static_cast<double>(deadline.time_since_epoch().count()) / 1000.0);
   }
-  void cancel_wake() override { js_cancel_wake(); }
+  void cancel_wake() noexcept override { js_cancel_wake(); }
 
  private:
   std::optional<time_point> reading_;

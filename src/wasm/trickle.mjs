@@ -452,23 +452,28 @@ class TrickleStream {
   #timeoutMs;
   #onAbort = null;
   // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd).
-  // The array is reused, never shrunk: its length is not the buffer's.
-  #spans = [];
+  // Made on first need (a stream read as fast as it comes never buffers), then reused.
+  #spans = null;
   #nextSpan = 0;
   #spansEnd = 0;
-  // next() calls not yet settled, oldest first, as flat resolve, reject pairs in
-  // #waiters[#firstWaiter .. #waitersEnd). Like #spans, the array is reused and never
-  // truncated: a stream that streams 10,000 chunks should not allocate anything for its
-  // waiting beyond the promise itself.
-  #waiters = [];
-  #firstWaiter = 0;
-  #waitersEnd = 0;
-  #enqueue = (resolve, reject) => {
-    const waiters = this.#waiters;
-    const end = this.#waitersEnd;
-    waiters[end] = resolve;
-    waiters[end + 1] = reject;
-    this.#waitersEnd = end + 2;
+  // next() calls not yet settled, oldest first: the oldest in #resolve/#reject (null when
+  // none is waiting), later ones as flat resolve, reject pairs in #queued[#queuedHead..]
+  // (rare: a caller that does not await each next() before the next). Waiting costs a
+  // stream nothing beyond the promise itself.
+  #resolve = null;
+  #reject = null;
+  #queued = null;
+  #queuedHead = 0;
+  // The executor of every next() promise, shared: `enqueuing` says whose it is.
+  static #enqueuing = null;
+  static #enqueue = (resolve, reject) => {
+    const stream = TrickleStream.#enqueuing;
+    if (stream.#resolve === null) {
+      stream.#resolve = resolve;
+      stream.#reject = reject;
+    } else {
+      (stream.#queued ??= []).push(resolve, reject);
+    }
   };
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
@@ -508,7 +513,7 @@ class TrickleStream {
   }
 
   next() {
-    if (this.#waitersEnd === this.#firstWaiter) {
+    if (this.#resolve === null) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#state === OPEN) {
           if (!this.#asleep) this.#pull();
@@ -522,7 +527,10 @@ class TrickleStream {
       }
       if (this.#state === ENDED) return this.#settleEnded();
     }
-    return new Promise(this.#enqueue);
+    TrickleStream.#enqueuing = this;
+    const waiting = new Promise(TrickleStream.#enqueue);
+    TrickleStream.#enqueuing = null; // the executor has run: hold no stream past this call
+    return waiting;
   }
 
   return(value) {
@@ -535,8 +543,15 @@ class TrickleStream {
     return Promise.reject(error);
   }
 
-  // Chunks and a status from a timer tick (see Trickle.#onTimer).
+  // Chunks and a status from a record (see Bridge.deliverRecord).
   [deliver](words, offset, count, status) {
+    // The usual case first: a next() is waiting and nothing is buffered, so the first
+    // chunk goes straight to it.
+    if (count > 0 && this.#resolve !== null && this.#nextSpan === this.#spansEnd) {
+      this.#settleOldest(RESOLVE, { value: this.#piece(words[offset], words[offset + 1]), done: false });
+      offset += 2;
+      count--;
+    }
     this.#receive(words, offset, count, status);
     this.#serveWaiters();
   }
@@ -545,7 +560,11 @@ class TrickleStream {
     const spans = this.#spans;
     const i = this.#nextSpan;
     this.#nextSpan = i + 2;
-    const piece = this.#text.slice(spans[i], spans[i + 1]);
+    return this.#piece(spans[i], spans[i + 1]);
+  }
+
+  #piece(begin, end) {
+    const piece = this.#text.slice(begin, end);
     return this.#suffix === '' ? piece : piece + this.#suffix;
   }
 
@@ -558,7 +577,7 @@ class TrickleStream {
   // Takes `count` spans from words[offset...], then acts on the status that ended them.
   #receive(words, offset, count, status) {
     if (count > 0) {
-      const spans = this.#spans;
+      const spans = this.#spans ??= [];
       if (this.#nextSpan === this.#spansEnd) {
         this.#nextSpan = 0;
         this.#spansEnd = 0;
@@ -602,7 +621,7 @@ class TrickleStream {
 
   // Settles queued next() calls in order, pulling more while the C++ side has them.
   #serveWaiters() {
-    while (this.#waitersEnd > this.#firstWaiter) {
+    while (this.#resolve !== null) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#state === OPEN && !this.#asleep) this.#pull();
         if (this.#nextSpan === this.#spansEnd) {
@@ -617,22 +636,28 @@ class TrickleStream {
 
   // Settles the oldest waiting next() call (`how`: RESOLVE or REJECT).
   #settleOldest(how, value) {
-    const waiters = this.#waiters;
-    const first = this.#firstWaiter;
-    const settle = waiters[first + how];
-    waiters[first] = waiters[first + 1] = undefined; // let the promise's functions go
-    if (first + 2 === this.#waitersEnd) {
-      this.#firstWaiter = 0;
-      this.#waitersEnd = 0;
+    const settle = how === RESOLVE ? this.#resolve : this.#reject;
+    const queued = this.#queued;
+    if (queued === null) {
+      this.#resolve = this.#reject = null;
     } else {
-      this.#firstWaiter = first + 2;
+      const head = this.#queuedHead;
+      this.#resolve = queued[head];
+      this.#reject = queued[head + 1];
+      if (head + 2 === queued.length) {
+        this.#queued = null;
+        this.#queuedHead = 0;
+      } else {
+        queued[head] = queued[head + 1] = undefined; // let the promise's functions go
+        this.#queuedHead = head + 2;
+      }
     }
     settle(value);
   }
 
   // Settles every waiting next() call alike.
   #settleAll(how, value) {
-    while (this.#waitersEnd > this.#firstWaiter) this.#settleOldest(how, value);
+    while (this.#resolve !== null) this.#settleOldest(how, value);
   }
 
   // After the last chunk: the error, once, if the stream failed; then done forever.
@@ -681,7 +706,7 @@ class TrickleStream {
     this.#release();
     this.#nextSpan = 0;
     this.#spansEnd = 0;
-    if (this.#waitersEnd === this.#firstWaiter) {
+    if (this.#resolve === null) {
       this.#failure = reason;
       return;
     }
