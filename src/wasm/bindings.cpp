@@ -126,9 +126,9 @@ class native_stream {
 
   // The consumer's first next(): the time-out starts now, like the stream's schedule, and
   // the generator runs to its first sleep (or further, with no delay).
-  void start(std::vector<std::uint32_t>& out) {
+  int start(std::vector<std::uint32_t>& out) {
     if (timeout_ >= duration::zero()) js_scheduler.schedule(timeout_timer_, js_scheduler.now() + timeout_);
-    drain_into(out);
+    return drain_into(out);
   }
 
   int pull(int max_chunks) {
@@ -143,8 +143,8 @@ class native_stream {
   }
 
   // Appends this stream's record to `out`: slot, status, count, then count pairs of
-  // UTF-16 [begin, end).
-  void drain_into(std::vector<std::uint32_t>& out) {
+  // UTF-16 [begin, end). Returns the status.
+  int drain_into(std::vector<std::uint32_t>& out) {
     queued_for_drain_ = false;
     out.push_back(slot_);
     const std::size_t status_at = out.size();
@@ -157,9 +157,11 @@ class native_stream {
       ++count;
     }));
     out[status_at + 1] = count;
+    return static_cast<int>(out[status_at]);
   }
 
   std::string error_message() const { return error_message_; }
+  std::uint32_t slot() const noexcept { return slot_; }
 
  private:
   // Lives in the same deadline heap as every sleep: a time-out costs no JS timer of its own.
@@ -223,14 +225,31 @@ class native_stream {
   std::string error_message_;
 };
 
-// After a burst (thousands of streams ready at once), JS gives the memory back once it has
-// read the records, and once every stream of the burst is closed.
-void release_records() { std::vector<std::uint32_t>().swap(records); }
-void release_slot_table() {
+void close_stream(std::uint32_t slot) {
+  delete streams_by_slot[slot];
+  streams_by_slot[slot] = nullptr;
+}
+
+// A stream that has just reported `done` is freed here and now, so JS need not cross again
+// to close it (10,000 streams ending in one tick would be 10,000 crossings). A failed one
+// waits for JS to read its message, then to close it.
+int close_if_done(native_stream* stream, int status) {
+  if (status == done) close_stream(stream->slot());
+  return status;
+}
+
+// After a burst (thousands of streams), JS gives the memory back once the last of them is
+// closed: the slot table and the list of records. Between ticks both keep their size, so
+// a tick of 10,000 streams allocates nothing.
+void release_burst_memory() {
   if (std::all_of(streams_by_slot.begin(), streams_by_slot.end(), [](native_stream* s) { return s == nullptr; })) {
     std::vector<native_stream*>().swap(streams_by_slot);
+    std::vector<std::uint32_t>().swap(records);
   }
 }
+
+// Room for one record of one chunk per stream, the usual case, in one allocation.
+constexpr std::size_t usual_record_words = 5;
 
 // Returns the number of 32-bit words written to `records` (see drain_into).
 int run_timer_tick() {
@@ -238,7 +257,8 @@ int run_timer_tick() {
   records.clear();
   js_clock.forget_reading();
   js_scheduler.run_due();
-  for (native_stream* stream : woken_streams) stream->drain_into(records);
+  records.reserve(woken_streams.size() * usual_record_words);
+  for (native_stream* stream : woken_streams) close_if_done(stream, stream->drain_into(records));
   return static_cast<int>(records.size());
 }
 
@@ -262,6 +282,7 @@ enum start_field : int {
 // per stream, in the order of the commands.
 int start_streams(std::uintptr_t table_address, int count) {
   records.clear();
+  records.reserve(static_cast<std::size_t>(count) * usual_record_words);
   js_clock.forget_reading();
   const double* command = reinterpret_cast<const double*>(table_address);
   for (int i = 0; i < count; ++i, command += start_fields) {
@@ -278,7 +299,7 @@ int start_streams(std::uintptr_t table_address, int count) {
     }
     if (slot >= streams_by_slot.size()) streams_by_slot.resize(slot + 1, nullptr);
     streams_by_slot[slot] = stream;
-    stream->start(records);
+    close_if_done(stream, stream->start(records));
   }
   return static_cast<int>(records.size());
 }
@@ -293,24 +314,23 @@ double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
 native_stream* stream_at(std::uint32_t slot) { return streams_by_slot[slot]; }
 
-void close_stream(std::uint32_t slot) {
-  delete streams_by_slot[slot];
-  streams_by_slot[slot] = nullptr;
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trickle) {
   using namespace emscripten;
   // Streams, known to JS by slot.
   function("startStreams", &start_streams);
-  function("pullStream", +[](std::uint32_t slot, int max_chunks) { return stream_at(slot)->pull(max_chunks); });
+  function("pullStream", +[](std::uint32_t slot, int max_chunks) {
+    native_stream* stream = stream_at(slot);
+    const int result = stream->pull(max_chunks);
+    close_if_done(stream, result & ((1 << status_bits) - 1));
+    return result;
+  });
   function("streamErrorMessage", +[](std::uint32_t slot) { return stream_at(slot)->error_message(); });
   function("closeStream", &close_stream);
   function("pullSpansAddress", &pull_spans_address);
   function("recordsAddress", &records_address);
-  function("releaseRecords", &release_records);
-  function("releaseSlotTable", &release_slot_table);
+  function("releaseBurstMemory", &release_burst_memory);
   // Time.
   function("runDueTimers", &run_timer_tick);
   // Text and numbers.

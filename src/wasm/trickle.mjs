@@ -23,7 +23,6 @@ const START_FIELDS = 9;
 // Buffers for a burst (thousands of streams started at once) are given back afterwards
 // rather than kept forever.
 const KEEP_BUFFER_BYTES = 64 * 1024;
-const KEEP_RECORD_WORDS = 16 * 1024;
 const KEEP_SLOTS = 1024;
 
 // pullStream() result: (count << STATUS_BITS) | status
@@ -34,6 +33,8 @@ const STATUS_PENDING = 1;
 const STATUS_DONE = 2;
 const STATUS_FAILED = 3;
 const STATUS_TIMED_OUT = 4;
+// A stream that reports STATUS_DONE has already been freed on the C++ side.
+const FREED_BY_WASM = true;
 
 // Runs `callback` on the next macrotask; returns a function that cancels it. Node has
 // setImmediate; browsers and workers get a MessageChannel (which, unlike a port in Node,
@@ -203,7 +204,7 @@ class Bridge {
     // the iterator is garbage-collected. Only a stream that holds C++ state and is not in
     // `watched` can be collected at all (an asleep one is held until its generator ends),
     // so only such a stream is registered. Normal endings free it at once, without this.
-    this.finalizer = new FinalizationRegistry((slot) => this.closeSlot(slot));
+    this.finalizer = new FinalizationRegistry((slot) => this.closeSlot(slot, false));
     // Streams whose first next() came during the current job, started together at its end.
     this.starting = [];
     this.startSettings = [];
@@ -219,14 +220,15 @@ class Bridge {
   }
 
   // Frees a stream's C++ state. When that was the last of a burst of thousands, the slot
-  // tables on both sides shrink back too.
-  closeSlot(slot) {
+  // tables on both sides and the C++ list of records shrink back too. (Not while records
+  // are being read: a record still unread belongs to a stream still open.)
+  closeSlot(slot, freedByWasm) {
     this.watched[slot] = undefined;
-    this.native.closeStream(slot);
+    if (!freedByWasm) this.native.closeStream(slot);
     if (this.freeSlots.push(slot) === this.watched.length && this.watched.length > KEEP_SLOTS) {
       this.watched = [];
       this.freeSlots = [];
-      this.native.releaseSlotTable();
+      this.native.releaseBurstMemory();
     }
   }
 
@@ -290,12 +292,11 @@ class Bridge {
         written += length;
       }
     }
-    const words = native.startStreams(this.commandsAddress, count);
+    native.startStreams(this.commandsAddress, count);
     this.releaseBurstBuffers();
     // One record per stream, in the order of the commands.
     let i = native.recordsAddress() >>> 2;
     for (let s = 0; s < count; s++) i = this.deliverRecord(streams[s], i);
-    if (words > KEEP_RECORD_WORDS) native.releaseRecords();
   };
 
   // Hands one record (at word `i` of the records) to `stream`; returns where the next starts.
@@ -421,7 +422,6 @@ class Trickle {
     if (words === 0) return;
     const start = native.recordsAddress() >>> 2;
     for (let i = start; i < start + words;) i = bridge.deliverRecord(bridge.watched[native.HEAPU32[i]], i);
-    if (words > KEEP_RECORD_WORDS) native.releaseRecords();
   };
 }
 
@@ -594,7 +594,7 @@ class TrickleStream {
         this.#setAsleep(true);
         break;
       case STATUS_DONE:
-        this.#release();
+        this.#release(FREED_BY_WASM);
         break;
       case STATUS_FAILED:
         this.#failure = new Error(this.#bridge.native.streamErrorMessage(this.#slot));
@@ -674,13 +674,13 @@ class TrickleStream {
   // The iteration is over for the C++ side (its generator finished, or the consumer or a
   // signal ended it): free its state now; buffered chunks remain deliverable. A stream not
   // started yet never will be.
-  #release() {
+  #release(freedByWasm = false) {
     const state = this.#state;
     this.#state = ENDED;
     this.#settings = null;
     if (state !== OPEN) return;
     if (!this.#held) this.#bridge.finalizer.unregister(this);
-    this.#bridge.closeSlot(this.#slot);
+    this.#bridge.closeSlot(this.#slot, freedByWasm);
     this.#slot = -1;
     this.#asleep = false;
   }
