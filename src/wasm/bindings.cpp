@@ -49,20 +49,24 @@ EM_JS(void, js_cancel_wake, (), { Module["trickleCancelWake"](); });
 class event_loop_clock final : public clock {
  public:
   time_point now() noexcept override {
-    if (!reading_) {
-      // Milliseconds, rounded down to whole microseconds: never ahead of the true time.
-      reading_ = time_point{duration{static_cast<std::int64_t>(std::floor(emscripten_get_now() * 1000.0))}};
-    }
+    if (!reading_) reading_ = from_milliseconds(emscripten_get_now());
     return *reading_;
   }
   // Called on every entry from JS that may look at the time: time has moved since.
   void forget_reading() noexcept { reading_.reset(); }
+  // A reading JS took itself (performance.now(), at most the true time) stands for the
+  // whole call.
+  void use_reading(double now_ms) noexcept { reading_ = from_milliseconds(now_ms); }
   void request_wake(time_point deadline) noexcept override {
     js_request_wake(static_cast<double>(deadline.time_since_epoch().count()) / 1000.0);
   }
   void cancel_wake() noexcept override { js_cancel_wake(); }
 
  private:
+  // Milliseconds, rounded down to whole microseconds: never ahead of the true time.
+  static time_point from_milliseconds(double ms) noexcept {
+    return time_point{duration{static_cast<std::int64_t>(std::floor(ms * 1000.0))}};
+  }
   std::optional<time_point> reading_;
 };
 
@@ -277,13 +281,14 @@ enum start_field : int {
   start_fields,
 };
 
-// Creates and starts `count` streams from the commands at `table_address`, all at one
-// reading of the clock. Returns the number of 32-bit words written to `records`: one record
-// per stream, in the order of the commands.
-int start_streams(std::uintptr_t table_address, int count) {
+// Creates and starts `count` streams from the commands at `table_address`, all at
+// `now_ms`: the time JS began to write the table, after every one of their first next()
+// calls. Returns the number of 32-bit words written to `records`: one record per stream,
+// in the order of the commands.
+int start_streams(std::uintptr_t table_address, int count, double now_ms) {
   records.clear();
   records.reserve(static_cast<std::size_t>(count) * usual_record_words);
-  js_clock.forget_reading();
+  js_clock.use_reading(now_ms);
   const double* command = reinterpret_cast<const double*>(table_address);
   for (int i = 0; i < count; ++i, command += start_fields) {
     const auto slot = static_cast<std::uint32_t>(command[field_slot]);

@@ -243,6 +243,8 @@ class Bridge {
     const streams = this.starting;
     const settings = this.startSettings;
     if (streams.length === 0) return;
+    // They start now: every one of their first next() calls came before this moment.
+    const now = performance.now();
     this.starting = [];
     this.startSettings = [];
     // Streams ended (return(), an abort) before their start simply are not started.
@@ -292,7 +294,7 @@ class Bridge {
         written += length;
       }
     }
-    native.startStreams(this.commandsAddress, count);
+    native.startStreams(this.commandsAddress, count, now);
     this.releaseBurstBuffers();
     // One record per stream, in the order of the commands.
     let i = native.recordsAddress() >>> 2;
