@@ -99,24 +99,28 @@ function abortReason(signal) {
 }
 
 // Options read into a fixed shape (one hidden class for every stream: creating thousands
-// of streams stays cheap).
+// of streams stays cheap). Each option is read by name, never by a computed key, so the
+// reads stay fast whatever shapes of options objects a program passes.
 class StreamSettings {
   constructor(defaults, options) {
+    const given = options ?? defaults;
     this.text = ''; // set by the caller once the options are checked
-    this.delayMs = pick(options, defaults, 'delayMs');
-    this.split = pick(options, defaults, 'split');
-    this.suffix = pick(options, defaults, 'suffix');
-    this.signal = pick(options, defaults, 'signal');
-    this.timeoutMs = pick(options, defaults, 'timeoutMs');
-    this.failAfter = pick(options, defaults, 'failAfter');
-    this.failMessage = pick(options, defaults, 'failMessage');
+    this.delayMs = orDefault(given.delayMs, defaults.delayMs);
+    this.split = orDefault(given.split, defaults.split);
+    this.suffix = orDefault(given.suffix, defaults.suffix);
+    this.signal = orDefault(given.signal, defaults.signal);
+    this.timeoutMs = orDefault(given.timeoutMs, defaults.timeoutMs);
+    this.failAfter = orDefault(given.failAfter, defaults.failAfter);
+    this.failMessage = orDefault(given.failMessage, defaults.failMessage);
   }
 }
 
-function pick(options, defaults, name) {
-  const value = options === undefined ? undefined : options[name];
-  return value === undefined ? defaults[name] : value;
+// Only undefined means "not given": null is a value, and checked like any other.
+function orDefault(value, fallback) {
+  return value === undefined ? fallback : value;
 }
+
+const KNOWN_OPTIONS = new Set(Object.keys(STREAM_DEFAULTS));
 
 function readOptions(method, options, defaults) {
   if (options !== undefined) {
@@ -124,7 +128,7 @@ function readOptions(method, options, defaults) {
       throw new TypeError(`trickle.${method}: options must be an object, got ${describe(options)}`);
     }
     for (const name in options) {
-      if (!Object.hasOwn(defaults, name) && Object.hasOwn(options, name)) {
+      if (!KNOWN_OPTIONS.has(name) && Object.hasOwn(options, name)) {
         throw new TypeError(`trickle.${method}: unknown option "${name}" (known: ${Object.keys(defaults).join(', ')})`);
       }
     }
