@@ -31,6 +31,70 @@ TEST_CASE("timers run in deadline order, equal deadlines in the order they were 
   CHECK(log == std::vector<std::string>{"first@10", "second@10", "late@30"});
 }
 
+TEST_CASE("equal deadlines keep arrival order when other deadlines are scheduled in between") {
+  // Equal deadlines share a group only while they come in a row; order must not depend on it.
+  virtual_time time;
+  std::vector<std::string> log;
+  logging_timer a{log, "a", time}, b{log, "b", time}, c{log, "c", time}, d{log, "d", time},
+      e{log, "e", time};
+  time.sched.schedule(a, at_ms(10));
+  time.sched.schedule(b, at_ms(20));
+  time.sched.schedule(c, at_ms(10));
+  time.sched.schedule(d, at_ms(20));
+  time.sched.schedule(e, at_ms(10));
+  CHECK(time.sched.scheduled_count() == 5);
+  time.run_until_idle();
+  CHECK(log == std::vector<std::string>{"a@10", "c@10", "e@10", "b@20", "d@20"});
+}
+
+TEST_CASE("10,000 timers at one deadline: cancelling some, then the rest, leaves nothing behind") {
+  virtual_time time;
+  std::vector<std::string> log;
+  std::vector<std::unique_ptr<logging_timer>> timers;
+  for (int i = 0; i < 10'000; ++i) {
+    timers.push_back(std::make_unique<logging_timer>(log, std::to_string(i), time));
+    time.sched.schedule(*timers.back(), at_ms(5));
+  }
+  logging_timer later{log, "later", time};
+  time.sched.schedule(later, at_ms(7));
+  CHECK(time.sched.scheduled_count() == 10'001);
+  CHECK(time.sched.next_deadline() == at_ms(5));
+  // The first, one in the middle and the last of the group.
+  for (int i : {0, 5'000, 9'999}) time.sched.cancel(*timers[i]);
+  CHECK(time.sched.scheduled_count() == 9'998);
+  time.set_ms(5);
+  time.sched.run_due();
+  REQUIRE(log.size() == 9'997);
+  CHECK(log.front() == "1@5");
+  CHECK(log[4'998] == "4999@5");
+  CHECK(log[4'999] == "5001@5");
+  CHECK(log.back() == "9998@5");
+  // The group is gone; the next deadline is what remains.
+  CHECK(time.sched.scheduled_count() == 1);
+  CHECK(time.clock.requested_wake() == at_ms(7));
+  time.sched.cancel(later);
+  CHECK(time.sched.scheduled_count() == 0);
+  CHECK_FALSE(time.sched.next_deadline());
+  CHECK_FALSE(time.clock.requested_wake());
+}
+
+TEST_CASE("cancelling the last timer of the earliest deadline makes the next deadline the earliest") {
+  virtual_time time;
+  std::vector<std::string> log;
+  logging_timer a{log, "a", time}, b{log, "b", time}, c{log, "c", time};
+  time.sched.schedule(a, at_ms(10));
+  time.sched.schedule(b, at_ms(10));
+  time.sched.schedule(c, at_ms(30));
+  time.sched.cancel(a);
+  CHECK(time.sched.next_deadline() == at_ms(10));
+  time.sched.cancel(b);
+  CHECK(time.sched.next_deadline() == at_ms(30));
+  // A timer scheduled again at the emptied deadline still runs at it.
+  time.sched.schedule(a, at_ms(10));
+  time.run_until_idle();
+  CHECK(log == std::vector<std::string>{"a@10", "c@30"});
+}
+
 TEST_CASE("a timer never runs before its deadline, even when the host wakes us early") {
   virtual_time time;
   std::vector<std::string> log;

@@ -1,0 +1,89 @@
+// Starting: a stream holds C++ state only from its first next(), and the streams whose first
+// next() comes in the same job start together, in one crossing, on one schedule.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import createTrickle from '../../dist/trickle.mjs';
+
+const trickle = await createTrickle();
+
+function busyWait(ms) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* a long job */ }
+}
+
+test('a stream holds no C++ state until its first next(); ended before it, it never starts', async () => {
+  const unread = trickle.stream('a b', { delayMs: 10 });
+  const returned = trickle.stream('a b', { delayMs: 10 });
+  assert.equal(trickle.stats().liveStreams, 0);
+
+  const read = trickle.stream('a b', { delayMs: 10 });
+  const first = read.next();
+  assert.equal(trickle.stats().liveStreams, 1, 'stats() counts a stream whose first next() was made');
+
+  // next() then return() in the same job: it is never started at all.
+  const pending = returned.next();
+  await returned.return();
+  assert.deepEqual(await pending, { value: undefined, done: true });
+  assert.deepEqual(await returned.next(), { value: undefined, done: true });
+
+  assert.deepEqual(await first, { value: 'a', done: false });
+  await read.return();
+  void unread;
+  assert.equal(trickle.stats().liveStreams, 0);
+  assert.equal(trickle.stats().scheduledTimers, 0);
+});
+
+test('an abort in the same job as the first next() rejects it, and the stream never starts', async () => {
+  const controller = new AbortController();
+  const stream = trickle.stream('a b', { delayMs: 10, signal: controller.signal });
+  const first = stream.next();
+  controller.abort();
+  await assert.rejects(first, { name: 'AbortError' });
+  assert.deepEqual(trickle.stats(), { ...trickle.stats(), liveStreams: 0, scheduledTimers: 0, timerArmed: false });
+});
+
+test('streams first read in one long job share one schedule, and no chunk comes before its own delay', async () => {
+  const delayMs = 20;
+  const count = 200;
+  const firstAsked = [];
+  const arrivals = [];
+  const streams = [];
+  const firsts = [];
+  for (let i = 0; i < count; i++) {
+    if (i === count / 2) busyWait(30); // the job goes on well past the first stream's delay
+    const stream = trickle.stream(`s${i} t${i}`, { delayMs });
+    streams.push(stream);
+    firstAsked.push(performance.now());
+    firsts.push(stream.next().then((result) => {
+      arrivals[i] = performance.now();
+      return result;
+    }));
+  }
+  const results = await Promise.all(firsts);
+  results.forEach((result, i) => assert.deepEqual(result, { value: `s${i}`, done: false }));
+  for (let i = 0; i < count; i++) {
+    assert.ok(arrivals[i] - firstAsked[i] >= delayMs,
+      `stream ${i}: first chunk ${(arrivals[i] - firstAsked[i]).toFixed(2)} ms after its first next()`);
+  }
+  // One start time for all, so one tick brings every first chunk (here: within a few ms,
+  // where per-stream start times would spread them over the 30 ms job).
+  const spread = Math.max(...arrivals) - Math.min(...arrivals);
+  assert.ok(spread < 10, `first chunks spread over ${spread.toFixed(2)} ms`);
+  await Promise.all(streams.map((stream) => stream.return()));
+  assert.equal(trickle.stats().liveStreams, 0);
+});
+
+test('10,000 streams that run to their end free everything, and the wasm heap returns to its baseline', async () => {
+  const baseline = trickle.stats().heapBytesInUse;
+  const counts = await Promise.all(Array.from({ length: 10_000 }, async (_, i) => {
+    let chunks = 0;
+    for await (const chunk of trickle.stream(`a${i} b${i} c${i}`, { delayMs: 1 })) chunks += chunk.length > 0 ? 1 : 0;
+    return chunks;
+  }));
+  assert.ok(counts.every((chunks) => chunks === 3));
+  const stats = trickle.stats();
+  assert.equal(stats.liveStreams, 0);
+  assert.equal(stats.scheduledTimers, 0);
+  assert.equal(stats.timerArmed, false);
+  assert.ok(stats.heapBytesInUse - baseline <= 1024, `heap ${baseline} -> ${stats.heapBytesInUse} bytes`);
+});
