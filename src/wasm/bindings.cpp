@@ -243,11 +243,12 @@ int close_if_done(native_stream* stream, int status) {
 }
 
 // After a burst (thousands of streams), JS gives the memory back once the last of them is
-// closed: the slot table and the list of records. Between ticks both keep their size, so
-// a tick of 10,000 streams allocates nothing.
+// closed: the slot table, the list of woken streams and the list of records. Between ticks
+// they keep their size, so a tick of 10,000 streams allocates nothing.
 void release_burst_memory() {
   if (std::all_of(streams_by_slot.begin(), streams_by_slot.end(), [](native_stream* s) { return s == nullptr; })) {
     std::vector<native_stream*>().swap(streams_by_slot);
+    std::vector<native_stream*>().swap(woken_streams);
     std::vector<std::uint32_t>().swap(records);
   }
 }
