@@ -2,7 +2,7 @@
 // registrations. It registers raw primitives only; trickle.mjs turns them into the
 // idiomatic JS API (createTrickle, stream, chat, async iterators).
 //
-// How a chunk travels (see DESIGN.md, "the bridge"):
+// How a chunk travels (README, "How it works"):
 //   - Streams are known on both sides by a slot: a small number JS chooses, an index into
 //     an array here and there. No Embind class handle (it costs more to create than the whole
 //     stream) and no lookup.

@@ -10,7 +10,10 @@ export type SplitMode =
   | 'char';
 
 export interface StreamOptions {
-  /** Milliseconds between pieces: piece i is due at t0 + (i + 1) * delayMs, t0 being the first next(). Default 500. */
+  /**
+   * Milliseconds between pieces: piece i is due at t0 + (i + 1) * delayMs, t0 being the end of the job
+   * in which next() was first called (streams first read in one job share it). Default 500.
+   */
   delayMs?: number;
   /** Default 'whitespace'. */
   split?: SplitMode;
