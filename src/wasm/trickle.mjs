@@ -199,6 +199,7 @@ class Bridge {
     this.native = native;
     // Where pullStream() writes its spans: fixed, so read in place (in 32-bit words).
     this.pullSpansIndex = native.pullSpansAddress() >>> 2;
+    this.heapWords = native.HEAPU32; // see words()
     // Slot number -> the stream that wasm may wake (asleep, or with a time-out running), or
     // undefined. Records name streams by slot: an array index, not a lookup. A slot belongs
     // to one stream while its C++ state lives, then is reused.
@@ -305,11 +306,18 @@ class Bridge {
     for (let s = 0; s < count; s++) i = this.deliverRecord(streams[s], i);
   };
 
+  // The wasm memory as 32-bit words. Serving a stream may call into wasm, which may grow
+  // (replace) its memory and so empty (detach) the view: checked before each record, which
+  // costs less than fetching the view from the module each time. The records themselves
+  // stay where they are until the next list.
+  words() {
+    if (this.heapWords.length === 0) this.heapWords = this.native.HEAPU32;
+    return this.heapWords;
+  }
+
   // Hands one record (at word `i` of the records) to `stream`; returns where the next starts.
   deliverRecord(stream, i) {
-    // Read afresh for each record: serving a stream may call into wasm, which may grow
-    // (replace) its memory. The records themselves stay where they are until the next list.
-    const words = this.native.HEAPU32;
+    const words = this.words();
     const count = words[i + 2];
     stream?.[deliver](words, i + 3, count, words[i + 1]);
     return i + 3 + 2 * count;
@@ -427,7 +435,7 @@ class Trickle {
     const words = native.runDueTimers();
     if (words === 0) return;
     const start = native.recordsAddress() >>> 2;
-    for (let i = start; i < start + words;) i = bridge.deliverRecord(bridge.watched[native.HEAPU32[i]], i);
+    for (let i = start; i < start + words;) i = bridge.deliverRecord(bridge.watched[bridge.words()[i]], i);
   };
 }
 
@@ -576,8 +584,8 @@ class TrickleStream {
 
   #pull() {
     const result = this.#bridge.native.pullStream(this.#slot, BATCH_SIZE);
-    // Read HEAPU32 only now: the call may have grown (replaced) the wasm memory.
-    this.#receive(this.#bridge.native.HEAPU32, this.#bridge.pullSpansIndex, result >>> STATUS_BITS, result & STATUS_MASK);
+    // Read the memory only now: the call may have grown (replaced) it.
+    this.#receive(this.#bridge.words(), this.#bridge.pullSpansIndex, result >>> STATUS_BITS, result & STATUS_MASK);
   }
 
   // Takes `count` spans from words[offset...], then acts on the status that ended them.

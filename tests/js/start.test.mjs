@@ -87,3 +87,22 @@ test('10,000 streams that run to their end free everything, and the wasm heap re
   assert.equal(stats.timerArmed, false);
   assert.ok(stats.heapBytesInUse - baseline <= 1024, `heap ${baseline} -> ${stats.heapBytesInUse} bytes`);
 });
+
+test('a text that makes the wasm memory grow, started with small streams, leaves every stream reading right', async () => {
+  const small = Array.from({ length: 50 }, (_, i) => trickle.stream(`x${i} y${i} z${i}`, { delayMs: 0 }));
+  const smallFirsts = small.map((stream) => stream.next());
+  // About 24 MB of UTF-8 in one stream (3 bytes per character): more than the memory had.
+  const big = '界'.repeat(8_000_000);
+  const large = trickle.stream(`${big} tail`, { delayMs: 0 });
+  const largeFirst = large.next();
+  (await Promise.all(smallFirsts)).forEach((result, i) => assert.deepEqual(result, { value: `x${i}`, done: false }));
+  for (const [i, stream] of small.entries()) {
+    const rest = [];
+    for await (const chunk of stream) rest.push(chunk);
+    assert.deepEqual(rest, [`y${i}`, `z${i}`]);
+  }
+  assert.deepEqual(await largeFirst, { value: big, done: false });
+  assert.deepEqual(await large.next(), { value: 'tail', done: false });
+  assert.deepEqual(await large.next(), { value: undefined, done: true });
+  assert.equal(trickle.stats().liveStreams, 0);
+});
