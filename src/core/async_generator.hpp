@@ -218,8 +218,11 @@ class async_generator {
   }
 
   // Destroys the frame now (same as the destructor). Safe in any state but `running` on
-  // the current call stack.
-  void reset() noexcept {
+  // the current call stack. It never throws (a frame's locals are destroyed without
+  // exceptions); it is not declared noexcept only because that would wrap the call in a
+  // terminate handler, which in WebAssembly with JS-based exceptions costs a round trip
+  // through JS for every stream that ends.
+  void reset() {
     if (handle_) std::exchange(handle_, nullptr).destroy();
   }
 
