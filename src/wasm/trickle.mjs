@@ -285,6 +285,7 @@ class Bridge {
       }
       const slot = this.takeSlot();
       streams[i][opened](slot);
+      // The fields in the order of start_field (bindings.cpp).
       commands[at] = slot;
       commands[at + 1] = previousAddress;
       commands[at + 2] = previousLength;
