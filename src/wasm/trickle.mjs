@@ -182,7 +182,24 @@ async function loadNativeModule() {
     const { readFile } = await import('node:fs/promises');
     settings.wasmBinary = await readFile(wasmUrl);
   }
-  return createNativeModule(settings);
+  return checkNativeModule(await createNativeModule(settings));
+}
+
+// What this file calls in the wasm module. trickle.mjs, trickle-wasm.mjs and the .wasm
+// must come from one build: files mixed from two versions (a browser cache right after a
+// site update, a hand-copied dist/) would otherwise fail later, obscurely, mid-stream.
+const NATIVE_FUNCTIONS = ['startStreams', 'pullStream', 'streamErrorMessage', 'closeStream', 'pullSpansAddress',
+  'recordsAddress', 'releaseBurstMemory', 'runDueTimers', 'chatTemplate', 'heapBytesInUse', 'liveStreamCount',
+  'scheduledTimerCount', '_malloc', '_free'];
+
+function checkNativeModule(native) {
+  const missing = NATIVE_FUNCTIONS.filter((name) => typeof native[name] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`trickle: ${WASM_FILE} and trickle-wasm.mjs do not match this trickle.mjs `
+      + `(missing ${missing.join(', ')}): the files come from different versions. Reload the page, `
+      + 'or reinstall the package.');
+  }
+  return native;
 }
 
 /**

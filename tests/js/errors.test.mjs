@@ -55,3 +55,28 @@ test('nothing is left allocated after rejected input', async () => {
   assert.equal(trickle.stats().liveStreams, before.liveStreams);
   assert.equal(trickle.stats().heapBytesInUse, before.heapBytesInUse);
 });
+
+test('a wasm module from another version is refused at load, with a message that says so', async () => {
+  const { mkdtemp, copyFile, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const folder = await mkdtemp(join(tmpdir(), 'trickle-mixed-'));
+  try {
+    await copyFile(new URL('../../dist/trickle.mjs', import.meta.url), join(folder, 'trickle.mjs'));
+    // Glue from an older build: the functions of its time, not this file's startStreams().
+    await writeFile(join(folder, 'trickle-wasm.mjs'), `export default async function () {
+      const fn = () => 0;
+      return { openStream: fn, pullStream: fn, closeStream: fn, runDueTimers: fn, _malloc: fn, _free: fn };
+    }\n`);
+    await writeFile(join(folder, 'trickle-wasm.wasm'), new Uint8Array(8));
+    const { default: createMixed } = await import(pathToFileURL(join(folder, 'trickle.mjs')).href);
+    await assert.rejects(createMixed(), {
+      name: 'Error',
+      message: /do not match this trickle\.mjs \(missing startStreams, .*\): the files come from different versions/,
+    });
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  await stillWorks();
+});
