@@ -73,7 +73,7 @@ const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 
 const utf8 = new TextEncoder();
 const deliver = Symbol('deliver');
-const isStarting = Symbol('isStarting');
+const startSettings = Symbol('startSettings');
 const opened = Symbol('opened');
 
 // Lone surrogates cannot be encoded as UTF-8. Like TextEncoder, trickle replaces each with
@@ -171,6 +171,9 @@ function readOptions(method, options, defaults) {
   if (read.failMessage !== undefined && typeof read.failMessage !== 'string') {
     throw new TypeError(`trickle.${method}: failMessage must be a string, got ${describe(read.failMessage)}`);
   }
+  if (read.failAfter !== undefined && read.failMessage === undefined) {
+    read.failMessage = `trickle: simulated failure after ${read.failAfter} chunks`;
+  }
   return read;
 }
 
@@ -229,12 +232,9 @@ class Bridge {
     this.finalizer = new FinalizationRegistry((slot) => this.closeSlot(slot, false));
     // Streams whose first next() came during the current job, started together at its end.
     this.starting = [];
-    this.startSettings = [];
     // Wasm buffers for startStreams(): the command table (doubles) and the UTF-8 texts.
-    this.commandsAddress = 0;
-    this.commandsBytes = 0;
-    this.textAddress = 0;
-    this.textBytes = 0;
+    this.commands = new WasmBuffer(native, 64 * START_FIELDS * 8);
+    this.texts = new WasmBuffer(native, 4096);
   }
 
   takeSlot() {
@@ -256,52 +256,52 @@ class Bridge {
 
   // A stream's first next(): it starts at the end of the current job, with every other
   // stream started in the same job, in one crossing and at one reading of the clock.
-  queueStart(stream, settings) {
+  queueStart(stream) {
     if (this.starting.push(stream) === 1) queueMicrotask(this.startQueued);
-    this.startSettings.push(settings);
   }
 
   startQueued = () => {
     const streams = this.starting;
-    const settings = this.startSettings;
     if (streams.length === 0) return;
     // They start now: every one of their first next() calls came before this moment.
     const now = performance.now();
     this.starting = [];
-    this.startSettings = [];
-    // Streams ended (return(), an abort) before their start simply are not started.
+    // Streams ended (return(), an abort) before their start simply are not started: the
+    // first `count` entries of `streams` become the ones that are.
     let count = 0;
     let textBytes = 0;
     let previousText = null;
-    for (let i = 0; i < streams.length; i++) {
-      if (!streams[i][isStarting]) continue;
-      streams[count] = streams[i];
-      const read = settings[count] = settings[i];
-      count++;
+    for (const stream of streams) {
+      const read = stream[startSettings];
+      if (read === null) continue;
+      streams[count++] = stream;
       // UTF-8 takes at most 3 bytes per UTF-16 unit. Equal texts in a row are written once.
       if (read.text !== previousText) textBytes += read.text.length * 3;
       previousText = read.text;
-      if (read.failAfter !== undefined) textBytes += failureMessage(read).length * 3;
+      if (read.failAfter !== undefined) textBytes += read.failMessage.length * 3;
     }
     if (count === 0) return;
     const native = this.native;
-    this.reserve(count * START_FIELDS * 8, textBytes);
-    const commands = new Float64Array(native.HEAPU8.buffer, this.commandsAddress, count * START_FIELDS);
-    const bytes = new Uint8Array(native.HEAPU8.buffer, this.textAddress, textBytes);
+    const commandsAddress = this.commands.reserve(count * START_FIELDS * 8);
+    const textAddress = this.texts.reserve(textBytes);
+    // Views made after both reservations: either may have grown (replaced) the memory.
+    const commands = new Float64Array(native.HEAPU8.buffer, commandsAddress, count * START_FIELDS);
+    const bytes = new Uint8Array(native.HEAPU8.buffer, textAddress, textBytes);
     let written = 0;
     let previousAddress = 0;
     let previousLength = 0;
     previousText = null;
     for (let i = 0, at = 0; i < count; i++, at += START_FIELDS) {
-      const read = settings[i];
+      const stream = streams[i];
+      const read = stream[startSettings];
       if (read.text !== previousText) {
-        previousAddress = this.textAddress + written;
+        previousAddress = textAddress + written;
         previousLength = utf8.encodeInto(read.text, bytes.subarray(written)).written;
         written += previousLength;
         previousText = read.text;
       }
       const slot = this.takeSlot();
-      streams[i][opened](slot);
+      stream[opened](slot);
       // The fields in the order of start_field (bindings.cpp).
       commands[at] = slot;
       commands[at + 1] = previousAddress;
@@ -311,14 +311,15 @@ class Bridge {
       commands[at + 5] = read.timeoutMs === undefined ? -1 : Math.round(read.timeoutMs * 1000);
       commands[at + 6] = read.failAfter === undefined ? -1 : read.failAfter;
       if (read.failAfter !== undefined) {
-        const length = utf8.encodeInto(failureMessage(read), bytes.subarray(written)).written;
-        commands[at + 7] = this.textAddress + written;
+        const length = utf8.encodeInto(read.failMessage, bytes.subarray(written)).written;
+        commands[at + 7] = textAddress + written;
         commands[at + 8] = length;
         written += length;
       }
     }
-    native.startStreams(this.commandsAddress, count, now);
-    this.releaseBurstBuffers();
+    native.startStreams(commandsAddress, count, now);
+    this.commands.releaseIfLarge();
+    this.texts.releaseIfLarge();
     // One record per stream, in the order of the commands.
     let i = native.recordsAddress() >>> 2;
     for (let s = 0; s < count; s++) i = this.deliverRecord(streams[s], i);
@@ -340,39 +341,38 @@ class Bridge {
     stream?.[deliver](words, i + 3, count, words[i + 1]);
     return i + 3 + 2 * count;
   }
-
-  // Makes room for a start: `commandBytes` and `textBytes` in wasm memory.
-  reserve(commandBytes, textBytes) {
-    const native = this.native;
-    if (commandBytes > this.commandsBytes) {
-      if (this.commandsAddress !== 0) native._free(this.commandsAddress);
-      this.commandsBytes = Math.max(commandBytes, 64 * START_FIELDS * 8);
-      this.commandsAddress = native._malloc(this.commandsBytes);
-    }
-    if (textBytes > this.textBytes) {
-      if (this.textAddress !== 0) native._free(this.textAddress);
-      this.textBytes = Math.max(textBytes, 4096);
-      this.textAddress = native._malloc(this.textBytes);
-    }
-  }
-
-  releaseBurstBuffers() {
-    const native = this.native;
-    if (this.commandsBytes > KEEP_BUFFER_BYTES) {
-      native._free(this.commandsAddress);
-      this.commandsAddress = 0;
-      this.commandsBytes = 0;
-    }
-    if (this.textBytes > KEEP_BUFFER_BYTES) {
-      native._free(this.textAddress);
-      this.textAddress = 0;
-      this.textBytes = 0;
-    }
-  }
 }
 
-function failureMessage(read) {
-  return read.failMessage ?? `trickle: simulated failure after ${read.failAfter} chunks`;
+// A buffer in wasm memory that JS fills for one call, kept for the next unless a burst
+// made it large.
+class WasmBuffer {
+  constructor(native, minimumBytes) {
+    this.native = native;
+    this.minimumBytes = minimumBytes;
+    this.address = 0;
+    this.bytes = 0;
+  }
+
+  // Returns the address of at least `bytes` bytes (the old content is not kept).
+  reserve(bytes) {
+    if (bytes > this.bytes) {
+      this.release();
+      this.bytes = Math.max(bytes, this.minimumBytes);
+      this.address = this.native._malloc(this.bytes);
+    }
+    return this.address;
+  }
+
+  releaseIfLarge() {
+    if (this.bytes > KEEP_BUFFER_BYTES) this.release();
+  }
+
+  release() {
+    if (this.address === 0) return;
+    this.native._free(this.address);
+    this.address = 0;
+    this.bytes = 0;
+  }
 }
 
 class Trickle {
@@ -527,8 +527,9 @@ class TrickleStream {
     signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  get [isStarting]() {
-    return this.#state === STARTING;
+  // What the bridge needs to start this stream, or null once it no longer should.
+  get [startSettings]() {
+    return this.#state === STARTING ? this.#settings : null;
   }
 
   // Called by the bridge as it starts this stream in `slot`.
@@ -551,7 +552,7 @@ class TrickleStream {
           if (!this.#asleep) this.#pull();
         } else if (this.#state === CREATED) {
           this.#state = STARTING;
-          this.#bridge.queueStart(this, this.#settings);
+          this.#bridge.queueStart(this);
         }
       }
       if (this.#nextSpan < this.#spansEnd) {
