@@ -37,7 +37,13 @@ export function startServer({ root = 'build/site', port = 8000, base = '/', host
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
-    let relative = decodeURIComponent(url.pathname.slice(prefix.length));
+    let relative;
+    try {
+      relative = decodeURIComponent(url.pathname.slice(prefix.length));
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      return;
+    }
     if (relative === '' || relative.endsWith('/')) relative += 'index.html';
     const file = normalize(join(siteRoot, relative));
     if (file !== siteRoot && !file.startsWith(siteRoot + sep)) {
