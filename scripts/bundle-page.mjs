@@ -246,7 +246,7 @@ export function transformModule(source, id) {
 }
 
 /** The text of an async function expression that runs a CommonJS script; its module.exports is the default export. */
-export function wrapCommonJs(source) {
+function wrapCommonJs(source) {
   // Not strict: the script decides that for itself (Emscripten's glue does not ask for it).
   return `async function (${IMPORT}, ${EXPORT}) {\nconst module = { exports: {} };\n(function (module, exports) {\n${source}\n}).call(module.exports, module, module.exports);\n${EXPORT}({ "default": () => module.exports });\n}`;
 }

@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   copySite,
   expectedChatAnswer,
   helloWorker,
-  launchBrowser,
   openSitePage,
   serveSite,
+  useBrowser,
   waitForApp,
   waitForWorker,
   watchContext,
@@ -19,13 +19,7 @@ import {
 
 const WORD_MS = 500;
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const shared = useBrowser({ serve: false }); // each test serves its own copy of the site
 
 // Everything a test opens is closed after it, whether it passed or not.
 async function openSite(t, root) {
@@ -35,7 +29,7 @@ async function openSite(t, root) {
 }
 
 function openPage(t, site, options) {
-  return openSitePage(t, browser, site, options);
+  return openSitePage(t, shared.browser, site, options);
 }
 
 // Asks through the page's own form and returns what the page and the network saw.
@@ -155,7 +149,7 @@ describe('the chat demo', () => {
 
   test('without Service Workers the panel reads trickle directly and says so', async (t) => {
     const site = await openSite(t);
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await shared.browser.newContext({ locale: 'en-US' });
     t.after(() => context.close());
     // What a private window or a file:// page offers: no navigator.serviceWorker at all.
     await context.addInitScript(() => {

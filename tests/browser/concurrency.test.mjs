@@ -3,25 +3,12 @@
 // fan-in pane, each checked against what the page really did (states, chunks, times) and
 // against trickle.stats().liveStreams. Short delays keep the whole file to a few seconds.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, openSitePage, serveSite } from './support.mjs';
+import { describe, test } from 'node:test';
+import { useBrowser } from './support.mjs';
 
 const ZH_PROMPTS = ['请详细讲讲事件循环是怎么工作的', '什么是协程', '你好', '写一首关于秋天的短诗'];
 
-let browser;
-let site;
-before(async () => {
-  browser = await launchBrowser();
-  site = await serveSite();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-function openPanel(t, options) {
-  return openSitePage(t, browser, site, options);
-}
+const { open: openPanel } = useBrowser();
 
 // The answer chat(prompt) streams on the Chinese page: one character per chunk, so the
 // chunks joined are the FastAPI template itself.

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, repoRoot, serveSite, waitForApp, waitForWorker, watchContext } from './support.mjs';
+import { before, describe, test } from 'node:test';
+import { repoRoot, useBrowser, waitForApp, waitForWorker, watchContext } from './support.mjs';
 
 const SHOTS = join(repoRoot, 'build/screenshots');
 
@@ -15,17 +15,8 @@ const SIZES = {
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 };
 
-let browser;
-let site;
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  browser = await launchBrowser();
-  site = await serveSite();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = useBrowser();
+before(() => mkdir(SHOTS, { recursive: true }));
 
 // Where every section's top edge is, for comparing before and during a run.
 function sectionTops(page) {
@@ -61,11 +52,11 @@ describe('layout', () => {
   for (const [name, size] of Object.entries(SIZES)) {
     for (const locale of ['zh-CN', 'en-US']) {
       test(`${name}, ${locale}: fits, holds still while streaming, screenshot saved`, async (t) => {
-        const context = await browser.newContext({ ...size, locale });
+        const context = await shared.browser.newContext({ ...size, locale });
         t.after(() => context.close());
-        const watch = watchContext(context, site.url);
+        const watch = watchContext(context, shared.site.url);
         const page = await context.newPage();
-        await page.goto(site.url);
+        await page.goto(shared.site.url);
         await waitForApp(page);
         assert.equal(await waitForWorker(page), 'ready');
 
@@ -88,10 +79,10 @@ describe('layout', () => {
   }
 
   test('prefers-reduced-motion: chunks appear without animation', async (t) => {
-    const context = await browser.newContext({ reducedMotion: 'reduce' });
+    const context = await shared.browser.newContext({ reducedMotion: 'reduce' });
     t.after(() => context.close());
     const page = await context.newPage();
-    await page.goto(site.url);
+    await page.goto(shared.site.url);
     await waitForApp(page);
     await page.fill('#gen-delay', '0');
     await page.click('#gen-start');

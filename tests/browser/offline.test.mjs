@@ -9,12 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { cppStepLines, expectedChatAnswer, launchBrowser, repoRoot, siteRoot, waitForApp, waitForWorker, watchContext } from './support.mjs';
+import {
+  cppStepLines,
+  expectedChatAnswer,
+  repoRoot,
+  siteRoot,
+  useBrowser,
+  waitForApp,
+  waitForWorker,
+  watchContext,
+} from './support.mjs';
 
 const SHOTS = join(repoRoot, 'build/screenshots');
 const SEED_CHUNKS = ['你好', '我', '是', '一个', '模拟', '的', 'LLM'];
 
-let browser;
+const shared = useBrowser({ serve: false }); // the page is opened from file://
 let folder;
 let pageUrl;
 before(async () => {
@@ -22,15 +31,13 @@ before(async () => {
   folder = await mkdtemp(join(tmpdir(), 'trickle-offline-'));
   await copyFile(join(siteRoot, 'trickle.html'), join(folder, 'trickle.html'));
   pageUrl = pathToFileURL(join(folder, 'trickle.html')).href;
-  browser = await launchBrowser();
 });
 after(async () => {
-  await browser?.close();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 async function openPage(t, { url = pageUrl, locale = 'zh-CN', ...options } = {}) {
-  const context = await browser.newContext({ locale, ...options });
+  const context = await shared.browser.newContext({ locale, ...options });
   t.after(() => context.close());
   const watch = watchContext(context, url);
   const page = await context.newPage();
@@ -128,7 +135,7 @@ describe('trickle.html from a file:// URL', () => {
 
 describe('index.html from a file:// URL', () => {
   test('sends the visitor to trickle.html next to it, which works', async (t) => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await shared.browser.newContext({ locale: 'en-US' });
     t.after(() => context.close());
     const page = await context.newPage();
     // Its own modules are refused before it moves on (a console error there is the reason
@@ -145,7 +152,7 @@ describe('index.html from a file:// URL', () => {
   });
 
   test('unbuilt, in web/, explains instead of sending the visitor to a file that is not there', async (t) => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await shared.browser.newContext({ locale: 'en-US' });
     t.after(() => context.close());
     const page = await context.newPage();
     const url = pathToFileURL(join(repoRoot, 'web/index.html')).href;

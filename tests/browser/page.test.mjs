@@ -1,25 +1,13 @@
 // The page itself: it loads under a sub-path cleanly, the generator demo streams and
 // stops, the lesson follows the chunks, and the language switch works.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { cppStepLines, launchBrowser, openSitePage, serveSite, waitForApp, waitForWorker } from './support.mjs';
+import { describe, test } from 'node:test';
+import { cppStepLines, useBrowser, waitForApp, waitForWorker } from './support.mjs';
 
 const SEED_CHUNKS = ['你好', '我', '是', '一个', '模拟', '的', 'LLM'];
 
-let browser;
-let site;
-before(async () => {
-  browser = await launchBrowser();
-  site = await serveSite();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-function openPage(t, options) {
-  return openSitePage(t, browser, site, options);
-}
+const shared = useBrowser();
+const openPage = shared.open;
 
 // Records the lesson's state each time it changes: the step, the chunk it names, how many
 // chunks the output shows, and the text and line numbers of the highlighted code lines.
@@ -58,7 +46,7 @@ describe('the page under a sub-path', () => {
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     // The page, its modules, the .wasm and the worker were all fetched from under /trickle/.
     for (const file of ['app.mjs', 'trickle.mjs', 'trickle-wasm.wasm', 'sw.js', 'llm_stream.cpp', 'style.css']) {
-      assert.ok(watch.requests.includes(`${site.url}${file}`), `${file} was requested from the sub-path`);
+      assert.ok(watch.requests.includes(`${shared.site.url}${file}`), `${file} was requested from the sub-path`);
     }
     assert.deepEqual(watch.foreign, []);
     assert.deepEqual(watch.errors, []);

@@ -6,12 +6,13 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const siteRoot = join(repoRoot, 'build/site');
-export const BASE = '/trickle/';
+const BASE = '/trickle/';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -29,6 +30,28 @@ if (!existsSync(join(siteRoot, 'index.html')) || !existsSync(join(siteRoot, 'tri
 /** A fresh headless Chromium (its own temporary profile). */
 export function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * For one test file: a Chromium (and, unless `serve` is false, the built site served) for
+ * all its tests, closed after them. The fields are filled once the file's tests start;
+ * `open(t, options)` is openSitePage on them.
+ */
+export function useBrowser({ serve = true } = {}) {
+  const shared = {
+    browser: null,
+    site: null,
+    open: (t, options) => openSitePage(t, shared.browser, shared.site, options),
+  };
+  before(async () => {
+    shared.browser = await launchBrowser();
+    if (serve) shared.site = await serveSite();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.site?.close();
+  });
+  return shared;
 }
 
 /** Serves `root` on a free loopback port under BASE. */
