@@ -3,16 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import createTrickle from '../../dist/trickle.mjs';
+import { assertHeapBack, assertNothingLeft, collect, sleep } from './support.mjs';
 
 const trickle = await createTrickle();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function assertNothingLeft() {
-  const stats = trickle.stats();
-  assert.equal(stats.liveStreams, 0, 'no C++ stream left');
-  assert.equal(stats.scheduledTimers, 0, 'no timer left in the scheduler');
-  assert.equal(stats.timerArmed, false, 'no JS timer armed');
-}
 
 const isAbortError = (error) => error instanceof DOMException && error.name === 'AbortError';
 
@@ -22,7 +15,7 @@ test('an already-aborted signal rejects the first next() at once, then the strea
   const stream = trickle.stream('a b', { delayMs: 10_000, signal: controller.signal });
   await assert.rejects(stream.next(), isAbortError);
   assert.deepEqual(await stream.next(), { value: undefined, done: true });
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('aborting during a delay rejects the pending next() with the reason, at once', async () => {
@@ -34,7 +27,7 @@ test('aborting during a delay rejects the pending next() with the reason, at onc
   setTimeout(() => controller.abort(), 20);
   await assert.rejects(pending, isAbortError);
   assert.ok(performance.now() - started < 1000, 'the abort did not wait for the delay');
-  assertNothingLeft();
+  assertNothingLeft(trickle);
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   assert.deepEqual(await stream.next(), { value: undefined, done: true });
 });
@@ -48,7 +41,7 @@ test('aborting between chunks rejects the next next() and drops what was buffere
   controller.abort(reason);
   await assert.rejects(stream.next(), (error) => error === reason);
   assert.deepEqual(await stream.next(), { value: undefined, done: true });
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('aborting after the end changes nothing, and the listener is already gone', async () => {
@@ -71,7 +64,7 @@ test('break and return() remove the abort listener', async () => {
   const other = trickle.stream('a b c', { delayMs: 1, signal: controller.signal });
   await other.return();
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('a for-await loop sees the abort as an exception and the stream is freed', async () => {
@@ -82,7 +75,7 @@ test('a for-await loop sees the abort as an exception and the stream is freed', 
     for await (const chunk of trickle.chat('你好', { delayMs: 20, signal: controller.signal })) received.push(chunk);
   }, isAbortError);
   assert.deepEqual(received, ['你提问的是: ', '你好, ']);
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('timeoutMs ends an unfinished stream with a TimeoutError DOMException, on time', async () => {
@@ -96,17 +89,15 @@ test('timeoutMs ends an unfinished stream with a TimeoutError DOMException, on t
   assert.deepEqual(received, ['a', 'b']);
   assert.ok(elapsed >= 75, `timed out early, at ${elapsed} ms`);
   assert.ok(elapsed < 75 + 200, `timed out late, at ${elapsed} ms`);
-  assertNothingLeft();
+  assertNothingLeft(trickle);
   assert.deepEqual(await stream.next(), { value: undefined, done: true });
 });
 
 test('timeoutMs counts from the first next(), and a stream that finishes in time is not touched', async () => {
   const stream = trickle.stream('a b', { delayMs: 10, timeoutMs: 60 });
   await sleep(100); // created long ago, but not started
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  assert.deepEqual(chunks, ['a', 'b']);
-  assertNothingLeft();
+  assert.deepEqual(await collect(stream), ['a', 'b']);
+  assertNothingLeft(trickle);
 });
 
 test('a time-out that passes while the consumer is busy is reported at its next next()', async () => {
@@ -114,7 +105,7 @@ test('a time-out that passes while the consumer is busy is reported at its next 
   assert.equal((await stream.next()).value, 'a');
   await sleep(60);
   await assert.rejects(stream.next(), { name: 'TimeoutError' });
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('timeoutMs and signal are checked like the other options', () => {
@@ -123,7 +114,7 @@ test('timeoutMs and signal are checked like the other options', () => {
   assert.throws(() => trickle.stream('a', { timeoutMs: '5' }), TypeError);
   assert.throws(() => trickle.stream('a', { signal: {} }), TypeError);
   assert.throws(() => trickle.stream('a', { signal: 'stop' }), TypeError);
-  assertNothingLeft();
+  assertNothingLeft(trickle);
 });
 
 test('10,000 waiting streams aborted by one controller all settle, and the heap returns to its baseline', async () => {
@@ -137,8 +128,7 @@ test('10,000 waiting streams aborted by one controller all settle, and the heap 
   const outcomes = await Promise.allSettled(pending);
   assert.equal(outcomes.length, 10_000);
   assert.ok(outcomes.every((outcome) => outcome.status === 'rejected' && isAbortError(outcome.reason)));
-  assertNothingLeft();
+  assertNothingLeft(trickle);
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
-  assert.ok(trickle.stats().heapBytesInUse - baseline <= 1024,
-    `heap ${baseline} -> ${trickle.stats().heapBytesInUse} bytes`);
+  assertHeapBack(trickle, baseline);
 });

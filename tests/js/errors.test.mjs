@@ -2,13 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../dist/trickle.mjs';
+import { collect } from './support.mjs';
 
 const trickle = await createTrickle();
 
 async function stillWorks() {
-  const chunks = [];
-  for await (const chunk of trickle.stream('still works', { delayMs: 0 })) chunks.push(chunk);
-  assert.deepEqual(chunks, ['still', 'works']);
+  assert.deepEqual(await collect(trickle.stream('still works', { delayMs: 0 })), ['still', 'works']);
 }
 
 test('non-string text or prompt is a TypeError', async () => {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../dist/trickle.mjs';
+import { assertHeapBack, assertNothingLeft, collect } from './support.mjs';
 
 const trickle = await createTrickle();
 
@@ -12,7 +13,7 @@ test('break frees the C++ stream now, not after the next delay', async () => {
     // The generator is asleep until b's deadline; breaking must not wait for it.
     break;
   }
-  assert.deepEqual(trickle.stats(), { ...trickle.stats(), liveStreams: 0, scheduledTimers: 0, timerArmed: false });
+  assertNothingLeft(trickle);
 });
 
 test('return() while a next() is waiting ends that next() and frees the stream at once', async () => {
@@ -23,8 +24,7 @@ test('return() while a next() is waiting ends that next() and frees the stream a
   await stream.return();
   assert.deepEqual(await waiting, { value: undefined, done: true });
   assert.ok(performance.now() - started < 100);
-  assert.equal(trickle.stats().liveStreams, 0);
-  assert.equal(trickle.stats().timerArmed, false);
+  assertNothingLeft(trickle);
 });
 
 test('10,000 streams created and broken do not grow the wasm heap', async () => {
@@ -39,11 +39,8 @@ test('10,000 streams created and broken do not grow the wasm heap', async () => 
   await churn(100); // let allocator pools settle
   const before = trickle.stats().heapBytesInUse;
   await churn(10_000);
-  const after = trickle.stats();
-  assert.equal(after.liveStreams, 0);
-  assert.equal(after.scheduledTimers, 0);
-  assert.ok(after.heapBytesInUse - before <= 1024,
-    `heap grew from ${before} to ${after.heapBytesInUse} bytes over 10,000 streams`);
+  assertNothingLeft(trickle);
+  assertHeapBack(trickle, before);
 });
 
 test('streams that sleep and are broken leave no timers behind', async () => {
@@ -53,17 +50,12 @@ test('streams that sleep and are broken leave no timers behind', async () => {
   assert.equal(trickle.stats().timerArmed, true);
   await Promise.all(streams.map((stream) => stream.return()));
   assert.ok((await Promise.all(firsts)).every((result) => result.done));
-  assert.deepEqual({ ...trickle.stats(), heapBytesInUse: 0 },
-    { liveStreams: 0, scheduledTimers: 0, timerArmed: false, heapBytesInUse: 0 });
+  assertNothingLeft(trickle);
 });
 
 test('many concurrent streams share one timer and each gets its own chunks', async () => {
   const streams = Array.from({ length: 200 }, (_, i) => trickle.stream(`s${i}a s${i}b s${i}c`, { delayMs: 5 + (i % 7) }));
-  const results = await Promise.all(streams.map(async (stream) => {
-    const chunks = [];
-    for await (const chunk of stream) chunks.push(chunk);
-    return chunks;
-  }));
+  const results = await Promise.all(streams.map(collect));
   results.forEach((chunks, i) => assert.deepEqual(chunks, [`s${i}a`, `s${i}b`, `s${i}c`]));
   assert.equal(trickle.stats().liveStreams, 0);
 });

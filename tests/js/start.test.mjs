@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../dist/trickle.mjs';
+import { assertHeapBack, assertNothingLeft, collect } from './support.mjs';
 
 const trickle = await createTrickle();
 
@@ -39,7 +40,7 @@ test('an abort in the same job as the first next() rejects it, and the stream ne
   const first = stream.next();
   controller.abort();
   await assert.rejects(first, { name: 'AbortError' });
-  assert.deepEqual(trickle.stats(), { ...trickle.stats(), liveStreams: 0, scheduledTimers: 0, timerArmed: false });
+  assertNothingLeft(trickle);
 });
 
 test('streams first read in one long job share one schedule, and no chunk comes before its own delay', async () => {
@@ -81,11 +82,8 @@ test('10,000 streams that run to their end free everything, and the wasm heap re
     return chunks;
   }));
   assert.ok(counts.every((chunks) => chunks === 3));
-  const stats = trickle.stats();
-  assert.equal(stats.liveStreams, 0);
-  assert.equal(stats.scheduledTimers, 0);
-  assert.equal(stats.timerArmed, false);
-  assert.ok(stats.heapBytesInUse - baseline <= 1024, `heap ${baseline} -> ${stats.heapBytesInUse} bytes`);
+  assertNothingLeft(trickle);
+  assertHeapBack(trickle, baseline);
 });
 
 test('a text that makes the wasm memory grow, started with small streams, leaves every stream reading right', async () => {
@@ -97,9 +95,7 @@ test('a text that makes the wasm memory grow, started with small streams, leaves
   const largeFirst = large.next();
   (await Promise.all(smallFirsts)).forEach((result, i) => assert.deepEqual(result, { value: `x${i}`, done: false }));
   for (const [i, stream] of small.entries()) {
-    const rest = [];
-    for await (const chunk of stream) rest.push(chunk);
-    assert.deepEqual(rest, [`y${i}`, `z${i}`]);
+    assert.deepEqual(await collect(stream), [`y${i}`, `z${i}`]);
   }
   assert.deepEqual(await largeFirst, { value: big, done: false });
   assert.deepEqual(await large.next(), { value: 'tail', done: false });

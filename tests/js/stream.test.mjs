@@ -2,15 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../dist/trickle.mjs';
+import { collect } from './support.mjs';
 
 const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
 const trickle = await createTrickle();
-
-async function collect(iterable) {
-  const chunks = [];
-  for await (const chunk of iterable) chunks.push(chunk);
-  return chunks;
-}
 
 test('the seed sentence gives its seven words, in order', async () => {
   assert.deepEqual(await collect(trickle.stream(SEED_SENTENCE, { delayMs: 1 })),

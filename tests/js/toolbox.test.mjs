@@ -9,6 +9,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import createTrickle from '../../dist/trickle.mjs';
+// The test's own collector, not the toolbox's collect() under test.
+import { collect as collectAll } from './support.mjs';
 import {
   gather, asCompleted, merge, wait, shield, withTimeout, abortable, collect, sleep, yieldToEventLoop,
   Lock, Semaphore, AsyncEvent, AsyncQueue, QueueClosedError,
@@ -29,12 +31,6 @@ async function settles(promise, what = 'the promise') {
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function drain(iterator) {
-  const seen = [];
-  for await (const entry of iterator) seen.push(entry);
-  return seen;
 }
 
 // An async generator that records what happened to it: how far it got, whether its
@@ -157,7 +153,7 @@ test('gather: bad input is a TypeError or RangeError that says what to do', asyn
 // ---- asCompleted
 
 test('asCompleted yields { index, value } in completion order', async () => {
-  const seen = await drain(asCompleted([
+  const seen = await collectAll(asCompleted([
     trickle.stream('late', { delayMs: 50 }),
     sleep(5).then(() => 'first'),
     trickle.stream('middle one', { delayMs: 12 }),
@@ -212,7 +208,7 @@ test('asCompleted: a failure rejects the loop and closes the rest; an abort reje
 // ---- merge
 
 test('merge hands on every chunk of every stream in arrival order', async () => {
-  const seen = await drain(merge([
+  const seen = await collectAll(merge([
     trickle.stream('a1 a2 a3', { delayMs: 20 }), // at 20, 40, 60 ms
     trickle.stream('b1 b2', { delayMs: 50 }), //    at 50, 100 ms
     sleep(30).then(() => 'p'), //                    at 30 ms
@@ -250,7 +246,7 @@ test('merge: a failing source rejects the loop and closes the others; so does an
 
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 15);
-  await assert.rejects(drain(merge([trickle.stream('a b c d', { delayMs: 10 })], { signal: controller.signal })), { name: 'AbortError' });
+  await assert.rejects(collectAll(merge([trickle.stream('a b c d', { delayMs: 10 })], { signal: controller.signal })), { name: 'AbortError' });
   assert.equal(live(), 0);
 });
 
@@ -558,7 +554,7 @@ test('AsyncQueue: close() ends iteration after the queued items and fails puts',
   const reader = full.values();
   full.close();
   await assert.rejects(settles(waiting), QueueClosedError);
-  assert.deepEqual(await drain(reader), [1]);
+  assert.deepEqual(await collectAll(reader), [1]);
 });
 
 test('AsyncQueue: an aborted put or get leaves the line; break leaves the queue open', async () => {
@@ -632,7 +628,7 @@ test('every combinator frees its trickle streams after a break, an abort, a time
         for await (const entry of started) break;
       } else {
         if (ending === 'break') controller.abort(); // a promise has no break: leave it with an abort
-        await assert.rejects(settles(isPromise ? started : drain(started), what), undefined, what);
+        await assert.rejects(settles(isPromise ? started : collectAll(started), what), undefined, what);
       }
       await Promise.all(unused.map((stream) => stream.return()));
       assert.equal(live(), 0, what);
@@ -689,8 +685,8 @@ test('operations that end normally remove their abort listeners too', async () =
   await queue.put(1);
   await Promise.all([
     gather([trickle.stream('a', { delayMs: 1 }), sleep(1)], { signal }),
-    drain(merge([trickle.stream('a b', { delayMs: 1 })], { signal })),
-    drain(asCompleted([sleep(1)], { signal })),
+    collectAll(merge([trickle.stream('a b', { delayMs: 1 })], { signal })),
+    collectAll(asCompleted([sleep(1)], { signal })),
     collect(trickle.stream('a', { delayMs: 1 }), { signal }),
     withTimeout(sleep(1), 1000, { signal }),
     wait([sleep(1)], { signal }),
