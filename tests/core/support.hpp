@@ -110,6 +110,13 @@ inline task<int> value_after(scheduler& s, duration delay, int value) {
   co_return value;
 }
 
+// A task that sleeps, then throws std::runtime_error(message).
+template <typename T = int>
+task<T> throw_after(scheduler& s, duration delay, std::string message) {
+  co_await s.sleep_for(delay);
+  throw std::runtime_error(message);
+}
+
 // A task that sleeps with a lifetime probe alive, logging "<name> woke" or, when a stop
 // interrupts the sleep, "<name> cancelled" before letting operation_cancelled go on.
 inline task<> sleep_with_probe(scheduler& s, duration delay, int& live, std::vector<std::string>& log,

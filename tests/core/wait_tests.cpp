@@ -13,11 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-task<int> failure_after(scheduler& s, duration delay, std::string message) {
-  co_await s.sleep_for(delay);
-  throw std::runtime_error(message);
-}
-
 std::vector<task_handle<int>> spawn_values(virtual_time& time, std::vector<std::pair<int, int>> delays_and_values) {
   std::vector<task_handle<int>> handles;
   for (auto [delay, value] : delays_and_values) {
@@ -45,7 +40,7 @@ TEST_CASE("as_completed reports tasks that had already finished first, and a fai
   auto early = create_task(time.sched, value_after(time.sched, 5ms, 5));
   time.run_until_idle();
   REQUIRE(early.done());
-  std::vector<task_handle<int>> handles{create_task(time.sched, failure_after(time.sched, 10ms, "second fails")),
+  std::vector<task_handle<int>> handles{create_task(time.sched, throw_after(time.sched, 10ms, "second fails")),
                                         create_task(time.sched, value_after(time.sched, 20ms, 20)), early};
   std::vector<std::string> seen;
   time.run([](std::vector<task_handle<int>> handles, std::vector<std::string>& seen) -> task<> {
@@ -90,7 +85,7 @@ TEST_CASE("wait with first_completed returns as soon as one task has finished, l
 TEST_CASE("wait with all_completed returns when every task has finished, failures included, without raising") {
   virtual_time time;
   std::vector<task_handle<int>> handles{create_task(time.sched, value_after(time.sched, 10ms, 1)),
-                                        create_task(time.sched, failure_after(time.sched, 20ms, "boom"))};
+                                        create_task(time.sched, throw_after(time.sched, 20ms, "boom"))};
   const wait_result<int> sets = time.run(wait(handles));
   CHECK(time.now_ms() == 20);
   CHECK(sets.done == handles);
@@ -101,7 +96,7 @@ TEST_CASE("wait with all_completed returns when every task has finished, failure
 TEST_CASE("wait with first_exception returns at the first failure, but a cancelled task does not count as failed") {
   virtual_time time;
   auto cancelled = create_task(time.sched, value_after(time.sched, 1h, 0));
-  std::vector<task_handle<int>> handles{cancelled, create_task(time.sched, failure_after(time.sched, 20ms, "boom")),
+  std::vector<task_handle<int>> handles{cancelled, create_task(time.sched, throw_after(time.sched, 20ms, "boom")),
                                         create_task(time.sched, value_after(time.sched, 30ms, 3))};
   auto result = create_task(time.sched, wait(handles, return_when::first_exception));
   time.run_for_ms(5);

@@ -20,11 +20,6 @@ task<std::string> finish_after(scheduler& s, duration delay, std::string name, s
   co_return name;
 }
 
-task<std::string> fail_after(scheduler& s, duration delay, std::string message) {
-  co_await s.sleep_for(delay);
-  throw std::runtime_error(message);
-}
-
 }  // namespace
 
 TEST_CASE("when_all returns the results in argument order, not in the order the tasks finished") {
@@ -127,7 +122,7 @@ TEST_CASE("when_all inside when_all: one failure deep inside cancels the whole t
   auto inner = [](scheduler& s, int& live, std::vector<std::string>& log) -> task<> {
     co_await when_all(sleep_with_probe(s, 1h, live, log, "inner a"), sleep_with_probe(s, 1h, live, log, "inner b"));
   };
-  auto gather = when_all(inner(time.sched, live, log), fail_after(time.sched, 10ms, "deep failure"),
+  auto gather = when_all(inner(time.sched, live, log), throw_after<std::string>(time.sched, 10ms, "deep failure"),
                          sleep_with_probe(time.sched, 1h, live, log, "outer"));
   CHECK_THROWS_WITH(time.run(std::move(gather)), "deep failure");
   CHECK(live == 0);
