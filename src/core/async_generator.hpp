@@ -92,9 +92,7 @@ class async_generator {
     hand_over_awaiter yield_value(value_type&& item) noexcept {
       // The temporary lives until the end of the co_yield full-expression, which
       // includes the suspension: the pointer is good until we are resumed.
-      current_ = std::addressof(item);
-      state_ = state::item_ready;
-      return {};
+      return yield_value(item);
     }
     void return_void() noexcept {}
     void unhandled_exception() noexcept { failure_ = std::current_exception(); }

@@ -148,10 +148,7 @@ void scheduler::cancel(timer& t) noexcept {
   }
   // An earlier wake-up than needed is harmless (run_due finds nothing and asks again);
   // one left armed with nothing to do would keep a host event loop alive for nothing.
-  if (heap_.empty() && ready_.empty() && !running_due_ && requested_wake_) {
-    requested_wake_.reset();
-    clock_.cancel_wake();
-  }
+  if (heap_.empty() && ready_.empty() && !running_due_) drop_wake_request();
 }
 
 void scheduler::release_memory_if_idle() noexcept {
@@ -167,17 +164,19 @@ void scheduler::release_memory_if_idle() noexcept {
 
 std::optional<time_point> scheduler::wanted_wake() {
   if (!ready_.empty()) return now();
-  if (!heap_.empty()) return heap_.front()->deadline;
-  return std::nullopt;
+  return next_deadline();
+}
+
+void scheduler::drop_wake_request() noexcept {
+  if (!requested_wake_) return;
+  requested_wake_.reset();
+  clock_.cancel_wake();
 }
 
 void scheduler::update_wake() {
   const std::optional<time_point> wanted = wanted_wake();
   if (!wanted) {
-    if (requested_wake_) {
-      requested_wake_.reset();
-      clock_.cancel_wake();
-    }
+    drop_wake_request();
     return;
   }
   if (!requested_wake_ || *wanted < *requested_wake_) {

@@ -170,6 +170,7 @@ class scheduler {
   void run_ready_turn();
   std::optional<time_point> wanted_wake();
   void update_wake();
+  void drop_wake_request() noexcept;
   void release_memory_if_idle() noexcept;
 
   clock& clock_;

@@ -82,27 +82,28 @@ void piece_range::iterator::advance() noexcept {
   }
 }
 
-void piece_range::iterator::advance_whitespace() noexcept {
-  const std::size_t size = text_.size();
-  // Skip the separator run.
-  while (byte_position_ < size) {
+void piece_range::iterator::step_over(const decoded_code_point& step) noexcept {
+  byte_position_ += step.byte_length;
+  utf16_position_ += step.utf16_length;
+}
+
+void piece_range::iterator::skip_while_whitespace_is(bool whitespace) noexcept {
+  while (byte_position_ < text_.size()) {
     const decoded_code_point step = decode_utf8(text_, byte_position_);
-    if (!is_python_whitespace(step.value)) break;
-    byte_position_ += step.byte_length;
-    utf16_position_ += step.utf16_length;
+    if (is_python_whitespace(step.value) != whitespace) break;
+    step_over(step);
   }
-  if (byte_position_ == size) {
+}
+
+void piece_range::iterator::advance_whitespace() noexcept {
+  skip_while_whitespace_is(true);  // the separator run
+  if (byte_position_ == text_.size()) {
     at_end_ = true;
     return;
   }
   const std::size_t begin = byte_position_;
   const std::uint32_t utf16_begin = utf16_position_;
-  while (byte_position_ < size) {
-    const decoded_code_point step = decode_utf8(text_, byte_position_);
-    if (is_python_whitespace(step.value)) break;
-    byte_position_ += step.byte_length;
-    utf16_position_ += step.utf16_length;
-  }
+  skip_while_whitespace_is(false);  // the piece
   current_ = {text_.substr(begin, byte_position_ - begin), utf16_begin, utf16_position_};
 }
 
@@ -115,11 +116,7 @@ void piece_range::iterator::advance_space() noexcept {
   const std::size_t begin = byte_position_;
   const std::uint32_t utf16_begin = utf16_position_;
   // A UTF-8 continuation byte is never 0x20, so a byte search finds exactly the spaces.
-  while (byte_position_ < size && text_[byte_position_] != ' ') {
-    const decoded_code_point step = decode_utf8(text_, byte_position_);
-    byte_position_ += step.byte_length;
-    utf16_position_ += step.utf16_length;
-  }
+  while (byte_position_ < size && text_[byte_position_] != ' ') step_over(decode_utf8(text_, byte_position_));
   current_ = {text_.substr(begin, byte_position_ - begin), utf16_begin, utf16_position_};
   if (byte_position_ == size) {
     last_piece_taken_ = true;
@@ -137,8 +134,7 @@ void piece_range::iterator::advance_character() noexcept {
   const decoded_code_point step = decode_utf8(text_, byte_position_);
   current_ = {text_.substr(byte_position_, step.byte_length), utf16_position_,
               utf16_position_ + step.utf16_length};
-  byte_position_ += step.byte_length;
-  utf16_position_ += step.utf16_length;
+  step_over(step);
 }
 
 }  // namespace trickle

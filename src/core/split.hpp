@@ -67,6 +67,10 @@ class piece_range {
     void advance_whitespace() noexcept;
     void advance_space() noexcept;
     void advance_character() noexcept;
+    // Moves past one code point, in both units.
+    void step_over(const decoded_code_point& step) noexcept;
+    // Moves past code points for as long as their being whitespace equals `whitespace`.
+    void skip_while_whitespace_is(bool whitespace) noexcept;
 
     std::string_view text_;
     split_mode mode_;

@@ -22,7 +22,6 @@ void task_state_base::start() noexcept {
     finish();
     return;
   }
-  phase_ = phase::running;
   if (start_body(stop_.token())) body_finished();
 }
 
@@ -33,7 +32,7 @@ void task_state_base::body_finished() noexcept {
 }
 
 void task_state_base::finish() noexcept {
-  phase_ = phase::finished;
+  finished_ = true;
   // Listeners only queue their coroutines on the ready list; each is unlinked before it is
   // told, so one that stops listening to others meanwhile cannot disturb this loop.
   while (task_listener* listener = listeners_.pop_front()) listener->on_task_finished();

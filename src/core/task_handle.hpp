@@ -80,7 +80,7 @@ class task_state_base {
   bool is_shared() const noexcept { return references_ > 1; }
 
   scheduler& owner() const noexcept { return scheduler_; }
-  bool done() const noexcept { return phase_ == phase::finished; }
+  bool done() const noexcept { return finished_; }
   bool cancelled() const noexcept { return cancelled_; }
   std::exception_ptr failure() const noexcept { return failure_; }
   // False when the task has finished or was already asked to stop.
@@ -99,8 +99,6 @@ class task_state_base {
   }
 
  private:
-  enum class phase { queued, running, finished };
-
   struct starter final : timer {
     explicit starter(task_state_base& state) noexcept : state(state) {}
     void on_due() noexcept override { state.start(); }
@@ -129,7 +127,7 @@ class task_state_base {
   intrusive_list<task_listener, task_listener_tag> listeners_;
   std::exception_ptr failure_;
   int references_ = 2;
-  phase phase_ = phase::queued;
+  bool finished_ = false;
   bool cancelled_ = false;
 };
 
@@ -186,14 +184,14 @@ class task_join final : public waiting_coroutine, private task_listener {
   bool await_ready() const noexcept { return state_.done(); }
   template <typename Promise>
   bool await_suspend(coro::coroutine_handle<Promise> waiter) {
-    const stop_token own = stop_token_of(waiter.promise());
     if (policy_ == on_cancel::cancel_the_task) {
       // Already cancelled: pass it on, and still wait for the task's outcome.
+      const stop_token own = stop_token_of(waiter.promise());
       if (own.stop_requested()) state_.request_cancel();
-    } else if (stop_requested_before_wait(own)) {
+      begin_wait(waiter, own);
+    } else if (!begin_wait_unless_stopped(waiter)) {
       return false;
     }
-    begin_wait(waiter, own);
     state_.listen(*this);
     return true;
   }

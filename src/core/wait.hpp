@@ -86,15 +86,12 @@ class completion_watch {
    public:
     explicit next_awaiter(completion_watch& watch) noexcept
         : waiting_coroutine(*watch.scheduler_), watch_(watch) {}
-    ~next_awaiter() {
-      if (watch_.waiting_ == this) watch_.waiting_ = nullptr;
-    }
 
     bool await_ready() const noexcept { return watch_.unread() > 0; }
     template <typename Promise>
     bool await_suspend(coro::coroutine_handle<Promise> waiter) {
       if (!begin_wait_unless_stopped(waiter)) return false;
-      watch_.waiting_ = this;
+      watch_.waiting_.push_back(*this);
       return true;
     }
     std::size_t await_resume() {
@@ -104,10 +101,6 @@ class completion_watch {
 
    private:
     friend class completion_watch;
-    void on_stop_requested() noexcept override {
-      watch_.waiting_ = nullptr;
-      resume_cancelled();
-    }
     completion_watch& watch_;
   };
 
@@ -130,7 +123,7 @@ class completion_watch {
   void record(listener& finished) noexcept {
     finished_order_.push_back(finished.index);
     if (finished.state->failure() && !finished.state->cancelled()) ++failed_;
-    if (next_awaiter* waiting = std::exchange(waiting_, nullptr)) waiting->wake();
+    if (next_awaiter* waiting = waiting_.pop_front()) waiting->wake();
   }
 
   std::size_t count_;
@@ -138,7 +131,9 @@ class completion_watch {
   std::vector<std::size_t> finished_order_;
   std::size_t read_ = 0;
   std::size_t failed_ = 0;
-  next_awaiter* waiting_ = nullptr;
+  // The one next_finished() waiting, if any. A list all the same: a waiter that is
+  // cancelled or destroyed leaves it by itself, like every other wait.
+  intrusive_list<next_awaiter, waiting_tag> waiting_;
   scheduler* scheduler_ = nullptr;
 };
 

@@ -52,7 +52,8 @@ class child_group {
   template <typename T>
   void start(task<T>& child) noexcept {
     if (scope_.stop_requested()) {
-      note_failure(std::make_exception_ptr(operation_cancelled{}));
+      // Only the first failure is kept: build the exception (a throw, in some runtimes) once.
+      if (!first_failure_) note_failure(std::make_exception_ptr(operation_cancelled{}));
       return;
     }
     ++running_;

@@ -122,7 +122,6 @@ class native_stream {
     --live_stream_count;
   }
 
-
   // Before the first pull only: the stream fails on purpose after `count` pieces.
   void fail_after_pieces(int count, std::string message) {
     generator_ = fail_after(std::move(generator_), static_cast<std::size_t>(count), std::move(message));
