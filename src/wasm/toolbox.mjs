@@ -129,6 +129,33 @@ function raceAbort(promise, signal) {
   });
 }
 
+// For code that owns `signal` and makes many waits on it at once (one fan-in, thousands of
+// sources): returns race(promise), which settles like raceAbort(promise, signal), through
+// one 'abort' listener for all of them. One listener each would make every wait cost more
+// the more there are (EventTarget checks its listeners on each add) and make Node warn past
+// ten. An operation raced here keeps going after an abort, so use it only for operations
+// that belong to the same owner and are dropped with it.
+function sharedAbort(signal) {
+  const waiting = new Set();
+  signal.addEventListener('abort', () => {
+    for (const reject of waiting) reject(signal.reason);
+    waiting.clear();
+  }, { once: true });
+  return (promise) => {
+    if (signal.aborted) {
+      Promise.resolve(promise).catch(noop);
+      return Promise.reject(signal.reason);
+    }
+    return new Promise((resolve, reject) => {
+      waiting.add(reject);
+      Promise.resolve(promise).then(
+        (value) => { waiting.delete(reject); resolve(value); },
+        (error) => { waiting.delete(reject); reject(error); },
+      );
+    });
+  };
+}
+
 // A caller parked in a FIFO (a lock's, a semaphore's or a queue's). Whoever wakes it calls
 // waiter.resolve or waiter.reject; an abort takes it out of the line instead.
 function park(line, signal, fields = {}) {
@@ -606,7 +633,10 @@ function open(item, signal) {
  * source's chunks and queues them once, at its end: completion order instead of arrival.
  *
  * All pumps share one AbortController, the scope. Aborting it (your signal, the first
- * failure, or the consumer leaving) closes every open source in one synchronous pass.
+ * failure, or the consumer leaving) closes every open source in one synchronous pass. The
+ * pumps' waits (a permit, a source's next chunk, room in the queue) all listen to the scope
+ * through one listener (sharedAbort): the queue and the permits are the fan-in's own, and
+ * are dropped with it.
  */
 function fanIn(where, items, options, whole) {
   const { signal, limit = Infinity } = readOptions(where, options, ['signal', 'limit']);
@@ -632,6 +662,7 @@ function fanIn(where, items, options, whole) {
 
   const queue = new AsyncQueue({ maxSize: 1 });
   const permits = limit === Infinity ? null : new Semaphore(limit);
+  const untilAborted = sharedAbort(scope.signal);
   let failure = null; // { error } of the first source that failed
 
   async function pump(index) {
@@ -645,21 +676,21 @@ function fanIn(where, items, options, whole) {
     };
     try {
       if (permits) {
-        await permits.acquire({ signal: scope.signal });
+        await untilAborted(permits.acquire());
         holding = true;
       }
       if (scope.signal.aborted) return; // cancelled before it started: a task is never called
       source ??= adopt(open(list[index], scope.signal));
       const chunks = [];
       for (;;) {
-        const result = await raceAbort(source.iterator.next(), scope.signal);
+        const result = await untilAborted(source.iterator.next());
         if (result.done) break;
         if (whole) chunks.push(result.value);
-        else await queue.put({ index, value: result.value }, { signal: scope.signal });
+        else await untilAborted(queue.put({ index, value: result.value }));
       }
       running.delete(source.iterator);
       release(); // a finished item makes room before its result waits for the consumer
-      if (whole) await queue.put({ index, value: source.isStream ? chunks : chunks[0] }, { signal: scope.signal });
+      if (whole) await untilAborted(queue.put({ index, value: source.isStream ? chunks : chunks[0] }));
     } catch (error) {
       if (scope.signal.aborted) return; // stopped from outside; next() reports why
       if (source) running.delete(source.iterator); // it failed, so it has ended: nothing to close
