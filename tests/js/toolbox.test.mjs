@@ -710,3 +710,24 @@ test('the README toolbox example runs and prints what it says', async () => {
   const expected = /<!-- prints -->\n```\n([\s\S]*?)```/.exec(readme.slice(marker))[1];
   assert.equal(stdout, expected);
 });
+
+test('merging many sources listens to its own abort once, not once per source and chunk', async () => {
+  const warnings = [];
+  const onWarning = (warning) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  try {
+    async function* counter() {
+      for (let i = 0; i < 5; i++) {
+        await null;
+        yield i;
+      }
+    }
+    const results = await gather(Array.from({ length: 50 }, () => counter()));
+    assert.equal(results.length, 50);
+    assert.ok(results.every((chunks) => chunks.length === 5));
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, [], 'no MaxListenersExceededWarning from the fan-in');
+});
