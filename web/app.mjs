@@ -6,6 +6,7 @@ import { Lesson } from './lesson.mjs';
 import { Timeline } from './timeline.mjs';
 import { connectWorker, helloWorker, readDirectAnswer, readWorkerAnswer } from './chat.mjs';
 import { ConcurrencyPanel } from './concurrency.mjs';
+import { FollowingBox, keepFocus } from './following-box.mjs';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_BUILD = document.querySelector('meta[name="trickle-build"]').content;
@@ -113,10 +114,6 @@ function yieldHoldMs(delayMs) {
   return Math.min(180, delayMs * 0.35);
 }
 
-function keepFocus(from, to) {
-  if (document.activeElement === from) to.focus();
-}
-
 function setGeneratorRunning(running) {
   form.start.disabled = running;
   form.stop.disabled = !running;
@@ -126,25 +123,11 @@ function setGeneratorRunning(running) {
 }
 
 // The chunk box follows the newest chunk unless the reader has scrolled up to look back.
-// Scrolling waits for the next frame: measuring after every chunk would force a layout per
-// chunk, which turns a fast run of thousands of chunks quadratic.
 const chunkBox = $('gen-chunks');
-let followChunks = true;
-let scrollFrame = 0;
-let autoScrollTop = 0; // where the page itself last scrolled the box to
-chunkBox.addEventListener(
-  'scroll',
-  () => {
-    // Our own scroll lands here a frame later, when more chunks may have made the box
-    // taller: only a move above our own position means the reader scrolled up.
-    const atBottom = chunkBox.scrollTop + chunkBox.clientHeight >= chunkBox.scrollHeight - 4;
-    followChunks = atBottom || chunkBox.scrollTop >= autoScrollTop - 1;
-  },
-  { passive: true },
-);
+const chunkOutput = new FollowingBox(chunkBox);
 
 function appendChunk(chunk, index, elapsedMs, joiner) {
-  if (index > 0 && joiner) chunkBox.append(joiner);
+  if (index > 0 && joiner) chunkOutput.append(joiner);
   const piece = document.createElement('span');
   piece.className = 'chunk';
   piece.dataset.index = String(index);
@@ -154,13 +137,7 @@ function appendChunk(chunk, index, elapsedMs, joiner) {
     piece.classList.add('is-empty');
     piece.title = translate(lang, 'gen.emptyChunk');
   }
-  chunkBox.append(piece);
-  scrollFrame ||= requestAnimationFrame(() => {
-    scrollFrame = 0;
-    if (!followChunks) return;
-    chunkBox.scrollTop = chunkBox.scrollHeight;
-    autoScrollTop = chunkBox.scrollTop;
-  });
+  chunkOutput.append(piece);
 }
 
 async function startGenerator() {
@@ -181,9 +158,7 @@ async function startGenerator() {
   const run = { stream, options, stopped: false, count: 0, holdTimer: 0 };
   generatorRun = run;
 
-  chunkBox.replaceChildren();
-  followChunks = true;
-  autoScrollTop = 0;
+  chunkOutput.clear();
   $('gen-count').textContent = '0';
   setGeneratorRunning(true);
   say(status, 'gen.running');

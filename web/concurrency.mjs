@@ -7,6 +7,7 @@
 // section's streaming, waiting and peak-streaming counts, a pane's state, count and end
 // time) let the tests read what the eye sees.
 import { AsyncQueue, Semaphore, asCompleted, gather } from './toolbox.mjs';
+import { FollowingBox, keepFocus } from './following-box.mjs';
 import { LANGUAGES, formatDuration, translate } from './i18n.mjs';
 
 // Matched to the default prompts (i18n.mjs): with 2 at a time and with all 4 at once, the
@@ -28,49 +29,6 @@ function endingOf(error) {
 // Python's way of writing a number of seconds: 5, 0.25, 1.5.
 function seconds(ms) {
   return String(Number((ms / 1000).toFixed(3)));
-}
-
-function keepFocus(from, to) {
-  if (document.activeElement === from) to.focus();
-}
-
-// A fixed-height box that keeps its newest text in view unless the reader has scrolled up
-// to look back (the generator's chunk box does the same). Scrolling waits for the next
-// frame, so a burst of chunks costs one layout, not one each.
-class FollowingBox {
-  #box;
-  #follow = true;
-  #ownTop = 0; // where we last scrolled to: our own scroll event arrives a frame later
-  #frame = 0;
-
-  constructor(box) {
-    this.#box = box;
-    box.addEventListener(
-      'scroll',
-      () => {
-        const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
-        this.#follow = atBottom || box.scrollTop >= this.#ownTop - 1;
-      },
-      { passive: true },
-    );
-  }
-
-  append(node) {
-    this.#box.append(node);
-    this.#frame ||= requestAnimationFrame(() => {
-      this.#frame = 0;
-      if (!this.#follow) return;
-      this.#box.scrollTop = this.#box.scrollHeight;
-      this.#ownTop = this.#box.scrollTop;
-    });
-  }
-
-  clear() {
-    this.#box.replaceChildren();
-    this.#box.scrollTop = 0;
-    this.#follow = true;
-    this.#ownTop = 0;
-  }
 }
 
 class Pane {
