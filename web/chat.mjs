@@ -118,7 +118,7 @@ export async function readWorkerAnswer(prompt, { onRead, onCancelReady }) {
   }
   const rest = decoder.decode();
   if (rest) onRead(rest, 0);
-  return { source, build: response.headers.get('x-trickle-build'), cancelled };
+  return { source, cancelled };
 }
 
 /** No worker: the same answer, read straight from trickle's async iterator. */
@@ -130,5 +130,5 @@ export async function readDirectAnswer(trickle, prompt, { onRead, onCancelReady 
     return words.return();
   });
   for await (const word of words) onRead(word, null);
-  return { source: 'page', build: null, cancelled };
+  return { source: 'page', cancelled };
 }
