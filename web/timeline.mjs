@@ -36,6 +36,7 @@ export class Timeline {
   #span = 1; // ms covered by the axis
   #width = 0;
   #layers = null;
+  #metricsFrame = 0;
 
   constructor(svg, metrics, summary) {
     this.#svg = svg;
@@ -74,7 +75,9 @@ export class Timeline {
     } else {
       this.#drawArrival(run.arrivals.length - 1);
     }
-    this.#updateMetrics();
+    // The figures are read by eye: one update a frame, however many chunks came in it.
+    // start(), finish() and setLanguage() update them at once.
+    this.#metricsFrame ||= requestAnimationFrame(() => this.#updateMetrics());
   }
 
   /** The run is over. A stopped run keeps its planned axis: the ticks never reached show. */
@@ -145,6 +148,8 @@ export class Timeline {
   }
 
   #updateMetrics() {
+    cancelAnimationFrame(this.#metricsFrame);
+    this.#metricsFrame = 0;
     const run = this.#run;
     const lang = this.#lang;
     const show = (element, text) => {
