@@ -232,8 +232,8 @@ function showPlan() {
   if (!form.delay.validity.valid) return;
   timeline.start({ delayMs: options.delayMs, expectedCount: expectedPieces(options.text, options.split) });
 }
+// setLanguage() shows the first plan at start-up, once it has filled in the default text.
 for (const input of [form.text, form.delay, form.split]) input.addEventListener('input', showPlan);
-showPlan();
 
 // ---------------------------------------------------------------------------------------
 // 4. Chat: the seed's FastAPI endpoint, answered by the Service Worker.
