@@ -240,6 +240,7 @@ for (const input of [form.text, form.delay, form.split]) input.addEventListener(
 
 let worker = null; // the promise from connectWorker()
 let chatRun = null; // { cancel }
+const encoder = new TextEncoder(); // counts the bytes of an answer read in the page
 
 function showWorkerBuild(build) {
   const element = $('worker-build');
@@ -320,7 +321,7 @@ async function ask() {
       chat.output.textContent += text; // the prompt comes back inside the answer: text only
       if (byteCount !== 0) {
         reads += 1;
-        bytes += byteCount ?? new TextEncoder().encode(text).byteLength;
+        bytes += byteCount ?? encoder.encode(text).byteLength;
         logRead(startedAt, byteCount);
       }
     },
