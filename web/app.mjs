@@ -1,7 +1,7 @@
 // The page: the seed's demos, run by the C++ generator in WebAssembly. It uses trickle
 // exactly as any other project would: createTrickle(), stream(), chat(), for await.
 import createTrickle from './trickle.mjs';
-import { applyStaticText, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
+import { StatusLines, applyStaticText, duration, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
 import { Lesson } from './lesson.mjs';
 import { Timeline } from './timeline.mjs';
 import { connectWorker, helloWorker, readDirectAnswer, readWorkerAnswer } from './chat.mjs';
@@ -14,23 +14,9 @@ const PAGE_BUILD = document.querySelector('meta[name="trickle-build"]').content;
 let lang = preferredLanguage();
 let trickle = null;
 
-// Status lines remember their message, so a language switch can say them again. A value
-// given as a function (a duration, a reason) is formatted in the language showing.
-const messages = new Map(); // element -> { key, values }
-function render(element, { key, values }) {
-  const shown = Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [name, typeof value === 'function' ? value() : value]),
-  );
-  element.textContent = translate(lang, key, shown);
-}
-function say(element, key, values = {}) {
-  messages.set(element, { key, values });
-  render(element, { key, values });
-}
-function sayAgain() {
-  for (const [element, message] of messages) render(element, message);
-}
-const duration = (ms) => () => formatDuration(lang, ms);
+// Status lines remember their message, so a language switch can say them again.
+const statusLines = new StatusLines(lang);
+const say = (element, key, values) => statusLines.say(element, key, values);
 
 // The page's parts.
 const form = {
@@ -77,7 +63,7 @@ function setLanguage(next) {
   timeline.setLanguage(lang);
   if (!generatorRun) showPlan();
   else lesson.configure(generatorRun.options, lang);
-  sayAgain();
+  statusLines.setLanguage(lang);
   for (const item of chat.reads.children) item.textContent = readText(item);
   updateChatLink();
   concurrency.setLanguage(lang);
@@ -248,9 +234,9 @@ function showWorkerBuild(build) {
 }
 
 function describeFallback(reason) {
-  if (reason === 'unsupported') return () => translate(lang, 'chat.reason.unsupported');
-  if (reason === 'single-file') return () => translate(lang, 'chat.reason.singleFile');
-  if (reason === 'timeout') return () => translate(lang, 'chat.reason.timeout');
+  if (reason === 'unsupported') return (shown) => translate(shown, 'chat.reason.unsupported');
+  if (reason === 'single-file') return (shown) => translate(shown, 'chat.reason.singleFile');
+  if (reason === 'timeout') return (shown) => translate(shown, 'chat.reason.timeout');
   return reason;
 }
 

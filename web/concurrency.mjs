@@ -8,7 +8,7 @@
 // time) let the tests read what the eye sees.
 import { AsyncQueue, Semaphore, asCompleted, gather } from './toolbox.mjs';
 import { FollowingBox, keepFocus } from './following-box.mjs';
-import { LANGUAGES, formatDuration, translate } from './i18n.mjs';
+import { LANGUAGES, StatusLines, duration, formatDuration, translate } from './i18n.mjs';
 
 // Matched to the default prompts (i18n.mjs): with 2 at a time and with all 4 at once, the
 // answers finish in another order than the one they started in.
@@ -76,7 +76,7 @@ export class ConcurrencyPanel {
   #gathered;
   #completed;
   #status;
-  #message = { key: 'conc.idle', values: {} };
+  #statusLines = new StatusLines(); // says #status's message again on a language switch
   #run = null; // { controller, startedAt } while a run is on
   #outcomes = { completed: [], gathered: null };
   #peak = 0;
@@ -95,6 +95,7 @@ export class ConcurrencyPanel {
     this.#gathered = $('conc-gathered');
     this.#completed = $('conc-completed');
     this.#status = $('conc-status');
+    this.#say('conc.idle');
 
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -128,7 +129,7 @@ export class ConcurrencyPanel {
     for (const pane of this.#panes) this.#renderPane(pane);
     this.#renderCompleted();
     this.#renderGathered();
-    this.#say(this.#message.key, this.#message.values);
+    this.#statusLines.setLanguage(lang);
   }
 
   // Untouched defaults (a value that is some language's default) follow the language;
@@ -205,7 +206,7 @@ export class ConcurrencyPanel {
     }
     const count = (state) => this.#panes.filter((pane) => pane.state === state).length;
     this.#say('conc.summary', {
-      total: performance.now() - run.startedAt,
+      total: duration(performance.now() - run.startedAt),
       done: count('done'),
       cancelled: count('cancelled'),
       timeout: count('timeout'),
@@ -383,11 +384,7 @@ export class ConcurrencyPanel {
     this.#root.querySelector('#conc-timeout-code code').textContent = `await asyncio.wait_for(answer(p), timeout=${timeout})`;
   }
 
-  // The status line remembers its message, so a language switch can say it again.
-  #say(key, values = {}) {
-    this.#message = { key, values };
-    const shown = { ...values };
-    if (typeof shown.total === 'number') shown.total = formatDuration(this.#lang, shown.total);
-    this.#status.textContent = translate(this.#lang, key, shown);
+  #say(key, values) {
+    this.#statusLines.say(this.#status, key, values);
   }
 }
