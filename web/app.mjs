@@ -1,11 +1,12 @@
 // The page: the seed's demos, run by the C++ generator in WebAssembly. It uses trickle
 // exactly as any other project would: createTrickle(), stream(), chat(), for await.
 import createTrickle from './trickle.mjs';
-import { applyStaticText, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
+import { StatusLines, applyStaticText, duration, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
 import { Lesson } from './lesson.mjs';
 import { Timeline } from './timeline.mjs';
 import { connectWorker, helloWorker, readDirectAnswer, readWorkerAnswer } from './chat.mjs';
 import { ConcurrencyPanel } from './concurrency.mjs';
+import { FollowingBox, keepFocus } from './following-box.mjs';
 
 const $ = (id) => document.getElementById(id);
 const PAGE_BUILD = document.querySelector('meta[name="trickle-build"]').content;
@@ -13,23 +14,9 @@ const PAGE_BUILD = document.querySelector('meta[name="trickle-build"]').content;
 let lang = preferredLanguage();
 let trickle = null;
 
-// Status lines remember their message, so a language switch can say them again. A value
-// given as a function (a duration, a reason) is formatted in the language showing.
-const messages = new Map(); // element -> { key, values }
-function render(element, { key, values }) {
-  const shown = Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [name, typeof value === 'function' ? value() : value]),
-  );
-  element.textContent = translate(lang, key, shown);
-}
-function say(element, key, values = {}) {
-  messages.set(element, { key, values });
-  render(element, { key, values });
-}
-function sayAgain() {
-  for (const [element, message] of messages) render(element, message);
-}
-const duration = (ms) => () => formatDuration(lang, ms);
+// Status lines remember their message, so a language switch can say them again.
+const statusLines = new StatusLines(lang);
+const say = (element, key, values) => statusLines.say(element, key, values);
 
 // The page's parts.
 const form = {
@@ -76,7 +63,7 @@ function setLanguage(next) {
   timeline.setLanguage(lang);
   if (!generatorRun) showPlan();
   else lesson.configure(generatorRun.options, lang);
-  sayAgain();
+  statusLines.setLanguage(lang);
   for (const item of chat.reads.children) item.textContent = readText(item);
   updateChatLink();
   concurrency.setLanguage(lang);
@@ -113,10 +100,6 @@ function yieldHoldMs(delayMs) {
   return Math.min(180, delayMs * 0.35);
 }
 
-function keepFocus(from, to) {
-  if (document.activeElement === from) to.focus();
-}
-
 function setGeneratorRunning(running) {
   form.start.disabled = running;
   form.stop.disabled = !running;
@@ -126,25 +109,11 @@ function setGeneratorRunning(running) {
 }
 
 // The chunk box follows the newest chunk unless the reader has scrolled up to look back.
-// Scrolling waits for the next frame: measuring after every chunk would force a layout per
-// chunk, which turns a fast run of thousands of chunks quadratic.
 const chunkBox = $('gen-chunks');
-let followChunks = true;
-let scrollFrame = 0;
-let autoScrollTop = 0; // where the page itself last scrolled the box to
-chunkBox.addEventListener(
-  'scroll',
-  () => {
-    // Our own scroll lands here a frame later, when more chunks may have made the box
-    // taller: only a move above our own position means the reader scrolled up.
-    const atBottom = chunkBox.scrollTop + chunkBox.clientHeight >= chunkBox.scrollHeight - 4;
-    followChunks = atBottom || chunkBox.scrollTop >= autoScrollTop - 1;
-  },
-  { passive: true },
-);
+const chunkOutput = new FollowingBox(chunkBox);
 
 function appendChunk(chunk, index, elapsedMs, joiner) {
-  if (index > 0 && joiner) chunkBox.append(joiner);
+  if (index > 0 && joiner) chunkOutput.append(joiner);
   const piece = document.createElement('span');
   piece.className = 'chunk';
   piece.dataset.index = String(index);
@@ -154,13 +123,7 @@ function appendChunk(chunk, index, elapsedMs, joiner) {
     piece.classList.add('is-empty');
     piece.title = translate(lang, 'gen.emptyChunk');
   }
-  chunkBox.append(piece);
-  scrollFrame ||= requestAnimationFrame(() => {
-    scrollFrame = 0;
-    if (!followChunks) return;
-    chunkBox.scrollTop = chunkBox.scrollHeight;
-    autoScrollTop = chunkBox.scrollTop;
-  });
+  chunkOutput.append(piece);
 }
 
 async function startGenerator() {
@@ -181,9 +144,7 @@ async function startGenerator() {
   const run = { stream, options, stopped: false, count: 0, holdTimer: 0 };
   generatorRun = run;
 
-  chunkBox.replaceChildren();
-  followChunks = true;
-  autoScrollTop = 0;
+  chunkOutput.clear();
   $('gen-count').textContent = '0';
   setGeneratorRunning(true);
   say(status, 'gen.running');
@@ -257,14 +218,15 @@ function showPlan() {
   if (!form.delay.validity.valid) return;
   timeline.start({ delayMs: options.delayMs, expectedCount: expectedPieces(options.text, options.split) });
 }
+// setLanguage() shows the first plan at start-up, once it has filled in the default text.
 for (const input of [form.text, form.delay, form.split]) input.addEventListener('input', showPlan);
-showPlan();
 
 // ---------------------------------------------------------------------------------------
 // 4. Chat: the seed's FastAPI endpoint, answered by the Service Worker.
 
 let worker = null; // the promise from connectWorker()
 let chatRun = null; // { cancel }
+const encoder = new TextEncoder(); // counts the bytes of an answer read in the page
 
 function showWorkerBuild(build) {
   const element = $('worker-build');
@@ -272,9 +234,9 @@ function showWorkerBuild(build) {
 }
 
 function describeFallback(reason) {
-  if (reason === 'unsupported') return () => translate(lang, 'chat.reason.unsupported');
-  if (reason === 'single-file') return () => translate(lang, 'chat.reason.singleFile');
-  if (reason === 'timeout') return () => translate(lang, 'chat.reason.timeout');
+  if (reason === 'unsupported') return (shown) => translate(shown, 'chat.reason.unsupported');
+  if (reason === 'single-file') return (shown) => translate(shown, 'chat.reason.singleFile');
+  if (reason === 'timeout') return (shown) => translate(shown, 'chat.reason.timeout');
   return reason;
 }
 
@@ -345,7 +307,7 @@ async function ask() {
       chat.output.textContent += text; // the prompt comes back inside the answer: text only
       if (byteCount !== 0) {
         reads += 1;
-        bytes += byteCount ?? new TextEncoder().encode(text).byteLength;
+        bytes += byteCount ?? encoder.encode(text).byteLength;
         logRead(startedAt, byteCount);
       }
     },

@@ -1,26 +1,23 @@
 // The page's side of the chat: get a Service Worker to control the page, make sure it is
 // the one deployed with this page, and read its streamed answers the way the seed's front
 // end does. Where there is no worker, read trickle.chat() in the page instead.
+// (The page's module only: the Service Worker, sw.js, does not import it.)
+import { sleep, withTimeout } from './toolbox.mjs';
 
 const WORKER_URL = './sw.js';
 const CONNECT_TIMEOUT_MS = 10000; // first visit: fetch the worker, load its wasm, activate
 const UPGRADE_TIMEOUT_MS = 4000; // a new deployment: let the new worker take over
 const HELLO_TIMEOUT_MS = 3000;
 
-class Timeout extends Error {}
-
-function withTimeout(promise, ms) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Timeout(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function nextControllerChange(container) {
-  return new Promise((resolve) => container.addEventListener('controllerchange', resolve, { once: true }));
+// Waits for the next controllerchange event: `changed` resolves when it comes. Call stop()
+// when the wait ends, so a change that never came leaves no listener behind.
+function watchControllerChange(container) {
+  let stop;
+  const changed = new Promise((resolve) => {
+    container.addEventListener('controllerchange', resolve, { once: true });
+    stop = () => container.removeEventListener('controllerchange', resolve);
+  });
+  return { changed, stop };
 }
 
 /** Asks the controlling worker for its build id and the stats of its trickle instance. */
@@ -63,11 +60,15 @@ export async function connectWorker(pageBuild) {
     );
     await withTimeout(container.ready, CONNECT_TIMEOUT_MS);
     if (!container.controller) {
-      const changed = nextControllerChange(container);
-      // First visit: the worker claims the page when it activates (maybe already done).
-      // After a hard reload it never does on its own, so ask it to.
-      registration.active?.postMessage({ type: 'claim' });
-      if (!container.controller) await withTimeout(changed, CONNECT_TIMEOUT_MS);
+      const change = watchControllerChange(container);
+      try {
+        // First visit: the worker claims the page when it activates (maybe already done).
+        // After a hard reload it never does on its own, so ask it to.
+        registration.active?.postMessage({ type: 'claim' });
+        if (!container.controller) await withTimeout(change.changed, CONNECT_TIMEOUT_MS);
+      } finally {
+        change.stop();
+      }
     }
     let hello = await helloWorker();
     if (hello?.build !== pageBuild) {
@@ -76,14 +77,17 @@ export async function connectWorker(pageBuild) {
       const deadline = performance.now() + UPGRADE_TIMEOUT_MS;
       registration.update().catch(() => {});
       while (hello?.build !== pageBuild && performance.now() < deadline) {
-        await Promise.race([nextControllerChange(container), new Promise((r) => setTimeout(r, 250))]);
+        const change = watchControllerChange(container);
+        await Promise.race([change.changed, sleep(250)]); // neither rejects
+        change.stop();
         hello = await helloWorker();
       }
     }
     if (!hello) return { ok: false, reason: 'timeout' };
     return { ok: true, build: hello.build };
   } catch (error) {
-    return { ok: false, reason: error instanceof Timeout ? 'timeout' : error.message || String(error) };
+    // withTimeout rejects with a DOMException named TimeoutError.
+    return { ok: false, reason: error?.name === 'TimeoutError' ? 'timeout' : error.message || String(error) };
   }
 }
 
@@ -114,7 +118,7 @@ export async function readWorkerAnswer(prompt, { onRead, onCancelReady }) {
   }
   const rest = decoder.decode();
   if (rest) onRead(rest, 0);
-  return { source, build: response.headers.get('x-trickle-build'), cancelled };
+  return { source, cancelled };
 }
 
 /** No worker: the same answer, read straight from trickle's async iterator. */
@@ -126,5 +130,5 @@ export async function readDirectAnswer(trickle, prompt, { onRead, onCancelReady 
     return words.return();
   });
   for await (const word of words) onRead(word, null);
-  return { source: 'page', build: null, cancelled };
+  return { source: 'page', cancelled };
 }

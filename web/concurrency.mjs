@@ -7,7 +7,8 @@
 // section's streaming, waiting and peak-streaming counts, a pane's state, count and end
 // time) let the tests read what the eye sees.
 import { AsyncQueue, Semaphore, asCompleted, gather } from './toolbox.mjs';
-import { LANGUAGES, formatDuration, translate } from './i18n.mjs';
+import { FollowingBox, keepFocus } from './following-box.mjs';
+import { LANGUAGES, StatusLines, duration, formatDuration, translate } from './i18n.mjs';
 
 // Matched to the default prompts (i18n.mjs): with 2 at a time and with all 4 at once, the
 // answers finish in another order than the one they started in.
@@ -28,49 +29,6 @@ function endingOf(error) {
 // Python's way of writing a number of seconds: 5, 0.25, 1.5.
 function seconds(ms) {
   return String(Number((ms / 1000).toFixed(3)));
-}
-
-function keepFocus(from, to) {
-  if (document.activeElement === from) to.focus();
-}
-
-// A fixed-height box that keeps its newest text in view unless the reader has scrolled up
-// to look back (the generator's chunk box does the same). Scrolling waits for the next
-// frame, so a burst of chunks costs one layout, not one each.
-class FollowingBox {
-  #box;
-  #follow = true;
-  #ownTop = 0; // where we last scrolled to: our own scroll event arrives a frame later
-  #frame = 0;
-
-  constructor(box) {
-    this.#box = box;
-    box.addEventListener(
-      'scroll',
-      () => {
-        const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
-        this.#follow = atBottom || box.scrollTop >= this.#ownTop - 1;
-      },
-      { passive: true },
-    );
-  }
-
-  append(node) {
-    this.#box.append(node);
-    this.#frame ||= requestAnimationFrame(() => {
-      this.#frame = 0;
-      if (!this.#follow) return;
-      this.#box.scrollTop = this.#box.scrollHeight;
-      this.#ownTop = this.#box.scrollTop;
-    });
-  }
-
-  clear() {
-    this.#box.replaceChildren();
-    this.#box.scrollTop = 0;
-    this.#follow = true;
-    this.#ownTop = 0;
-  }
 }
 
 class Pane {
@@ -118,7 +76,7 @@ export class ConcurrencyPanel {
   #gathered;
   #completed;
   #status;
-  #message = { key: 'conc.idle', values: {} };
+  #statusLines = new StatusLines(); // says #status's message again on a language switch
   #run = null; // { controller, startedAt } while a run is on
   #outcomes = { completed: [], gathered: null };
   #peak = 0;
@@ -137,6 +95,7 @@ export class ConcurrencyPanel {
     this.#gathered = $('conc-gathered');
     this.#completed = $('conc-completed');
     this.#status = $('conc-status');
+    this.#say('conc.idle');
 
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -170,7 +129,7 @@ export class ConcurrencyPanel {
     for (const pane of this.#panes) this.#renderPane(pane);
     this.#renderCompleted();
     this.#renderGathered();
-    this.#say(this.#message.key, this.#message.values);
+    this.#statusLines.setLanguage(lang);
   }
 
   // Untouched defaults (a value that is some language's default) follow the language;
@@ -247,7 +206,7 @@ export class ConcurrencyPanel {
     }
     const count = (state) => this.#panes.filter((pane) => pane.state === state).length;
     this.#say('conc.summary', {
-      total: performance.now() - run.startedAt,
+      total: duration(performance.now() - run.startedAt),
       done: count('done'),
       cancelled: count('cancelled'),
       timeout: count('timeout'),
@@ -425,11 +384,7 @@ export class ConcurrencyPanel {
     this.#root.querySelector('#conc-timeout-code code').textContent = `await asyncio.wait_for(answer(p), timeout=${timeout})`;
   }
 
-  // The status line remembers its message, so a language switch can say it again.
-  #say(key, values = {}) {
-    this.#message = { key, values };
-    const shown = { ...values };
-    if (typeof shown.total === 'number') shown.total = formatDuration(this.#lang, shown.total);
-    this.#status.textContent = translate(this.#lang, key, shown);
+  #say(key, values) {
+    this.#statusLines.say(this.#status, key, values);
   }
 }

@@ -316,3 +316,42 @@ export function formatDuration(lang, ms) {
   if (Math.abs(ms) < 10000) return translate(lang, 'unit.ms', { n: Math.round(ms) });
   return translate(lang, 'unit.s', { n: (ms / 1000).toFixed(1) });
 }
+
+/** A duration to say in whatever language is showing, as a StatusLines value. */
+export function duration(ms) {
+  return (lang) => formatDuration(lang, ms);
+}
+
+/**
+ * Status lines that remember their message, so a language switch can say them again.
+ * say(element, key, values) shows translate(lang, key, values) in the element; a value
+ * given as a function (duration(ms), a reason) is called with the language showing.
+ * Until the first setLanguage(), say() only remembers.
+ */
+export class StatusLines {
+  #lang;
+  #messages = new Map(); // element -> { key, values }
+
+  constructor(lang = null) {
+    this.#lang = lang;
+  }
+
+  say(element, key, values = {}) {
+    const message = { key, values };
+    this.#messages.set(element, message);
+    if (this.#lang) this.#render(element, message);
+  }
+
+  /** Says every remembered message again, in `lang`. */
+  setLanguage(lang) {
+    this.#lang = lang;
+    for (const [element, message] of this.#messages) this.#render(element, message);
+  }
+
+  #render(element, { key, values }) {
+    const shown = Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [name, typeof value === 'function' ? value(this.#lang) : value]),
+    );
+    element.textContent = translate(this.#lang, key, shown);
+  }
+}

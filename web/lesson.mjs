@@ -101,7 +101,7 @@ function jsLines({ text, delayMs, split }, t) {
  * Finds the generator in llm_stream.cpp: its first line number and its lines, each
  * tagged with the step it performs (co_await: wait, co_yield: yield).
  */
-export function extractCppGenerator(source) {
+function extractCppGenerator(source) {
   const all = source.split('\n');
   const start = all.findIndex((line) => CPP_FUNCTION_START.test(line));
   if (start < 0) return null;

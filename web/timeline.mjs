@@ -32,10 +32,11 @@ export class Timeline {
   #metrics;
   #summary;
   #lang = 'zh';
-  #run = null; // { delayMs, expectedCount, arrivals: [ms since start] }
+  #run = null; // { delayMs, expectedCount, arrivals: [ms since start], late: the worst lateness so far }
   #span = 1; // ms covered by the axis
   #width = 0;
   #layers = null;
+  #metricsFrame = 0;
 
   constructor(svg, metrics, summary) {
     this.#svg = svg;
@@ -54,7 +55,7 @@ export class Timeline {
   }
 
   start({ delayMs, expectedCount }) {
-    this.#run = { delayMs, expectedCount, arrivals: [] };
+    this.#run = { delayMs, expectedCount, arrivals: [], late: -Infinity };
     this.#span = Math.max(delayMs * Math.max(expectedCount, 1), 1) * 1.04;
     this.#redraw();
     this.#updateMetrics();
@@ -65,6 +66,7 @@ export class Timeline {
     const run = this.#run;
     run.arrivals.push(elapsedMs);
     const due = run.arrivals.length * run.delayMs;
+    run.late = Math.max(run.late, elapsedMs - due);
     if (Math.max(elapsedMs, due) > this.#span) {
       // Double, so a run far slower than planned redraws a few times, not at every chunk;
       // finish() fits the axis to the run again.
@@ -73,7 +75,9 @@ export class Timeline {
     } else {
       this.#drawArrival(run.arrivals.length - 1);
     }
-    this.#updateMetrics();
+    // The figures are read by eye: one update a frame, however many chunks came in it.
+    // start(), finish() and setLanguage() update them at once.
+    this.#metricsFrame ||= requestAnimationFrame(() => this.#updateMetrics());
   }
 
   /** The run is over. A stopped run keeps its planned axis: the ticks never reached show. */
@@ -144,6 +148,8 @@ export class Timeline {
   }
 
   #updateMetrics() {
+    cancelAnimationFrame(this.#metricsFrame);
+    this.#metricsFrame = 0;
     const run = this.#run;
     const lang = this.#lang;
     const show = (element, text) => {
@@ -154,9 +160,8 @@ export class Timeline {
       this.#summary.textContent = translate(lang, 'timeline.empty');
       return;
     }
-    const { arrivals, delayMs } = run;
+    const { arrivals, late } = run;
     const last = arrivals[arrivals.length - 1];
-    const late = Math.max(...arrivals.map((ms, i) => ms - (i + 1) * delayMs));
     const rate = last > 0 ? (arrivals.length * 1000) / last : Infinity;
     show(this.#metrics.first, formatDuration(lang, arrivals[0]));
     show(this.#metrics.rate, Number.isFinite(rate) ? translate(lang, 'unit.rate', { n: rate.toFixed(rate < 10 ? 2 : 0) }) : '—');
