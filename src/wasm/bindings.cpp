@@ -31,7 +31,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/llm_stream.hpp"
+#include "core/stream/llm_stream.hpp"
 
 namespace {
 

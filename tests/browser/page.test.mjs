@@ -84,7 +84,7 @@ describe('the page under a sub-path', () => {
 
     // The lesson: every chunk was first waited for, then yielded, in order; the lines lit
     // were the waiting and yielding lines in each language, the C++ ones being the real
-    // co_await and co_yield lines of src/core/llm_stream.cpp.
+    // co_await and co_yield lines of src/core/stream/llm_stream.cpp.
     const lines = await cppStepLines();
     const states = await page.evaluate(() => window.lessonStates);
     const steps = states.filter((s) => s.step === 'wait' || s.step === 'yield');

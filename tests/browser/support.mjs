@@ -125,7 +125,7 @@ export function helloWorker(page) {
 
 /** Line numbers of the generator's co_await and co_yield in the real C++ source. */
 export async function cppStepLines() {
-  const lines = (await readFile(join(repoRoot, 'src/core/llm_stream.cpp'), 'utf8')).split('\n');
+  const lines = (await readFile(join(repoRoot, 'src/core/stream/llm_stream.cpp'), 'utf8')).split('\n');
   return {
     wait: lines.findIndex((line) => /\bco_await\b/.test(line)) + 1,
     yield: lines.findIndex((line) => /\bco_yield\b/.test(line)) + 1,

@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "core/async_generator.hpp"
-#include "core/llm_stream.hpp"
-#include "core/scheduler.hpp"
-#include "core/toolbox.hpp"
+#include "core/runtime/async_generator.hpp"
+#include "core/runtime/sleep.hpp"
+#include "core/runtime/virtual_clock.hpp"
+#include "core/stream/llm_stream.hpp"
+#include "core/toolbox/toolbox.hpp"
 
 namespace trickle::testing {
 

@@ -1,0 +1,95 @@
+// The seed's generator, in C++: split an answer into pieces and hand them out one by one,
+// each after a delay. Compare:
+//
+//   Python                             JS                                   C++ (below)
+//   def llm_stream_answer(text):       async function* llmStream(text) {    for (piece p : split(text, ...)) {
+//       for word in text.split():        for (const w of text.split(" ")) {     co_await pace.next_tick();
+//           time.sleep(0.5)                await sleep(500);                    co_yield chunk{...};
+//           yield word                     yield w; } }                       }
+//
+// The one difference on purpose: the delay is a schedule, not a sleep after each piece.
+// Piece i is due at t0 + (i + 1) * delay, t0 being the consumer's first next() (the body
+// starts lazily then). A consumer that falls behind finds the pieces that are already due
+// waiting, like bytes in a network buffer; no piece ever comes early; lateness never adds up.
+//
+// Stopping a stream: pass a stop token (its source must outlive the stream). A stop request
+// wakes the pending tick at once (its timer leaves the scheduler) and the stream ends with
+// operation_cancelled, which the consumer sees from next() (or poll() reports done, with
+// failure() holding it). A task that consumes the stream stops it the same way when the task
+// itself is cancelled, with no token of its own. Destroying the generator remains the quiet
+// way to stop. The token is a parameter, not a stream_options field: it controls the stream
+// rather than shaping it, and existing brace-initialised options stay complete.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/runtime/async_generator.hpp"
+#include "core/runtime/scheduler.hpp"
+#include "core/stream/pace.hpp"
+#include "core/text/split.hpp"
+
+namespace trickle {
+
+struct stream_options {
+  duration delay = std::chrono::milliseconds(500);  // the seed's time.sleep(0.5)
+  split_mode split = split_mode::whitespace;        // the seed's text.split()
+  std::string suffix;                               // the FastAPI snippet's word + " "
+};
+
+// One piece of the answer as it leaves the generator.
+struct chunk {
+  std::string_view piece;   // a view into the stream's text
+  std::string_view suffix;  // stream_options::suffix, to be written after the piece
+  std::uint32_t utf16_begin = 0;  // where the piece sits in the text, in UTF-16 units
+  std::uint32_t utf16_end = 0;
+
+  std::string text() const {
+    std::string joined;
+    joined.reserve(piece.size() + suffix.size());
+    joined.append(piece).append(suffix);
+    return joined;
+  }
+};
+
+// Streams `text` piece by piece on `sched`. Options are checked when the body starts
+// (the consumer's first next()), like a Python generator's first line:
+// std::invalid_argument for a negative delay.
+async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
+                                         stream_options options = {}, stop_token stop = {});
+
+// The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...".
+std::string chat_template(std::string_view prompt);
+
+// What chat() uses unless told otherwise: split on whitespace, " " after each word.
+stream_options chat_options();
+
+// The FastAPI snippet's generator: chat_template(prompt), split on whitespace, each word
+// followed by a space.
+async_generator<chunk> chat(scheduler& sched, std::string_view prompt,
+                            stream_options options = chat_options(), stop_token stop = {});
+
+// Thrown by fail_after: a stream that breaks on purpose.
+class simulated_failure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Passes the first `count` items of `source` through unchanged, then, at the moment the
+// next item would have arrived, throws simulated_failure(message) instead. Ends normally if
+// the source ends first. For testing how a UI handles a stream that fails half-way.
+template <typename T>
+async_generator<T> fail_after(async_generator<T> source, std::size_t count, std::string message) {
+  for (std::size_t passed = 0; passed < count; ++passed) {
+    auto* item = co_await source.next();
+    if (!item) co_return;
+    co_yield *item;
+  }
+  if (co_await source.next()) throw simulated_failure(message);
+}
+
+}  // namespace trickle

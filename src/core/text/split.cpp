@@ -1,0 +1,85 @@
+#include "core/text/split.hpp"
+
+namespace trickle {
+
+bool is_python_whitespace(char32_t c) noexcept {
+  if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+  switch (c) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+    case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+piece_range::iterator::iterator(std::string_view text, split_mode mode) noexcept
+    : text_(text), mode_(mode) {
+  at_end_ = text.empty();
+  if (!at_end_) advance();
+}
+
+void piece_range::iterator::advance() noexcept {
+  switch (mode_) {
+    case split_mode::whitespace: advance_whitespace(); break;
+    case split_mode::space: advance_space(); break;
+    case split_mode::character: advance_character(); break;
+  }
+}
+
+void piece_range::iterator::step_over(const decoded_code_point& step) noexcept {
+  byte_position_ += step.byte_length;
+  utf16_position_ += step.utf16_length;
+}
+
+void piece_range::iterator::skip_while_whitespace_is(bool whitespace) noexcept {
+  while (byte_position_ < text_.size()) {
+    const decoded_code_point step = decode_utf8(text_, byte_position_);
+    if (is_python_whitespace(step.value) != whitespace) break;
+    step_over(step);
+  }
+}
+
+void piece_range::iterator::advance_whitespace() noexcept {
+  skip_while_whitespace_is(true);  // the separator run
+  if (byte_position_ == text_.size()) {
+    at_end_ = true;
+    return;
+  }
+  const std::size_t begin = byte_position_;
+  const std::uint32_t utf16_begin = utf16_position_;
+  skip_while_whitespace_is(false);  // the piece
+  current_ = {text_.substr(begin, byte_position_ - begin), utf16_begin, utf16_position_};
+}
+
+void piece_range::iterator::advance_space() noexcept {
+  if (last_piece_taken_) {
+    at_end_ = true;
+    return;
+  }
+  const std::size_t size = text_.size();
+  const std::size_t begin = byte_position_;
+  const std::uint32_t utf16_begin = utf16_position_;
+  // A UTF-8 continuation byte is never 0x20, so a byte search finds exactly the spaces.
+  while (byte_position_ < size && text_[byte_position_] != ' ') step_over(decode_utf8(text_, byte_position_));
+  current_ = {text_.substr(begin, byte_position_ - begin), utf16_begin, utf16_position_};
+  if (byte_position_ == size) {
+    last_piece_taken_ = true;
+  } else {
+    ++byte_position_;  // step over the separating space
+    ++utf16_position_;
+  }
+}
+
+void piece_range::iterator::advance_character() noexcept {
+  if (byte_position_ == text_.size()) {
+    at_end_ = true;
+    return;
+  }
+  const decoded_code_point step = decode_utf8(text_, byte_position_);
+  current_ = {text_.substr(byte_position_, step.byte_length), utf16_position_,
+              utf16_position_ + step.utf16_length};
+  step_over(step);
+}
+
+}  // namespace trickle

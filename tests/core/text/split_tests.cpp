@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include "core/text/split.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace trickle;
+
+namespace {
+
+std::vector<std::string> pieces(std::string_view text, split_mode mode) {
+  std::vector<std::string> out;
+  for (const piece& p : split(text, mode)) out.emplace_back(p.text);
+  return out;
+}
+
+using strings = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("whitespace mode splits like Python's str.split()") {
+  CHECK(pieces("你好 我 是 一个 模拟 的 LLM", split_mode::whitespace) ==
+        strings{"你好", "我", "是", "一个", "模拟", "的", "LLM"});
+  CHECK(pieces("  lead\t\ttabs\nand\r\nlines  ", split_mode::whitespace) ==
+        strings{"lead", "tabs", "and", "lines"});
+  // U+3000 IDEOGRAPHIC SPACE, U+00A0 NO-BREAK SPACE, U+2003 EM SPACE, U+0085 NEXT LINE
+  CHECK(pieces("你好\u3000世界\u00a0a\u2003b\u0085c", split_mode::whitespace) ==
+        strings{"你好", "世界", "a", "b", "c"});
+  CHECK(pieces("", split_mode::whitespace).empty());
+  CHECK(pieces(" \t\u3000 ", split_mode::whitespace).empty());
+  // Not whitespace for Python: ZERO WIDTH SPACE U+200B
+  CHECK(pieces("a\u200bb", split_mode::whitespace) == strings{"a\u200bb"});
+}
+
+TEST_CASE("Python's whitespace set, code point by code point") {
+  const char32_t expected[] = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20,
+                               0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+                               0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028,
+                               0x2029, 0x202F, 0x205F, 0x3000};
+  int count = 0;
+  for (char32_t c = 0; c < 0x110000; ++c) count += is_python_whitespace(c) ? 1 : 0;
+  CHECK(count == static_cast<int>(std::size(expected)));
+  for (char32_t c : expected) CHECK(is_python_whitespace(c));
+}
+
+TEST_CASE("space mode splits like JS text.split(\" \"), keeping empty pieces") {
+  CHECK(pieces("a  b", split_mode::space) == strings{"a", "", "b"});
+  CHECK(pieces(" a ", split_mode::space) == strings{"", "a", ""});
+  CHECK(pieces("tab\tstays", split_mode::space) == strings{"tab\tstays"});
+  CHECK(pieces("你好\u3000世界 x", split_mode::space) == strings{"你好\u3000世界", "x"});
+  CHECK(pieces(" ", split_mode::space) == strings{"", ""});
+}
+
+TEST_CASE("empty text gives no pieces in every mode") {
+  for (auto mode : {split_mode::whitespace, split_mode::space, split_mode::character}) {
+    CHECK(pieces("", mode).empty());
+  }
+}
+
+TEST_CASE("character mode gives one code point per piece, spaces included") {
+  CHECK(pieces("你好 LLM", split_mode::character) == strings{"你", "好", " ", "L", "L", "M"});
+  CHECK(pieces("a😀b", split_mode::character) == strings{"a", "😀", "b"});
+}
+
+TEST_CASE("pieces carry their position in UTF-16 code units, as JS indexes strings") {
+  // "😀" is two UTF-16 units (a surrogate pair), "你" one, "é" one.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;
+  for (const piece& p : split("😀 你é  x", split_mode::whitespace)) spans.emplace_back(p.utf16_begin, p.utf16_end);
+  CHECK(spans == std::vector<std::pair<std::uint32_t, std::uint32_t>>{{0, 2}, {3, 5}, {7, 8}});
+  CHECK(utf16_length("😀 你é  x") == 8);
+}
+
+TEST_CASE("invalid UTF-8 is kept byte for byte, each ill-formed run counting as one character") {
+  const std::string bad = "ok \xff\xfe x\xe4\xbd y \xc0\xaf";
+  // Whitespace mode: invalid bytes are not whitespace and stay inside their piece.
+  CHECK(pieces(bad, split_mode::whitespace) == strings{"ok", "\xff\xfe", "x\xe4\xbd", "y", "\xc0\xaf"});
+  // Character mode: each maximal ill-formed subsequence is its own piece (TextDecoder's
+  // unit of replacement): FF | FE | E4 BD (truncated 3-byte form) | C0 | AF.
+  CHECK(pieces("\xff\xfe\xe4\xbd\xc0\xaf", split_mode::character) ==
+        strings{"\xff", "\xfe", "\xe4\xbd", "\xc0", "\xaf"});
+  // Surrogates encoded in UTF-8 (CESU) and values past U+10FFFF are ill-formed too.
+  CHECK(pieces("\xed\xa0\x80", split_mode::character) == strings{"\xed", "\xa0", "\x80"});
+  CHECK(pieces("\xf4\x90\x80\x80", split_mode::character).size() == 4);
+  CHECK(decode_utf8("\xe4\xbd\xa0", 0).value == U'你');
+  CHECK(utf16_length("\xff\xfe\xe4\xbd") == 3);  // three U+FFFD, one unit each
+}
+
+TEST_CASE("a truncated sequence at the very end does not read past the text") {
+  const std::string text = "a\xf0\x9f";
+  std::string_view view(text.data(), text.size());
+  CHECK(pieces(view, split_mode::character) == strings{"a", "\xf0\x9f"});
+}
