@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import createTrickle from '../dist/trickle.mjs';
+import createTrickle from '../dist/js/trickle.mjs';
 
 const WORDS = 1_000_000;
 const ROUNDS = 5;
@@ -68,12 +68,19 @@ async function fidelity(makeStream, chunks, delayMs) {
 }
 
 async function sizes() {
+  const lib = new URL('../dist/js/', import.meta.url);
+  // What `import createTrickle from 'trickle'` loads: the module graph of trickle.mjs.
+  const layer = ['trickle.mjs', 'internal/checks.mjs', 'internal/clock.mjs', 'stream/bridge.mjs',
+    'stream/native.mjs', 'stream/options.mjs', 'stream/stream.mjs'];
+  const layerBytes = await Promise.all(layer.map((name) => readFile(new URL(name, lib))));
   const files = {
-    'trickle-wasm.wasm': await readFile(new URL('../dist/trickle-wasm.wasm', import.meta.url)),
-    'trickle-wasm.mjs (Emscripten glue)': await readFile(new URL('../dist/trickle-wasm.mjs', import.meta.url)),
-    'trickle.mjs (JS layer)': await readFile(new URL('../dist/trickle.mjs', import.meta.url)),
+    'trickle-wasm.wasm': await readFile(new URL('stream/trickle-wasm.wasm', lib)),
+    'trickle-wasm.mjs (Emscripten glue)': await readFile(new URL('stream/trickle-wasm.mjs', lib)),
   };
   const rows = Object.entries(files).map(([name, bytes]) => [name, bytes.length, gzipSync(bytes, { level: 9 }).length]);
+  // Each module is a file of its own, compressed on its own.
+  rows.push([`JS layer (${layer.length} modules)`, layerBytes.reduce((sum, bytes) => sum + bytes.length, 0),
+    layerBytes.reduce((sum, bytes) => sum + gzipSync(bytes, { level: 9 }).length, 0)]);
   // The page as one file for file:// (wasm inlined as base64, every script and style in it).
   const singleFile = await readFile(new URL('../build/site/trickle.html', import.meta.url));
   return { rows, singleFile: [singleFile.length, gzipSync(singleFile, { level: 9 }).length] };

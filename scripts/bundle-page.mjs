@@ -201,14 +201,25 @@ export function transformModule(source, id) {
     }
   }
 
+  // Top-level `const NAME = 'string'`, by name.
+  const constantStrings = new Map();
+  for (const node of ast.body) {
+    const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
+    if (declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const') continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === 'Identifier' && declarator.init?.type === 'Literal') constantStrings.set(declarator.id.name, declarator.init);
+    }
+  }
   for (const node of descendants(ast)) {
     if (node.type === 'MetaProperty' && node.meta.name === 'import') {
       edits.push([node.start, node.end, META]);
     } else if (node.type === 'ImportExpression') {
       // import('node:fs') in code that only Node runs may stay: a classic script may call
       // import() too. The site's own modules cannot be fetched from file://.
-      const target = node.source;
-      if (target.type !== 'Literal' || typeof target.value !== 'string' || isRelative(target.value) || target.value.startsWith('/')) {
+      // The specifier may also be named by a top-level constant (so that bundlers building
+      // for the browser do not try to resolve a Node built-in).
+      const target = node.source.type === 'Identifier' ? constantStrings.get(node.source.name) : node.source;
+      if (target?.type !== 'Literal' || typeof target.value !== 'string' || isRelative(target.value) || target.value.startsWith('/')) {
         throw failAt(id, node, 'import() of the site\'s own modules is not supported: import them statically');
       }
     } else if (node.type === 'Identifier' && node.name.startsWith(RESERVED_PREFIX)) {

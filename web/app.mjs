@@ -1,6 +1,6 @@
 // The page: the seed's demos, run by the C++ generator in WebAssembly. It uses trickle
 // exactly as any other project would: createTrickle(), stream(), chat(), for await.
-import createTrickle from './trickle.mjs';
+import createTrickle from '../src/js/trickle.mjs';
 import { StatusLines, applyStaticText, duration, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
 import { Lesson } from './lesson.mjs';
 import { Timeline } from './timeline.mjs';

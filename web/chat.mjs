@@ -2,7 +2,7 @@
 // the one deployed with this page, and read its streamed answers the way the seed's front
 // end does. Where there is no worker, read trickle.chat() in the page instead.
 // (The page's module only: the Service Worker, sw.js, does not import it.)
-import { sleep, withTimeout } from './toolbox.mjs';
+import { sleep, withTimeout } from '../src/js/toolbox.mjs';
 
 const WORKER_URL = './sw.js';
 const CONNECT_TIMEOUT_MS = 10000; // first visit: fetch the worker, load its wasm, activate

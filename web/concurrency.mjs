@@ -6,7 +6,7 @@
 // trickle/toolbox used the way any project would use them. The data-* attributes (the
 // section's streaming, waiting and peak-streaming counts, a pane's state, count and end
 // time) let the tests read what the eye sees.
-import { AsyncQueue, Semaphore, asCompleted, gather } from './toolbox.mjs';
+import { AsyncQueue, Semaphore, asCompleted, gather } from '../src/js/toolbox.mjs';
 import { FollowingBox, keepFocus } from './following-box.mjs';
 import { LANGUAGES, StatusLines, duration, formatDuration, translate } from './i18n.mjs';
 

@@ -5,7 +5,9 @@
 import { translate } from './i18n.mjs';
 import { readSiteFile } from './site-file.mjs';
 
-const CPP_FILE = 'llm_stream.cpp';
+// Where the page finds the C++ generator: the source tree's file (the site build puts it at
+// ./core/stream/, the single-file page carries it inside).
+const CPP_FILE = '../src/core/stream/llm_stream.cpp';
 const CPP_FUNCTION_START = /^async_generator<chunk>\s+llm_stream_answer\(/;
 
 // How each split mode reads in each language (see the split select in index.html).

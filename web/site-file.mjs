@@ -4,8 +4,9 @@
 
 /** Resolves to the text of `name` (relative to the page); rejects if it cannot be read. */
 export async function readSiteFile(name, init) {
+  const wanted = new URL(name, document.baseURI).href;
   for (const block of document.querySelectorAll('script[type="text/plain"][data-site-file]')) {
-    if (block.dataset.siteFile === name) return block.textContent;
+    if (new URL(block.dataset.siteFile, document.baseURI).href === wanted) return block.textContent;
   }
   const response = await fetch(name, init);
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);

@@ -6,7 +6,7 @@
 // untouched, so a new deployment can never be shadowed by files an old worker kept.
 // scripts/build stamps BUILD with a hash of the site, so any change to the site changes
 // this file's bytes, which is what makes the browser install the new worker.
-import createTrickle from './trickle.mjs';
+import createTrickle from '../src/js/trickle.mjs';
 
 const BUILD = '__TRICKLE_BUILD__';
 const CHAT_URL = new URL('chat', self.registration.scope);

@@ -2,7 +2,7 @@
 // trickle's command line: the seed's JS snippet (process.stdout.write in a for-await
 // loop), with the chunks coming from the C++ coroutine in WebAssembly.
 import { parseArgs } from 'node:util';
-import createTrickle from './trickle.mjs';
+import createTrickle from '../js/trickle.mjs';
 
 const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
 

@@ -45,7 +45,7 @@ describe('the page under a sub-path', () => {
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     // The page, its modules, the .wasm and the worker were all fetched from under /trickle/.
-    for (const file of ['app.mjs', 'trickle.mjs', 'trickle-wasm.wasm', 'sw.js', 'llm_stream.cpp', 'style.css']) {
+    for (const file of ['app.mjs', 'js/trickle.mjs', 'js/stream/trickle-wasm.wasm', 'sw.js', 'core/stream/llm_stream.cpp', 'style.css']) {
       assert.ok(watch.requests.includes(`${shared.site.url}${file}`), `${file} was requested from the sub-path`);
     }
     assert.deepEqual(watch.foreign, []);

@@ -23,7 +23,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-if (!existsSync(join(siteRoot, 'index.html')) || !existsSync(join(siteRoot, 'trickle-wasm.wasm'))) {
+if (!existsSync(join(siteRoot, 'index.html')) || !existsSync(join(siteRoot, 'js/stream/trickle-wasm.wasm'))) {
   throw new Error(`no built site in ${siteRoot}: run scripts/build first`);
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/cli.mjs', import.meta.url));
 
 // Runs the CLI; records each stdout write with the time it arrived.
 function run(args) {

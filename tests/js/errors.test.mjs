@@ -1,7 +1,7 @@
 // Bad input: a clear JS error of the expected kind, and the instance keeps working.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createTrickle from '../../dist/trickle.mjs';
+import createTrickle from '../../src/js/trickle.mjs';
 import { collect } from './support.mjs';
 
 const trickle = await createTrickle();
@@ -56,24 +56,38 @@ test('nothing is left allocated after rejected input', async () => {
 });
 
 test('a wasm module from another version is refused at load, with a message that says so', async () => {
-  const { mkdtemp, copyFile, writeFile, rm } = await import('node:fs/promises');
+  const { mkdtemp, cp, writeFile, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { pathToFileURL } = await import('node:url');
   const folder = await mkdtemp(join(tmpdir(), 'trickle-mixed-'));
   try {
-    await copyFile(new URL('../../dist/trickle.mjs', import.meta.url), join(folder, 'trickle.mjs'));
-    // Glue from an older build: the functions of its time, not this file's startStreams().
-    await writeFile(join(folder, 'trickle-wasm.mjs'), `export default async function () {
+    // The package's JS layer, with glue from an older build beside it: the functions of its
+    // time, not this version's protocol() and startStreams().
+    await cp(new URL('../../dist/js/', import.meta.url), folder, { recursive: true });
+    await writeFile(join(folder, 'stream', 'trickle-wasm.mjs'), `export default async function () {
       const fn = () => 0;
       return { openStream: fn, pullStream: fn, closeStream: fn, runDueTimers: fn, _malloc: fn, _free: fn };
     }\n`);
-    await writeFile(join(folder, 'trickle-wasm.wasm'), new Uint8Array(8));
     const { default: createMixed } = await import(pathToFileURL(join(folder, 'trickle.mjs')).href);
     await assert.rejects(createMixed(), {
       name: 'Error',
-      message: /do not match this trickle\.mjs \(missing startStreams, .*\): the files come from different versions/,
+      message: /do not match this version of trickle \(missing protocol, startStreams, .*\): the files come from different versions/,
     });
+    // Glue of this version's shape whose protocol lacks a field this layer needs (in a
+    // folder of its own: modules are cached by URL).
+    const other = join(folder, 'other');
+    await cp(new URL('../../dist/js/', import.meta.url), other, { recursive: true });
+    await writeFile(join(other, 'stream', 'trickle-wasm.mjs'), `export default async function () {
+      const native = {};
+      for (const name of ['startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
+        'pullSpansAddress', 'releaseBurstMemory', 'runDueTimers', 'chatTemplateParts', 'heapBytesInUse',
+        'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free']) native[name] = () => 0;
+      native.protocol = () => ({ startSlot: 0, startFieldCount: 9 });
+      return native;
+    }\n`);
+    const { default: createOdd } = await import(pathToFileURL(join(other, 'trickle.mjs')).href);
+    await assert.rejects(createOdd(), { message: /protocol without startTextAddress, /, });
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // Ownership: ending an iteration frees its C++ state at once, and nothing piles up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createTrickle from '../../dist/trickle.mjs';
+import createTrickle from '../../src/js/trickle.mjs';
 import { assertHeapBack, assertNothingLeft, collect } from './support.mjs';
 
 const trickle = await createTrickle();
@@ -64,7 +64,7 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
   // A child process, so that this test can ask for garbage collection.
   const { execFile } = await import('node:child_process');
   const script = `
-    import createTrickle from ${JSON.stringify(new URL('../../dist/trickle.mjs', import.meta.url).href)};
+    import createTrickle from ${JSON.stringify(new URL('../../src/js/trickle.mjs', import.meta.url).href)};
     const trickle = await createTrickle();
     // More words than one hand-over takes, so the C++ side still holds the rest.
     const text = Array.from({ length: 3000 }, (_, i) => 'w' + i).join(' ');

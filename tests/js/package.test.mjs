@@ -30,7 +30,8 @@ test('npm pack makes a package that another project installs, imports and runs',
   const { stdout: packed } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT });
   const [{ filename, files }] = JSON.parse(packed);
   const names = files.map((f) => f.path).sort();
-  for (const expected of ['dist/trickle.mjs', 'dist/trickle-wasm.mjs', 'dist/trickle-wasm.wasm', 'dist/trickle.d.ts', 'dist/toolbox.mjs', 'dist/toolbox.d.ts', 'dist/cli.mjs', 'package.json', 'README.md']) {
+  for (const expected of ['dist/js/trickle.mjs', 'dist/js/stream/trickle-wasm.mjs', 'dist/js/stream/trickle-wasm.wasm',
+    'dist/js/trickle.d.mts', 'dist/js/toolbox.mjs', 'dist/js/toolbox.d.mts', 'dist/cli/cli.mjs', 'package.json', 'README.md']) {
     assert.ok(names.includes(expected), `package contains ${expected}`);
   }
   assert.ok(!names.some((n) => n.startsWith('src/') || n.startsWith('tests/')), 'package holds only what users need');
@@ -51,8 +52,8 @@ test('npm pack makes a package that another project installs, imports and runs',
   assert.equal(fromBin, '你提问的是: hi, 我正在流式生成答案... \n');
 
   // The types resolve through the exports map.
-  const types = await readFile(join(project, 'node_modules/trickle/dist/trickle.d.ts'), 'utf8');
-  assert.match(types, /export default function createTrickle\(\): Promise<Trickle>/);
+  const types = await readFile(join(project, 'node_modules/trickle/dist/js/trickle.d.mts'), 'utf8');
+  assert.match(types, /export default function createTrickle\(options\?: CreateOptions\): Promise<Trickle>/);
 
   // So does the toolbox subpath.
   await writeFile(join(project, 'toolbox.mjs'), [

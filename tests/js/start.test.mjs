@@ -2,7 +2,7 @@
 // next() comes in the same job start together, in one crossing, on one schedule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createTrickle from '../../dist/trickle.mjs';
+import createTrickle from '../../src/js/trickle.mjs';
 import { assertHeapBack, assertNothingLeft, collect } from './support.mjs';
 
 const trickle = await createTrickle();

@@ -1,7 +1,7 @@
 // The JS module: what a user of `trickle.stream()` and `trickle.chat()` relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import createTrickle from '../../dist/trickle.mjs';
+import createTrickle from '../../src/js/trickle.mjs';
 import { collect } from './support.mjs';
 
 const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';

@@ -8,13 +8,13 @@ import { getEventListeners, setMaxListeners } from 'node:events';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import createTrickle from '../../dist/trickle.mjs';
+import createTrickle from '../../src/js/trickle.mjs';
 // The test's own collector, not the toolbox's collect() under test.
 import { collect as collectAll } from './support.mjs';
 import {
   gather, asCompleted, merge, wait, shield, withTimeout, abortable, collect, sleep, yieldToEventLoop,
   Lock, Semaphore, AsyncEvent, AsyncQueue, QueueClosedError,
-} from '../../dist/toolbox.mjs';
+} from '../../src/js/toolbox.mjs';
 
 const trickle = await createTrickle();
 const live = () => trickle.stats().liveStreams;
@@ -704,8 +704,8 @@ test('the README toolbox example runs and prints what it says', async () => {
   const marker = readme.indexOf('<!-- toolbox-example -->');
   assert.ok(marker >= 0, 'README.md has a <!-- toolbox-example --> marker');
   const code = /```js\n([\s\S]*?)```/.exec(readme.slice(marker))[1]
-    .replace("from 'trickle/toolbox'", `from '${new URL('../../dist/toolbox.mjs', import.meta.url)}'`)
-    .replace("from 'trickle'", `from '${new URL('../../dist/trickle.mjs', import.meta.url)}'`);
+    .replace("from 'trickle/toolbox'", `from '${new URL('../../src/js/toolbox.mjs', import.meta.url)}'`)
+    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code]);
   const expected = /<!-- prints -->\n```\n([\s\S]*?)```/.exec(readme.slice(marker))[1];
   assert.equal(stdout, expected);

@@ -2,6 +2,7 @@
 
 #include "core/runtime/sleep.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -153,15 +154,46 @@ void scheduler::cancel(timer& t) noexcept {
   if (heap_.empty() && ready_.empty() && !running_due_) drop_wake_request();
 }
 
+void scheduler::reserve_timers(std::size_t count) {
+  if (count > groups_.size()) {
+    // Grows by half at least, so that reserving one more at a time stays linear overall.
+    const std::size_t target = std::max(count, groups_.size() + groups_.size() / 2);
+    // Every allocation first, then the changes that cannot fail: a bad_alloc leaves the
+    // scheduler as it was.
+    std::vector<std::unique_ptr<detail::deadline_group>> added;
+    added.reserve(target - groups_.size());
+    while (groups_.size() + added.size() < target) added.push_back(std::make_unique<detail::deadline_group>());
+    groups_.reserve(target);
+    heap_.reserve(target);
+    spare_groups_.reserve(target);
+    for (auto& group : added) {
+      spare_groups_.push_back(group.get());
+      groups_.push_back(std::move(group));
+    }
+  }
+  reserved_timers_ = count;
+  release_memory_if_idle();
+}
+
 void scheduler::release_memory_if_idle() noexcept {
   // After a burst of thousands of sleepers, give the heap's memory back rather than hold
-  // it forever; a small queue keeps its capacity to avoid churn.
+  // it forever; a small queue keeps its capacity to avoid churn, and room reserved with
+  // reserve_timers() stays.
   constexpr std::size_t kept_capacity = 1024;
-  if (!heap_.empty() || groups_.size() <= kept_capacity) return;
-  std::vector<detail::deadline_group*>().swap(heap_);
-  std::vector<detail::deadline_group*>().swap(spare_groups_);
-  std::vector<std::unique_ptr<detail::deadline_group>>().swap(groups_);
+  if (!heap_.empty() || groups_.size() <= std::max(kept_capacity, reserved_timers_)) return;
   newest_group_ = nullptr;
+  if (reserved_timers_ == 0) {
+    std::vector<detail::deadline_group*>().swap(heap_);
+    std::vector<detail::deadline_group*>().swap(spare_groups_);
+    std::vector<std::unique_ptr<detail::deadline_group>>().swap(groups_);
+    return;
+  }
+  // Keep the reserved groups and the vectors' room; free the groups past it. With the heap
+  // empty every group is spare, so the spare list is simply rebuilt (no allocation: its
+  // capacity is at least groups_.size()).
+  groups_.resize(reserved_timers_);
+  spare_groups_.clear();
+  for (auto& group : groups_) spare_groups_.push_back(group.get());
 }
 
 std::optional<time_point> scheduler::wanted_wake() {

@@ -105,8 +105,15 @@ class scheduler {
   bool is_due(time_point deadline) noexcept;
 
   // Runs `t` at its deadline. `t` must not be scheduled already. Running out of memory
-  // for the queue here ends the program (std::terminate): a sleep must not throw.
+  // for the queue here ends the program (std::terminate): a sleep must not throw. Call
+  // reserve_timers() first where running out of memory must be survivable.
   void schedule(timer& t, time_point deadline) noexcept;
+  // Makes room now for `count` timers waiting for deadlines at once, so that schedule()
+  // allocates nothing while no more than that many wait, and keeps that room through idle
+  // moments. Throws std::bad_alloc (nothing changed) when memory runs out: the place to
+  // find out is where a stream is created, not in the middle of a sleep. A smaller count
+  // than before only lets idle memory go again.
+  void reserve_timers(std::size_t count);
   // Runs `t` at the next turn, after the timers due by then, in the order posted. `t` must
   // not be scheduled already.
   void post(timer& t) noexcept;
@@ -154,6 +161,7 @@ class scheduler {
   time_point last_reading_{};
   std::optional<time_point> requested_wake_;
   bool running_due_ = false;
+  std::size_t reserved_timers_ = 0;
 };
 
 }  // namespace trickle

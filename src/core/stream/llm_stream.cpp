@@ -11,15 +11,15 @@ async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
   }
   pace pace{sched, options.delay, stop};  // t0: now, the consumer's first next()
   for (const piece& word : split(text, options.split)) {
-    co_await pace.next_tick();  // the seed's time.sleep(0.5), kept to a fixed schedule
+    co_await pace.next_tick();  // the lesson's time.sleep(0.5), kept to a fixed schedule
     co_yield chunk{word.text, options.suffix, word.utf16_begin, word.utf16_end};
   }
 }
 
 std::string chat_template(std::string_view prompt) {
-  std::string answer = "你提问的是: ";
-  answer.append(prompt);
-  answer.append(", 我正在流式生成答案...");
+  std::string answer;
+  answer.reserve(chat_template_before.size() + prompt.size() + chat_template_after.size());
+  answer.append(chat_template_before).append(prompt).append(chat_template_after);
   return answer;
 }
 

@@ -1,4 +1,4 @@
-// The seed's generator, in C++: split an answer into pieces and hand them out one by one,
+// The lesson's generator, in C++: split an answer into pieces and hand them out one by one,
 // each after a delay. Compare:
 //
 //   Python                             JS                                   C++ (below)
@@ -24,9 +24,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/runtime/async_generator.hpp"
 #include "core/runtime/scheduler.hpp"
@@ -35,9 +37,21 @@
 
 namespace trickle {
 
+// Thrown by fail_after(): a stream that breaks on purpose.
+// Its message is kept whole, NUL characters included (what() stops at the first).
+class simulated_failure : public std::exception {
+ public:
+  explicit simulated_failure(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+  std::string_view message() const noexcept { return message_; }
+
+ private:
+  std::string message_;
+};
+
 struct stream_options {
-  duration delay = std::chrono::milliseconds(500);  // the seed's time.sleep(0.5)
-  split_mode split = split_mode::whitespace;        // the seed's text.split()
+  duration delay = std::chrono::milliseconds(500);  // the lesson's time.sleep(0.5)
+  split_mode split = split_mode::whitespace;        // the lesson's text.split()
   std::string suffix;                               // the FastAPI snippet's word + " "
 };
 
@@ -62,7 +76,11 @@ struct chunk {
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options = {}, stop_token stop = {});
 
-// The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...".
+// The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...",
+// that is chat_template_before + prompt + chat_template_after. (The JS layer reads the two
+// parts once and fills them itself, rather than sending every prompt through wasm.)
+inline constexpr std::string_view chat_template_before = "你提问的是: ";
+inline constexpr std::string_view chat_template_after = ", 我正在流式生成答案...";
 std::string chat_template(std::string_view prompt);
 
 // What chat() uses unless told otherwise: split on whitespace, " " after each word.
@@ -73,13 +91,7 @@ stream_options chat_options();
 async_generator<chunk> chat(scheduler& sched, std::string_view prompt,
                             stream_options options = chat_options(), stop_token stop = {});
 
-// Thrown by fail_after: a stream that breaks on purpose.
-class simulated_failure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Passes the first `count` items of `source` through unchanged, then, at the moment the
+// For any generator: passes the first `count` items of `source` through unchanged, then, at the moment the
 // next item would have arrived, throws simulated_failure(message) instead. Ends normally if
 // the source ends first. For testing how a UI handles a stream that fails half-way.
 template <typename T>

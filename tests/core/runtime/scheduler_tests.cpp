@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "allocation_counter.hpp"
 #include "support.hpp"
 
 using namespace trickle;
@@ -299,4 +300,29 @@ TEST_CASE("a stop request during a sleep removes its timer at once and resumes t
   CHECK(outcome == "cancelled");
   CHECK(live == 0);
   CHECK(time.now_ms() == 10);  // not an hour later
+}
+
+TEST_CASE("after reserve_timers(n), scheduling n timers at distinct deadlines allocates nothing, idle moments included") {
+  virtual_time time;
+  std::vector<std::string> log;
+  constexpr int count = 3000;  // past the 1,024 groups an idle scheduler keeps by itself
+  std::vector<std::unique_ptr<logging_timer>> timers;
+  for (int i = 0; i < count; ++i) timers.push_back(std::make_unique<logging_timer>(log, "t", time));
+  time.sched.reserve_timers(count);
+  for (int round = 0; round < 2; ++round) {
+    allocation_counter allocations;
+    for (int i = 0; i < count; ++i) time.sched.schedule(*timers[i], at_ms(time.now_ms() + 1 + i));
+    // All cancelled: the queue is idle, and without the reservation would give its room back.
+    for (int i = 0; i < count; ++i) time.sched.cancel(*timers[i]);
+    CHECK(allocations.count() == 0);
+  }
+  SECTION("and without a reservation, the same schedule does allocate (the counter can tell)") {
+    virtual_time other;
+    std::vector<std::unique_ptr<logging_timer>> more;
+    for (int i = 0; i < count; ++i) more.push_back(std::make_unique<logging_timer>(log, "u", other));
+    allocation_counter allocations;
+    for (int i = 0; i < count; ++i) other.sched.schedule(*more[i], at_ms(1 + i));
+    CHECK(allocations.count() > 0);
+    for (int i = 0; i < count; ++i) other.sched.cancel(*more[i]);
+  }
 }

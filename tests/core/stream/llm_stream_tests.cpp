@@ -21,14 +21,14 @@ TEST_CASE("the seed sentence streams its seven words, one every 500 ms") {
 
 TEST_CASE("the schedule starts at the consumer's first next(), not at creation") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, "a b", {100ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, "a b", {.delay = 100ms, .split = split_mode::whitespace, .suffix = ""});
   time.set_ms(1000);  // created at 0, first asked at 1000
   CHECK(poll_all(gen, time) == std::vector<arrival>{{1100, "a"}, {1200, "b"}});
 }
 
 TEST_CASE("a consumer that falls behind gets the pieces already due at once, never early") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, "p0 p1 p2 p3 p4 p5 p6", {100ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, "p0 p1 p2 p3 p4 p5 p6", {.delay = 100ms, .split = split_mode::whitespace, .suffix = ""});
   std::vector<arrival> got;
   auto on_wake = [](void*) noexcept {};
   using status = async_generator<chunk>::poll_status;
@@ -63,15 +63,15 @@ TEST_CASE("many streams share one timer queue and one wake-up request") {
 TEST_CASE("split modes and the suffix shape the chunks") {
   virtual_time time;
   SECTION("space keeps empty pieces, like JS split(\" \")") {
-    auto gen = llm_stream_answer(time.sched, "a  b", {0ms, split_mode::space, ""});
+    auto gen = llm_stream_answer(time.sched, "a  b", {.delay = 0ms, .split = split_mode::space, .suffix = ""});
     CHECK(texts(poll_all(gen, time)) == strings{"a", "", "b"});
   }
   SECTION("character mode streams Chinese text one character at a time") {
-    auto gen = llm_stream_answer(time.sched, "你好吗", {0ms, split_mode::character, ""});
+    auto gen = llm_stream_answer(time.sched, "你好吗", {.delay = 0ms, .split = split_mode::character, .suffix = ""});
     CHECK(texts(poll_all(gen, time)) == strings{"你", "好", "吗"});
   }
   SECTION("the suffix follows each piece") {
-    auto gen = llm_stream_answer(time.sched, "a b", {0ms, split_mode::whitespace, " "});
+    auto gen = llm_stream_answer(time.sched, "a b", {.delay = 0ms, .split = split_mode::whitespace, .suffix = " "});
     CHECK(texts(poll_all(gen, time)) == strings{"a ", "b "});
   }
   SECTION("empty text ends at once") {
@@ -83,7 +83,7 @@ TEST_CASE("split modes and the suffix shape the chunks") {
 
 TEST_CASE("chunks carry UTF-16 spans that locate each piece in the text") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, "😀 你好", {0ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, "😀 你好", {.delay = 0ms, .split = split_mode::whitespace, .suffix = ""});
   auto on_wake = [](void*) noexcept {};
   REQUIRE(gen.poll(on_wake, nullptr) == async_generator<chunk>::poll_status::item);
   CHECK(gen.current().utf16_begin == 0);
@@ -103,19 +103,19 @@ TEST_CASE("chat() streams the FastAPI template word by word with a space after e
 
 TEST_CASE("a negative delay is reported at the first next(), like a generator's first line") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, "a", {-1ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, "a", {.delay = -1ms, .split = split_mode::whitespace, .suffix = ""});
   CHECK_THROWS_AS(poll_all(gen, time), std::invalid_argument);
 }
 
 TEST_CASE("invalid UTF-8 streams through unchanged") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, "ok \xff\xfe", {0ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, "ok \xff\xfe", {.delay = 0ms, .split = split_mode::whitespace, .suffix = ""});
   CHECK(texts(poll_all(gen, time)) == strings{"ok", "\xff\xfe"});
 }
 
 TEST_CASE("fail_after passes n items, then fails when the next one would have come") {
   virtual_time time;
-  auto gen = fail_after(llm_stream_answer(time.sched, "a b c d", {100ms, split_mode::whitespace, ""}), 2,
+  auto gen = fail_after(llm_stream_answer(time.sched, "a b c d", {.delay = 100ms, .split = split_mode::whitespace, .suffix = ""}), 2,
                         "connection lost");
   std::vector<arrival> got;
   auto on_wake = [](void*) noexcept {};
@@ -133,7 +133,7 @@ TEST_CASE("fail_after passes n items, then fails when the next one would have co
   CHECK_THROWS_AS(std::rethrow_exception(gen.failure()), simulated_failure);
   SECTION("and ends normally when the source ends first") {
     virtual_time t2;
-    auto short_gen = fail_after(llm_stream_answer(t2.sched, "a", {0ms, split_mode::whitespace, ""}), 3, "x");
+    auto short_gen = fail_after(llm_stream_answer(t2.sched, "a", {.delay = 0ms, .split = split_mode::whitespace, .suffix = ""}), 3, "x");
     CHECK(texts(poll_all(short_gen, t2)) == strings{"a"});
   }
 }
@@ -142,7 +142,7 @@ TEST_CASE("a million zero-delay pieces stream without waiting and without growin
   std::string text;
   for (int i = 0; i < 1'000'000; ++i) text += "w ";
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, std::move(text), {0ms, split_mode::whitespace, ""});
+  auto gen = llm_stream_answer(time.sched, std::move(text), {.delay = 0ms, .split = split_mode::whitespace, .suffix = ""});
   std::size_t count = 0;
   auto on_wake = [](void*) noexcept {};
   while (gen.poll(on_wake, nullptr) == async_generator<chunk>::poll_status::item) ++count;

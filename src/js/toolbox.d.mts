@@ -1,9 +1,18 @@
-// Type declarations for trickle/toolbox (hand-written; the runtime is toolbox.mjs).
+// Type declarations for trickle/toolbox (hand-written, checked by tests/types; the runtime is toolbox.mjs).
 // Python's asyncio toolbox for promises and async iterators, trickle streams included.
+
+import type { Clock, ManualClock } from './trickle.mjs';
+export type { Clock };
+export { ManualClock };
 
 export interface SignalOptions {
   /** Aborting it rejects the operation with `signal.reason`, at once if it is already aborted. */
   signal?: AbortSignal;
+}
+
+export interface TimerOptions extends SignalOptions {
+  /** Whose time to wait on: the event loop's (the default), or a ManualClock (or trickle.clock), which only moves on advance(). */
+  clock?: Clock;
 }
 
 export interface LimitOptions extends SignalOptions {
@@ -60,7 +69,7 @@ export function asCompleted<T>(items: Iterable<T>, options?: LimitOptions): Clos
 /** Fan-in: every chunk of every item as `{ index, value }`, in arrival order. `break` closes every source. */
 export function merge<T>(items: Iterable<T>, options?: LimitOptions): ClosingIterator<Indexed<Chunk<T>>>;
 
-export interface WaitOptions extends SignalOptions {
+export interface WaitOptions extends TimerOptions {
   /** 'all' (default, ALL_COMPLETED), 'first' (FIRST_COMPLETED) or 'first-error' (FIRST_EXCEPTION). */
   return?: 'first' | 'first-error' | 'all';
   /** Resolve with what has settled by then, without an error. Default Infinity. */
@@ -92,10 +101,10 @@ export function shield<T>(work: PromiseLike<T>): Promise<T>;
  * comes back as an iterator with a deadline for the whole iteration.
  * @throws {RangeError} ms is negative, NaN or above 2147483647 (Infinity means no deadline)
  */
-export function withTimeout<T>(work: AsyncIterable<T>, ms: number, options?: SignalOptions): ClosingIterator<T>;
-export function withTimeout<R>(work: Task<R>, ms: number, options?: SignalOptions):
+export function withTimeout<T>(work: AsyncIterable<T>, ms: number, options?: TimerOptions): ClosingIterator<T>;
+export function withTimeout<R>(work: Task<R>, ms: number, options?: TimerOptions):
   R extends AsyncIterable<infer C> ? ClosingIterator<C> : Promise<Awaited<R>>;
-export function withTimeout<T>(work: PromiseLike<T> | T, ms: number, options?: SignalOptions): Promise<Awaited<T>>;
+export function withTimeout<T>(work: PromiseLike<T> | T, ms: number, options?: TimerOptions): Promise<Awaited<T>>;
 
 /** Makes a promise, an async iterable or a task function answer to `signal`: an abort closes the iterable, or rejects at once. */
 export function abortable<T>(work: AsyncIterable<T>, options?: SignalOptions): ClosingIterator<T>;
@@ -109,9 +118,9 @@ export function collect<T>(iterable: AsyncIterable<T>, options?: SignalOptions):
 // ---- Event loop
 
 /** asyncio.sleep(ms / 1000). `ms` may be Infinity: until the signal aborts. */
-export function sleep(ms: number, options?: SignalOptions): Promise<void>;
+export function sleep(ms: number, options?: TimerOptions): Promise<void>;
 
-/** asyncio.sleep(0): one macrotask turn (a MessageChannel message), so timers, I/O, input and rendering get to run. */
+/** asyncio.sleep(0): one macrotask turn (setImmediate in Node, a MessageChannel message elsewhere), so timers, I/O, input and rendering get to run. */
 export function yieldToEventLoop(): Promise<void>;
 
 // ---- Synchronization

@@ -1,0 +1,125 @@
+// Checking what callers pass, shared by the stream API and the toolbox: one description of
+// a bad value, one AbortSignal test, one way to read an options bag, so that both halves of
+// the library say the same thing about the same mistake.
+
+/** What setTimeout accepts: the longest delay either half of the library schedules. */
+export const MAX_DELAY_MS = 2147483647;
+
+/** A value as an error message names it: `the string "x"`, `number 7`, `an array`... */
+export function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+    case 'object':
+      return isAsyncIterable(value) ? 'an async iterable' : 'an object';
+    default:
+      return `${typeof value} ${String(value)}`;
+  }
+}
+
+export function isAsyncIterable(value) {
+  return value != null && typeof value[Symbol.asyncIterator] === 'function';
+}
+
+export function isThenable(value) {
+  return value != null && (typeof value === 'object' || typeof value === 'function')
+    && typeof value.then === 'function';
+}
+
+/**
+ * Duck-typed, so that a signal from another realm (an iframe, a test runner) works too; but
+ * everything the library uses must be there.
+ */
+export function isAbortSignal(value) {
+  return value !== null && typeof value === 'object' && typeof value.aborted === 'boolean'
+    && typeof value.addEventListener === 'function' && typeof value.removeEventListener === 'function';
+}
+
+/**
+ * Checks an options bag: undefined, or a plain object whose own enumerable properties are
+ * all in `known` (an array of names). Only own properties count: a property inherited from
+ * Object.prototype is never an option. Throws TypeError naming `where`.
+ */
+export function checkOptionsBag(where, options, known) {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new TypeError(`${where}: unknown option "${name}" (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+/** An own property of an options bag, or undefined: inherited properties are not options. */
+export function own(options, name) {
+  return options !== undefined && Object.hasOwn(options, name) ? options[name] : undefined;
+}
+
+/** The `signal` option: undefined or an AbortSignal. */
+export function checkSignal(where, signal) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new TypeError(`${where}: signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal;
+}
+
+/** A delay in milliseconds from 0 to MAX_DELAY_MS; `allowInfinity` also takes Infinity (no timer at all). */
+export function checkDelay(where, name, value, allowInfinity = false) {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
+  }
+  if (allowInfinity && value === Infinity) return value;
+  if (!(value >= 0 && value <= MAX_DELAY_MS)) {
+    const range = allowInfinity ? `between 0 and ${MAX_DELAY_MS}, or Infinity;` : `between 0 and ${MAX_DELAY_MS},`;
+    throw new RangeError(`${where}: ${name} must be ${range} got ${value}`);
+  }
+  return value;
+}
+
+/** A whole number from `min`; `allowInfinity` also takes Infinity (no limit). */
+export function checkCount(where, name, value, min, allowInfinity = false) {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${where}: ${name} must be a number, got ${describe(value)}`);
+  }
+  if (allowInfinity && value === Infinity) return value;
+  if (!(Number.isInteger(value) && value >= min && value <= Number.MAX_SAFE_INTEGER)) {
+    const infinity = allowInfinity ? ', or Infinity' : '';
+    throw new RangeError(`${where}: ${name} must be a whole number from ${min}${infinity}; got ${value}`);
+  }
+  return value;
+}
+
+/** The reason an aborted signal gives: its own, or (for a reason-less old signal) an AbortError. */
+export function abortReason(signal) {
+  return signal.reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : signal.reason;
+}
+
+/**
+ * Reads an options bag of the toolbox's kind: checks it (checkOptionsBag), returns an object
+ * with each of `names` read from its own properties (undefined when absent), and checks
+ * `signal` when it is one of them.
+ */
+export function readOptions(where, options, names) {
+  checkOptionsBag(where, options, names);
+  const read = {};
+  for (const name of names) read[name] = own(options, name);
+  if (names.includes('signal')) checkSignal(where, read.signal);
+  return read;
+}
+
+// The items argument as an array; a single stream is a common mistake, named as such.
+export function toList(where, items) {
+  if (typeof items === 'string' || typeof items?.[Symbol.iterator] !== 'function') {
+    const hint = isAsyncIterable(items) ? ' (one stream? put it in an array: [stream])' : '';
+    throw new TypeError(`${where}: items must be an iterable such as an array, got ${describe(items)}${hint}`);
+  }
+  return [...items];
+}

@@ -1,0 +1,174 @@
+// Time for the whole library: what "now" is and how to be called back later. Streams and
+// the toolbox's timers (sleep, withTimeout, wait) take it from one of two clocks:
+//
+//   - the event loop (the default): performance.now() and setTimeout;
+//   - a ManualClock: time stands still until the program moves it with advance(), which runs
+//     every timer due by then, in order, each at its own time. A test of a chat UI checks a
+//     30-second answer in a millisecond, with no fake-timer library.
+//
+// A clock is any object with now() (milliseconds) and setTimer(callback, delayMs), which
+// calls `callback` once, `delayMs` from now, and returns a function that cancels it.
+import { checkDelay, checkOptionsBag, describe, own } from './checks.mjs';
+
+/**
+ * Runs `callback` on the next macrotask; returns a function that cancels it. Node has
+ * setImmediate; browsers and workers get a MessageChannel (which, unlike a port in Node,
+ * keeps nothing alive), not setTimeout(0), which browsers stretch to 4 ms once nested.
+ */
+export const runSoon = typeof setImmediate === 'function'
+  ? (callback) => {
+    const immediate = setImmediate(callback);
+    return () => clearImmediate(immediate);
+  }
+  : (() => {
+    const channel = new MessageChannel();
+    const queued = [];
+    channel.port1.onmessage = () => queued.shift()?.();
+    return (callback) => {
+      let cancelled = false;
+      queued.push(() => { if (!cancelled) callback(); });
+      channel.port2.postMessage(null);
+      return () => { cancelled = true; };
+    };
+  })();
+
+/** Resolves on the next macrotask: every microtask queued before it has run by then. */
+export function nextMacrotask() {
+  return new Promise((resolve) => { runSoon(resolve); });
+}
+
+class EventLoopClock {
+  now() {
+    return performance.now();
+  }
+
+  setTimer(callback, delayMs) {
+    if (!(delayMs > 0)) return runSoon(callback);
+    const timer = setTimeout(callback, Math.ceil(delayMs));
+    return () => clearTimeout(timer);
+  }
+
+  advance() {
+    return Promise.reject(new TypeError('clock.advance: this is the event loop\'s clock, which moves by itself; '
+      + 'create the instance with createTrickle({ clock: \'manual\' }) to move time yourself'));
+  }
+}
+
+/** The default clock: performance.now() and setTimeout. */
+export const eventLoopClock = Object.freeze(new EventLoopClock());
+
+/**
+ * Time that moves only when told. `advance(ms)` resolves once time has reached now + ms and
+ * every timer due by then has run, in deadline order (equal deadlines in the order they were
+ * set), each with now() reading its own deadline, and once the microtasks each one started
+ * have run (a macrotask turn follows each timer): code awaiting a chunk has seen it before
+ * the next timer runs. Calls to advance() made while one runs wait their turn.
+ */
+export class ManualClock {
+  #now;
+  #timers = []; // { due, sequence, callback }, sorted by due then sequence
+  #sequence = 0;
+  #turn = Promise.resolve();
+
+  constructor(options) {
+    checkOptionsBag('ManualClock', options, ['now']);
+    const start = own(options, 'now') ?? 0;
+    if (typeof start !== 'number' || !Number.isFinite(start)) {
+      throw new TypeError(`ManualClock: now must be a finite number of milliseconds, got ${describe(start)}`);
+    }
+    this.#now = start;
+  }
+
+  now() {
+    return this.#now;
+  }
+
+  /** Timers set and not yet run or cancelled. */
+  get pendingTimers() {
+    return this.#timers.length;
+  }
+
+  setTimer(callback, delayMs) {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`ManualClock.setTimer: callback must be a function, got ${describe(callback)}`);
+    }
+    const timer = { due: this.#now + Math.max(0, delayMs), sequence: this.#sequence++, callback };
+    const timers = this.#timers;
+    // Binary search for the first timer that runs after this one.
+    let low = 0;
+    let high = timers.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (timers[middle].due <= timer.due) low = middle + 1; else high = middle;
+    }
+    timers.splice(low, 0, timer);
+    return () => {
+      const at = this.#timers.indexOf(timer);
+      if (at !== -1) this.#timers.splice(at, 1);
+    };
+  }
+
+  /** Moves time forward by `ms`, running every timer due by then (see the class). */
+  advance(ms) {
+    try {
+      checkDelay('ManualClock.advance', 'ms', ms);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#queue(() => this.#runUntil(() => this.#now + ms));
+  }
+
+  /**
+   * Runs timers until none is left, moving time to each one's deadline: a whole stream
+   * plays out. Rejects (time stays where it got to) after `maxTimers` timers, default
+   * 100,000, in case something keeps setting new ones.
+   */
+  runAll(options) {
+    try {
+      checkOptionsBag('ManualClock.runAll', options, ['maxTimers']);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const maxTimers = own(options, 'maxTimers') ?? 100_000;
+    return this.#queue(() => this.#runUntil(() => Infinity, maxTimers));
+  }
+
+  #queue(work) {
+    const run = this.#turn.then(work);
+    this.#turn = run.catch(() => {});
+    return run;
+  }
+
+  async #runUntil(targetOf, maxTimers = Infinity) {
+    // Work queued in this job (a stream's first next() starts at its end) comes first.
+    await nextMacrotask();
+    const target = targetOf();
+    let ran = 0;
+    while (this.#timers.length > 0 && this.#timers[0].due <= target) {
+      if (ran++ === maxTimers) {
+        throw new RangeError(`ManualClock.runAll: still setting timers after ${maxTimers}; `
+          + 'something sets a new timer each time one runs (pass a larger maxTimers if that is intended)');
+      }
+      const timer = this.#timers.shift();
+      if (timer.due > this.#now) this.#now = timer.due;
+      timer.callback();
+      await nextMacrotask();
+    }
+    if (target !== Infinity && target > this.#now) this.#now = target;
+  }
+}
+
+/** A clock as passed to an option: a ManualClock, trickle's clock, or anything with now() and setTimer(). */
+export function isClock(value) {
+  return value !== null && typeof value === 'object' && typeof value.now === 'function'
+    && typeof value.setTimer === 'function';
+}
+
+/** The `clock` option of the toolbox's timers: undefined (the event loop) or a clock. */
+export function checkClock(where, clock) {
+  if (clock === undefined) return eventLoopClock;
+  if (!isClock(clock)) {
+    throw new TypeError(`${where}: clock must be a ManualClock or trickle.clock (an object with now() and setTimer()), got ${describe(clock)}`);
+  }
+  return clock;
+}

@@ -1,0 +1,353 @@
+// The bridge: everything that crosses between JS and wasm for the streams of one instance.
+// It owns the slots, the start queue, the scheduler's one timer and the reading of records;
+// a stream asks it for things through its methods (queueStart, hold, pull, close)
+// and is told what happened through three calls (STREAM_OPENED, STREAM_START_FAILED,
+// STREAM_DELIVER).
+//
+// The protocol (src/wasm/protocol.hpp, read at load by native.mjs):
+//   - A stream's first next() queues it; at the end of the job one startStreams() call
+//     starts every queued stream, from one table of commands, at one reading of the clock.
+//   - startStreams() and runDueTimers() answer with one list of records, one per stream:
+//     slot, status, count, then count UTF-16 [begin, end) spans of the stream's text.
+//   - A stream whose buffer runs dry while it is awake (more was due than one record holds)
+//     pulls: pullStream() writes spans at a fixed address.
+//   - The scheduler asks for one wake-up at a time (trickleRequestWake); the bridge keeps
+//     one timer on the instance's clock for it.
+
+/** Called as the bridge starts a stream: (slot). */
+export const STREAM_OPENED = Symbol('opened');
+/** Called with a stream's chunks and status: (words, offset, count, status). */
+export const STREAM_DELIVER = Symbol('deliver');
+/** Called when a stream could not be started: (reason). */
+export const STREAM_START_FAILED = Symbol('startFailed');
+/** A getter on a queued stream: its settings, or null once it should no longer start. */
+export const STREAM_START_SETTINGS = Symbol('startSettings');
+
+// Buffers for a burst (thousands of streams started at once) are given back afterwards
+// rather than kept forever.
+const KEEP_BUFFER_BYTES = 64 * 1024;
+const KEEP_SLOTS = 1024;
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export class Bridge {
+  #native;
+  #clock;
+  #protocol;
+  #splitCodes;
+  // Slot number -> the core of the stream whose C++ state lives there, or undefined. Records
+  // name streams by slot: an array index, not a lookup. A slot belongs to one stream while
+  // its C++ state lives, then is reused.
+  #held = [];
+  #freeSlots = [];
+  #heapWords; // see #words()
+  #pullSpansIndex;
+  // Safety net for a stream dropped half-read without return(): free its C++ state when
+  // the iterator the caller held is garbage-collected (its core, which the slot holds, does
+  // not point back at it). Normal endings free it at once and unregister it.
+  #finalizer = new FinalizationRegistry((slot) => this.#held[slot]?.dropped());
+  #starting = []; // streams whose first next() came during the current job
+  #commands;
+  #texts;
+  #cancelWake = null; // the armed timer's cancel function
+  // True while records are read: user code run from a delivery (a signal's
+  // removeEventListener, say) must not start streams (which would overwrite the records) or
+  // give the records' memory back. What it asks for waits until the reading is over.
+  #reading = false;
+  #startAfterReading = false;
+  #releaseAfterReading = false;
+
+  constructor(native, protocol, clock) {
+    this.#native = native;
+    this.#protocol = protocol;
+    this.#clock = clock;
+    this.#splitCodes = { whitespace: protocol.splitWhitespace, space: protocol.splitSpace, char: protocol.splitChar };
+    this.#heapWords = native.HEAPU32;
+    this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
+    this.#commands = new WasmBuffer(native, 64 * protocol.startFieldCount * 8);
+    this.#texts = new WasmBuffer(native, 4096);
+    native.trickleNow = () => clock.now();
+    native.trickleRequestWake = (deadlineMs) => this.#arm(deadlineMs);
+    native.trickleCancelWake = () => this.#disarm();
+  }
+
+  get protocol() {
+    return this.#protocol;
+  }
+
+  get timerArmed() {
+    return this.#cancelWake !== null;
+  }
+
+  /** A stream's first next(): it starts at the end of the current job, with every other one. */
+  queueStart(stream) {
+    if (this.#starting.push(stream) === 1) queueMicrotask(this.startQueued);
+  }
+
+  /**
+   * An opened stream takes its slot: `core` is what records are delivered to; `front` is the
+   * object the caller holds, watched by the finalizer (under `token`) so that a stream
+   * dropped half-read is freed when it is collected.
+   */
+  hold(slot, core, front, token) {
+    this.#held[slot] = core;
+    this.#finalizer.register(front, slot, token);
+  }
+
+  /**
+   * Frees a stream's C++ state (unless wasm did already: `freedByWasm`) and its slot. When
+   * that was the last of a burst of thousands, the slot tables on both sides and the C++
+   * list of records shrink back too.
+   */
+  close(slot, freedByWasm, token) {
+    this.#finalizer.unregister(token);
+    this.#held[slot] = undefined;
+    if (!freedByWasm) this.#native.closeStream(slot);
+    if (this.#freeSlots.push(slot) === this.#held.length && this.#held.length > KEEP_SLOTS) {
+      if (this.#reading) {
+        this.#releaseAfterReading = true;
+      } else {
+        this.#releaseBurst();
+      }
+    }
+  }
+
+  /** Asks wasm for the chunks of `slot` already due, and hands them to `stream`. */
+  pull(slot, stream) {
+    const result = this.#native.pullStream(slot, this.#protocol.maxBatch);
+    const bits = this.#protocol.statusBits;
+    // Read the memory only now: the call may have grown (replaced) it.
+    stream[STREAM_DELIVER](this.#words(), this.#pullSpansIndex, result >>> bits, result & ((1 << bits) - 1));
+  }
+
+  /** Why the stream in `slot` failed (read before closing it). */
+  errorMessage(slot) {
+    return this.#readMessage(this.#native.streamErrorMessage(slot));
+  }
+
+  stats() {
+    this.startQueued(); // streams waiting for the end of this job count as started
+    const native = this.#native;
+    return {
+      liveStreams: native.liveStreamCount(),
+      scheduledTimers: native.scheduledTimerCount(),
+      heapBytesInUse: native.heapBytesInUse(),
+      timerArmed: this.timerArmed,
+    };
+  }
+
+  /** Starts every queued stream now, in one crossing (see the file's header). */
+  startQueued = () => {
+    if (this.#reading) {
+      this.#startAfterReading = true;
+      return;
+    }
+    const streams = this.#starting;
+    if (streams.length === 0) return;
+    // They start now: every one of their first next() calls came before this moment.
+    const now = this.#clock.now();
+    this.#starting = [];
+    // Streams ended (return(), an abort) before their start simply are not started: the
+    // first `count` entries of `streams` become the ones that are.
+    let count = 0;
+    let textBytes = 0;
+    let previousText = null;
+    for (const stream of streams) {
+      const settings = stream[STREAM_START_SETTINGS];
+      if (settings === null) continue;
+      streams[count++] = stream;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit. Equal texts in a row are written once.
+      if (settings.text !== previousText) textBytes += settings.text.length * 3;
+      previousText = settings.text;
+      if (settings.failAfter !== undefined) textBytes += settings.failMessage.length * 3;
+    }
+    if (count === 0) return;
+    streams.length = count;
+    const p = this.#protocol;
+    const fields = p.startFieldCount;
+    const commandsAddress = this.#commands.reserve(count * fields * 8);
+    const textAddress = commandsAddress === 0 ? 0 : this.#texts.reserve(textBytes);
+    if (commandsAddress === 0 || (textAddress === 0 && textBytes > 0)) {
+      this.#failToStart(streams, new RangeError(`trickle: not enough WebAssembly memory to start ${count} `
+        + `stream${count === 1 ? '' : 's'} holding up to ${textBytes} bytes of text (streams first read in one job start together)`));
+      return;
+    }
+    const native = this.#native;
+    // Views made after both reservations: either may have grown (replaced) the memory.
+    const commands = new Float64Array(native.HEAPU8.buffer, commandsAddress, count * fields);
+    const bytes = new Uint8Array(native.HEAPU8.buffer, textAddress, textBytes);
+    let written = 0;
+    let previousAddress = 0;
+    let previousLength = 0;
+    previousText = null;
+    const slots = new Array(count);
+    for (let i = 0, at = 0; i < count; i++, at += fields) {
+      const settings = streams[i][STREAM_START_SETTINGS];
+      if (settings.text !== previousText) {
+        previousAddress = textAddress + written;
+        previousLength = utf8.encodeInto(settings.text, bytes.subarray(written)).written;
+        written += previousLength;
+        previousText = settings.text;
+      }
+      const slot = this.#takeSlot();
+      slots[i] = slot;
+      commands[at + p.startSlot] = slot;
+      commands[at + p.startTextAddress] = previousAddress;
+      commands[at + p.startTextLength] = previousLength;
+      commands[at + p.startDelayUs] = Math.round(settings.delayMs * 1000);
+      commands[at + p.startSplit] = this.#splitCodes[settings.split];
+      commands[at + p.startTimeoutUs] = settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000);
+      commands[at + p.startFailAfter] = settings.failAfter === undefined ? -1 : settings.failAfter;
+      if (settings.failAfter !== undefined) {
+        const length = utf8.encodeInto(settings.failMessage, bytes.subarray(written)).written;
+        commands[at + p.startMessageAddress] = textAddress + written;
+        commands[at + p.startMessageLength] = length;
+        written += length;
+      }
+    }
+    const recordsAddress = native.startStreams(commandsAddress, count, now);
+    // Which streams started: wasm set the slot of each command it could not carry out to -1.
+    const outcome = new Float64Array(native.HEAPU8.buffer, commandsAddress, count * fields);
+    const failed = [];
+    for (let i = 0, at = 0; i < count; i++, at += fields) {
+      if (recordsAddress === 0 || outcome[at + p.startSlot] === -1) {
+        failed.push(i);
+        this.#freeSlots.push(slots[i]);
+      } else {
+        streams[i][STREAM_OPENED](slots[i]);
+      }
+    }
+    this.#commands.releaseIfLarge();
+    this.#texts.releaseIfLarge();
+    if (failed.length > 0) {
+      const reason = this.#startError();
+      this.#failToStart(failed.map((i) => streams[i]), reason);
+    }
+    // One record per stream started; each holds itself in its slot until its record is read.
+    if (recordsAddress !== 0) this.#readRecords(recordsAddress);
+  };
+
+  // The error of streams wasm could not start: memory ran out (say so as a RangeError, as
+  // an over-long array would), or some other C++ failure.
+  #startError() {
+    const message = this.#readMessage(this.#native.lastError());
+    return /memory/.test(message) ? new RangeError(message) : new Error(message);
+  }
+
+  #failToStart(streams, reason) {
+    for (const stream of streams) stream[STREAM_START_FAILED](reason);
+  }
+
+  #takeSlot() {
+    return this.#freeSlots.length > 0 ? this.#freeSlots.pop() : this.#held.push(undefined) - 1;
+  }
+
+  #releaseBurst() {
+    this.#held = [];
+    this.#freeSlots = [];
+    this.#native.releaseBurstMemory();
+  }
+
+  // The wasm memory as 32-bit words. Serving a stream may call into wasm, which may grow
+  // (replace) its memory and so empty (detach) the view: checked before each record, which
+  // costs less than fetching the view from the module each time. The records themselves
+  // stay where they are until the next call that runs streams.
+  #words() {
+    if (this.#heapWords.length === 0) this.#heapWords = this.#native.HEAPU32;
+    return this.#heapWords;
+  }
+
+  #readMessage(spanAddress) {
+    const words = this.#words();
+    const at = spanAddress >>> 2;
+    const address = words[at];
+    const length = words[at + 1];
+    return utf8Decoder.decode(this.#native.HEAPU8.subarray(address, address + length));
+  }
+
+  // Hands each record of the list at `address` to the stream held in its slot. (A stream
+  // ended by code that a delivery ran is no longer held: its record is skipped.)
+  #readRecords(address) {
+    const p = this.#protocol;
+    this.#reading = true;
+    try {
+      let i = address >>> 2;
+      const end = i + 1 + this.#words()[i];
+      for (i += 1; i < end;) {
+        const words = this.#words();
+        const count = words[i + p.recordCount];
+        const stream = this.#held[words[i + p.recordSlot]];
+        const first = i + p.recordHeaderWords;
+        stream?.[STREAM_DELIVER](words, first, count, words[i + p.recordStatus]);
+        i = first + 2 * count;
+      }
+    } finally {
+      this.#reading = false;
+    }
+    if (this.#releaseAfterReading) {
+      this.#releaseAfterReading = false;
+      if (this.#freeSlots.length === this.#held.length && this.#held.length > KEEP_SLOTS) this.#releaseBurst();
+    }
+    if (this.#startAfterReading) {
+      this.#startAfterReading = false;
+      this.startQueued();
+    }
+  }
+
+  // The scheduler's one wake-up, on the instance's clock. A deadline already reached (ready
+  // work, or a deadline that passed during a long tick) is served on the next macrotask.
+  #arm(deadlineMs) {
+    this.#disarm();
+    this.#cancelWake = this.#clock.setTimer(this.#onTimer, deadlineMs - this.#clock.now());
+  }
+
+  #disarm() {
+    if (this.#cancelWake === null) return;
+    this.#cancelWake();
+    this.#cancelWake = null;
+  }
+
+  // One crossing per timer tick, whatever the number of streams that became ready.
+  #onTimer = () => {
+    this.#cancelWake = null;
+    const address = this.#native.runDueTimers();
+    if (address !== 0) this.#readRecords(address);
+  };
+}
+
+// A buffer in wasm memory that JS fills for one call, kept for the next unless a burst
+// made it large.
+class WasmBuffer {
+  constructor(native, minimumBytes) {
+    this.native = native;
+    this.minimumBytes = minimumBytes;
+    this.address = 0;
+    this.bytes = 0;
+  }
+
+  // Returns the address of at least `bytes` bytes (the old content is not kept), or 0 when
+  // wasm memory cannot hold them.
+  reserve(bytes) {
+    if (bytes > this.bytes) {
+      this.release();
+      const size = Math.max(bytes, this.minimumBytes);
+      const address = size > 2 ** 31 ? 0 : this.native._malloc(size);
+      if (address === 0) return 0;
+      this.address = address;
+      this.bytes = size;
+    }
+    return this.address;
+  }
+
+  releaseIfLarge() {
+    if (this.bytes > KEEP_BUFFER_BYTES) this.release();
+  }
+
+  release() {
+    if (this.address === 0) return;
+    this.native._free(this.address);
+    this.address = 0;
+    this.bytes = 0;
+  }
+}

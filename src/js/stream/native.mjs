@@ -1,0 +1,67 @@
+// The wasm module: loading it, and the protocol it speaks (src/wasm/protocol.hpp), read from
+// the module itself and checked, so that nothing about it is copied by hand into JS.
+//
+// The two paths below are where scripts/build puts the Emscripten output in the source tree
+// (build/wasm/); the build rewrites them to './' when it copies this file into the package,
+// where the glue and the .wasm sit beside it. Written as a literal `new URL(..., import.meta.url)`
+// so that bundlers (Vite, webpack) see the .wasm and ship it.
+import createNativeModule from '../../../build/wasm/trickle-wasm.mjs';
+
+const WASM_URL = new URL('../../../build/wasm/trickle-wasm.wasm', import.meta.url);
+const WASM_FILE = 'trickle-wasm.wasm';
+
+// Every name of the protocol this layer uses, and every function it calls.
+const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'startDelayUs', 'startSplit',
+  'startTimeoutUs', 'startFailAfter', 'startMessageAddress', 'startMessageLength', 'startFieldCount',
+  'splitWhitespace', 'splitSpace', 'splitChar', 'recordSlot', 'recordStatus', 'recordCount', 'recordHeaderWords',
+  'statusMore', 'statusPending', 'statusDone', 'statusFailed', 'statusTimedOut', 'statusBits', 'maxBatch'];
+const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
+  'pullSpansAddress', 'releaseBurstMemory', 'runDueTimers', 'chatTemplateParts', 'heapBytesInUse',
+  'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
+
+// Node's fetch() refuses file: URLs, so in Node the loader reads the bytes itself. The
+// module name is not a literal, so that bundlers building for the browser leave it alone.
+const NODE_FS = 'node:fs/promises';
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+/**
+ * Instantiates the wasm module. `wasm` (optional) is where to find the .wasm: a URL or string
+ * (for bundlers that move assets), or its bytes (ArrayBuffer or typed array).
+ * Resolves with { native, protocol }.
+ */
+export async function loadNative(wasm) {
+  const settings = {};
+  if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL) {
+    const url = wasm === undefined ? WASM_URL : new URL(wasm, globalThis.location?.href ?? import.meta.url);
+    settings.locateFile = () => url.href;
+    if (isNode && url.protocol === 'file:') {
+      const { readFile } = await import(/* @vite-ignore */ NODE_FS);
+      settings.wasmBinary = await readFile(url);
+    }
+  } else {
+    settings.wasmBinary = wasm;
+  }
+  const native = await createNativeModule(settings);
+  return { native: checkFunctions(native), protocol: readProtocol(native) };
+}
+
+// trickle's JS, the Emscripten glue and the .wasm must come from one build: files mixed
+// from two versions (a browser cache right after a site update, a hand-copied dist/) would
+// otherwise fail later, obscurely, mid-stream.
+function mismatch(what) {
+  return new Error(`trickle: ${WASM_FILE} and trickle-wasm.mjs do not match this version of trickle (${what}): `
+    + 'the files come from different versions. Reload the page, or reinstall the package.');
+}
+
+function checkFunctions(native) {
+  const missing = NATIVE_FUNCTIONS.filter((name) => typeof native[name] !== 'function');
+  if (missing.length > 0) throw mismatch(`missing ${missing.join(', ')}`);
+  return native;
+}
+
+function readProtocol(native) {
+  const protocol = native.protocol();
+  const wrong = PROTOCOL_NAMES.filter((name) => !Number.isInteger(protocol?.[name]));
+  if (wrong.length > 0) throw mismatch(`protocol without ${wrong.join(', ')}`);
+  return Object.freeze(protocol);
+}

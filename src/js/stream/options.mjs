@@ -1,0 +1,74 @@
+// The options of stream() and chat(), read once into a fixed shape and checked, with
+// messages that say what to do. Only own properties count: an option set on
+// Object.prototype changes nothing.
+import { checkDelay, checkOptionsBag, checkSignal, describe } from '../internal/checks.mjs';
+
+/** The split modes, in the order of the protocol's split codes (split_whitespace, ...). */
+export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char']);
+const MAX_FAIL_AFTER = 2147483647;
+
+export const STREAM_DEFAULTS = Object.freeze({
+  delayMs: 500,
+  split: 'whitespace',
+  suffix: '',
+  signal: undefined,
+  timeoutMs: undefined,
+  failAfter: undefined,
+  failMessage: undefined,
+});
+export const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
+const KNOWN_OPTIONS = Object.keys(STREAM_DEFAULTS);
+
+const hasOwn = Object.hasOwn;
+
+/**
+ * One stream's settings. Every stream gets one of the same shape (one hidden class: creating
+ * thousands of streams stays cheap), each option read by name, never by a computed key.
+ */
+export class StreamSettings {
+  constructor(defaults, options) {
+    const given = options ?? defaults;
+    this.text = ''; // set by the caller
+    this.delayMs = hasOwn(given, 'delayMs') && given.delayMs !== undefined ? given.delayMs : defaults.delayMs;
+    this.split = hasOwn(given, 'split') && given.split !== undefined ? given.split : defaults.split;
+    this.suffix = hasOwn(given, 'suffix') && given.suffix !== undefined ? given.suffix : defaults.suffix;
+    this.signal = hasOwn(given, 'signal') ? given.signal : undefined;
+    this.timeoutMs = hasOwn(given, 'timeoutMs') ? given.timeoutMs : undefined;
+    this.failAfter = hasOwn(given, 'failAfter') ? given.failAfter : undefined;
+    this.failMessage = hasOwn(given, 'failMessage') ? given.failMessage : undefined;
+  }
+}
+
+/** Reads and checks the options of trickle.`method`; throws TypeError or RangeError. */
+export function readStreamOptions(method, options, defaults) {
+  const where = `trickle.${method}`;
+  checkOptionsBag(where, options, KNOWN_OPTIONS);
+  const read = new StreamSettings(defaults, options);
+  checkDelay(where, 'delayMs', read.delayMs);
+  if (typeof read.split !== 'string') {
+    throw new TypeError(`${where}: split must be a string, got ${describe(read.split)}`);
+  }
+  if (!SPLIT_MODES.includes(read.split)) {
+    throw new RangeError(`${where}: split must be ${SPLIT_MODES.map((mode) => `'${mode}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got "${read.split}"`);
+  }
+  if (typeof read.suffix !== 'string') {
+    throw new TypeError(`${where}: suffix must be a string, got ${describe(read.suffix)}`);
+  }
+  checkSignal(where, read.signal);
+  if (read.timeoutMs !== undefined) checkDelay(where, 'timeoutMs', read.timeoutMs);
+  if (read.failAfter !== undefined) {
+    if (typeof read.failAfter !== 'number') {
+      throw new TypeError(`${where}: failAfter must be a number of chunks, got ${describe(read.failAfter)}`);
+    }
+    if (!Number.isInteger(read.failAfter) || read.failAfter < 0 || read.failAfter > MAX_FAIL_AFTER) {
+      throw new RangeError(`${where}: failAfter must be a whole number from 0 to ${MAX_FAIL_AFTER}, got ${read.failAfter}`);
+    }
+  }
+  if (read.failMessage !== undefined && typeof read.failMessage !== 'string') {
+    throw new TypeError(`${where}: failMessage must be a string, got ${describe(read.failMessage)}`);
+  }
+  if (read.failAfter !== undefined && read.failMessage === undefined) {
+    read.failMessage = `trickle: simulated failure after ${read.failAfter} chunks`;
+  }
+  return read;
+}

@@ -1,0 +1,361 @@
+// One stream as JS sees it: an async iterator (next, return, throw, [Symbol.asyncIterator])
+// over the chunks the C++ generator produces.
+//
+// Two objects per stream. The TrickleStream the caller holds is a thin front; the
+// StreamCore behind it does the work and is what the bridge holds in the stream's slot while
+// its C++ state lives. The core never points back at the front, so a front dropped
+// half-read (no next() waiting on it) can be garbage-collected even while its core sleeps
+// in the bridge: the bridge's finalizer then frees the C++ state. While a next() waits, the
+// caller awaiting it keeps the front alive, through the promise the core will settle.
+//
+// States: created -> starting (first next() made; starts at the end of the job) -> open
+// (C++ state in its slot) -> ended. While open it may be asleep: the C++ generator waits for
+// a deadline, and a record from the bridge will bring the next chunks. Chunks already handed
+// over stay in the buffer and are delivered even after a normal end or a C++ error; an
+// abort or a time-out drops them, as it would drop bytes still in flight.
+import { abortReason } from '../internal/checks.mjs';
+import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTINGS } from './bridge.mjs';
+
+const CREATED = 0;
+const STARTING = 1;
+const OPEN = 2;
+const ENDED = 3;
+
+// Which function of a waiting next() call's pair to call.
+const RESOLVE = 0;
+const REJECT = 1;
+
+// Every stream reading one signal shares one 'abort' listener: one listener each would make
+// each addition cost more the more there are (EventTarget scans its listeners) and make
+// Node warn past ten. A stream joins at its first next() and leaves when it ends.
+const readersOf = new WeakMap(); // signal -> { readers: Set<StreamCore>, listener }
+
+function watchSignal(signal, core) {
+  let watch = readersOf.get(signal);
+  if (watch === undefined) {
+    const readers = new Set();
+    const listener = () => {
+      readersOf.delete(signal);
+      const reason = abortReason(signal);
+      for (const reader of readers) reader.abort(reason);
+      readers.clear();
+    };
+    watch = { readers, listener };
+    readersOf.set(signal, watch);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  watch.readers.add(core);
+}
+
+function unwatchSignal(signal, core) {
+  const watch = readersOf.get(signal);
+  if (watch === undefined || !watch.readers.delete(core) || watch.readers.size > 0) return;
+  readersOf.delete(signal);
+  signal.removeEventListener('abort', watch.listener);
+}
+
+/** The iterator a caller holds (see the file's header). */
+export class TrickleStream {
+  #core;
+
+  constructor(bridge, settings) {
+    this.#core = new StreamCore(bridge, settings, this);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  next() {
+    return this.#core.next();
+  }
+
+  return(value) {
+    return this.#core.return(value);
+  }
+
+  throw(error) {
+    return this.#core.throw(error);
+  }
+}
+
+class StreamCore {
+  #bridge;
+  #state = CREATED;
+  #settings; // what the start needs (text, delay...), until then
+  #front; // the TrickleStream, until the stream opens (then only the finalizer knows it)
+  #slot = -1; // while open: where its C++ state is, and how records name it
+  #token = {}; // the finalizer's handle on this stream's registration
+  #text;
+  #suffix;
+  #signal;
+  #timeoutMs;
+  // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd).
+  // Made on first need (a stream read as fast as it comes never buffers), then reused.
+  #spans = null;
+  #nextSpan = 0;
+  #spansEnd = 0;
+  // next() calls not yet settled, oldest first: the oldest in #resolve/#reject (null when
+  // none is waiting), later ones as flat resolve, reject pairs in #queued[#queuedHead..]
+  // (rare: a caller that does not await each next() before the next). Waiting costs a
+  // stream nothing beyond the promise itself.
+  #resolve = null;
+  #reject = null;
+  #queued = null;
+  #queuedHead = 0;
+  // The executor of every next() promise, shared: `enqueuing` says whose it is.
+  static #enqueuing = null;
+  static #enqueue = (resolve, reject) => {
+    const core = StreamCore.#enqueuing;
+    if (core.#resolve === null) {
+      core.#resolve = resolve;
+      core.#reject = reject;
+    } else {
+      (core.#queued ??= []).push(resolve, reject);
+    }
+  };
+  #asleep = false;
+  #failure = null; // error to deliver once the buffered chunks are out
+
+  constructor(bridge, settings, front) {
+    this.#bridge = bridge;
+    this.#settings = settings;
+    this.#front = front;
+    this.#text = settings.text;
+    this.#suffix = settings.suffix;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#signal = settings.signal;
+  }
+
+  // What the bridge needs to start this stream, or null once it no longer should.
+  get [STREAM_START_SETTINGS]() {
+    return this.#state === STARTING ? this.#settings : null;
+  }
+
+  // Called by the bridge as it starts this stream in `slot`.
+  [STREAM_OPENED](slot) {
+    this.#state = OPEN;
+    this.#settings = null;
+    this.#slot = slot;
+    this.#bridge.hold(slot, this, this.#front, this.#token);
+    this.#front = null;
+  }
+
+  // Called by the bridge when wasm could not start this stream (memory ran out).
+  [STREAM_START_FAILED](reason) {
+    this.#state = ENDED;
+    this.#settings = null;
+    this.#front = null;
+    this.#fail(reason);
+  }
+
+  next() {
+    if (this.#resolve === null) {
+      if (this.#nextSpan === this.#spansEnd) {
+        if (this.#state === OPEN) {
+          if (!this.#asleep) this.#bridge.pull(this.#slot, this);
+        } else if (this.#state === CREATED) {
+          this.#begin();
+        }
+      }
+      if (this.#nextSpan < this.#spansEnd) {
+        return Promise.resolve({ value: this.#take(), done: false });
+      }
+      if (this.#state === ENDED) return this.#settleEnded();
+    }
+    StreamCore.#enqueuing = this;
+    const waiting = new Promise(StreamCore.#enqueue);
+    StreamCore.#enqueuing = null; // the executor has run: hold no stream past this call
+    return waiting;
+  }
+
+  return(value) {
+    this.#end();
+    return Promise.resolve({ value, done: true });
+  }
+
+  throw(error) {
+    this.#end();
+    return Promise.reject(error);
+  }
+
+  // The first next(): listen to the signal from now on (an abort before this point is seen
+  // here), and queue the start.
+  #begin() {
+    const signal = this.#signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.abort(abortReason(signal));
+        return;
+      }
+      watchSignal(signal, this);
+    }
+    this.#state = STARTING;
+    this.#bridge.queueStart(this);
+  }
+
+  // Chunks and a status from a record or a pull.
+  [STREAM_DELIVER](words, offset, count, status) {
+    // The usual case first: a next() is waiting and nothing is buffered, so the first
+    // chunk goes straight to it.
+    if (count > 0 && this.#resolve !== null && this.#nextSpan === this.#spansEnd) {
+      this.#settleOldest(RESOLVE, { value: this.#piece(words[offset], words[offset + 1]), done: false });
+      offset += 2;
+      count--;
+    }
+    this.#receive(words, offset, count, status);
+    this.#serveWaiters();
+  }
+
+  #take() {
+    const spans = this.#spans;
+    const i = this.#nextSpan;
+    this.#nextSpan = i + 2;
+    return this.#piece(spans[i], spans[i + 1]);
+  }
+
+  #piece(begin, end) {
+    const piece = this.#text.slice(begin, end);
+    return this.#suffix === '' ? piece : piece + this.#suffix;
+  }
+
+  // Takes `count` spans from words[offset...], then acts on the status that ended them.
+  #receive(words, offset, count, status) {
+    if (count > 0) {
+      const spans = this.#spans ??= [];
+      if (this.#nextSpan === this.#spansEnd) {
+        this.#nextSpan = 0;
+        this.#spansEnd = 0;
+      }
+      let at = this.#spansEnd;
+      for (let i = offset, end = offset + 2 * count; i < end; i++) spans[at++] = words[i];
+      this.#spansEnd = at;
+    }
+    const p = this.#bridge.protocol;
+    if (status === p.statusPending) {
+      this.#asleep = true;
+    } else if (status === p.statusMore) {
+      this.#asleep = false;
+    } else if (status === p.statusDone) {
+      this.#release(true);
+    } else if (status === p.statusFailed) {
+      this.#failure = new Error(this.#bridge.errorMessage(this.#slot));
+      this.#release(false);
+    } else if (status === p.statusTimedOut) {
+      this.abort(new DOMException(`trickle: the stream did not finish within ${this.#timeoutMs} ms`, 'TimeoutError'));
+    }
+  }
+
+  // Settles queued next() calls in order, pulling more while the C++ side has them.
+  #serveWaiters() {
+    while (this.#resolve !== null) {
+      if (this.#nextSpan === this.#spansEnd) {
+        if (this.#state === OPEN && !this.#asleep) this.#bridge.pull(this.#slot, this);
+        if (this.#nextSpan === this.#spansEnd) {
+          if (this.#state !== ENDED) return; // starting or asleep: a record will come
+          this.#settleOldest(RESOLVE, this.#settleEnded());
+          continue;
+        }
+      }
+      this.#settleOldest(RESOLVE, { value: this.#take(), done: false });
+    }
+  }
+
+  // Settles the oldest waiting next() call (`how`: RESOLVE or REJECT).
+  #settleOldest(how, value) {
+    const settle = how === RESOLVE ? this.#resolve : this.#reject;
+    const queued = this.#queued;
+    if (queued === null) {
+      this.#resolve = this.#reject = null;
+    } else {
+      const head = this.#queuedHead;
+      this.#resolve = queued[head];
+      this.#reject = queued[head + 1];
+      if (head + 2 === queued.length) {
+        this.#queued = null;
+        this.#queuedHead = 0;
+      } else {
+        queued[head] = queued[head + 1] = undefined; // let the promise's functions go
+        this.#queuedHead = head + 2;
+      }
+    }
+    settle(value);
+  }
+
+  // Settles every waiting next() call alike.
+  #settleAll(how, value) {
+    while (this.#resolve !== null) this.#settleOldest(how, value);
+  }
+
+  // After the last chunk: the error, once, if the stream failed; then done forever.
+  #settleEnded() {
+    this.#stopWatching(); // the iteration is over for the consumer: nothing left to abort
+    if (this.#failure !== null) {
+      const failure = this.#failure;
+      this.#failure = null;
+      return Promise.reject(failure);
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  // The iteration is over for the C++ side (its generator finished, or the consumer or a
+  // signal ended it): free its state now; buffered chunks remain deliverable. A stream not
+  // started yet never will be.
+  #release(freedByWasm) {
+    const state = this.#state;
+    this.#state = ENDED;
+    this.#settings = null;
+    this.#front = null;
+    if (state !== OPEN) return;
+    this.#bridge.close(this.#slot, freedByWasm, this.#token);
+    this.#slot = -1;
+    this.#asleep = false;
+  }
+
+  #stopWatching() {
+    const signal = this.#signal;
+    if (signal === undefined) return;
+    this.#signal = undefined;
+    unwatchSignal(signal, this);
+  }
+
+  // An error that ends the stream now: next() calls already waiting reject with it; if none
+  // is waiting, the next one does.
+  #fail(reason) {
+    this.#stopWatching();
+    this.#nextSpan = 0;
+    this.#spansEnd = 0;
+    if (this.#resolve === null) {
+      this.#failure = reason;
+      return;
+    }
+    this.#failure = null;
+    this.#settleAll(REJECT, reason);
+  }
+
+  /**
+   * An abort or a time-out: stop now, like return(), but the reason is an error. Until the
+   * consumer has seen the end, an abort applies even to chunks already buffered.
+   */
+  abort(reason) {
+    this.#release(false);
+    this.#fail(reason);
+  }
+
+  /** The front was garbage-collected while the stream was open: free everything now. */
+  dropped() {
+    this.#stopWatching();
+    this.#release(false);
+  }
+
+  // return()/throw(): stop now. Frees the C++ frame at once (its pending timer goes with
+  // it), drops buffered chunks, and ends every next() still waiting.
+  #end() {
+    this.#stopWatching();
+    this.#release(false);
+    this.#nextSpan = 0;
+    this.#spansEnd = 0;
+    this.#failure = null;
+    this.#settleAll(RESOLVE, { value: undefined, done: true });
+  }
+}

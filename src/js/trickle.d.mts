@@ -1,0 +1,133 @@
+// Type declarations for trickle (hand-written, checked by tests/types; the runtime is trickle.mjs).
+
+/** How text is cut into pieces. */
+export type SplitMode =
+  /** Runs of any Unicode whitespace separate pieces, no empty pieces (Python's str.split()). */
+  | 'whitespace'
+  /** Every single " " separates pieces; empty pieces are kept (JS text.split(" ")). */
+  | 'space'
+  /** One Unicode code point per piece, whitespace included (Chinese text). */
+  | 'char';
+
+export interface StreamOptions {
+  /**
+   * Milliseconds between pieces: piece i is due at t0 + (i + 1) * delayMs, t0 being the end of the job
+   * in which next() was first called (streams first read in one job share it). Default 500.
+   */
+  delayMs?: number;
+  /** Default 'whitespace'. */
+  split?: SplitMode;
+  /** Appended to every piece. Default '' for stream(), ' ' for chat(). */
+  suffix?: string;
+  /**
+   * Ends the stream when aborted: the pending next() (or, if none, the next one) rejects with
+   * `signal.reason` (a DOMException named AbortError by default), the C++ state and its timer
+   * are freed at once, and the iteration is over. An already-aborted signal rejects the first next().
+   */
+  signal?: AbortSignal;
+  /**
+   * If the stream has not finished this many milliseconds after the first next(), it ends with a
+   * DOMException named TimeoutError (as AbortSignal.timeout() gives). Runs on trickle's own timer queue.
+   */
+  timeoutMs?: number;
+  /** Deliver this many chunks, then reject the next() that would have received the next one (to test error handling in a UI). */
+  failAfter?: number;
+  /** The message of that simulated failure. */
+  failMessage?: string;
+}
+
+/** An async iterator over the chunks of one stream. Ending it (break, return(), throw()) frees its C++ state at once. */
+export interface TrickleStream extends AsyncIterableIterator<string> {
+  next(): Promise<IteratorResult<string, undefined>>;
+  /** Stops the stream now; next() calls still waiting resolve as done. */
+  return<R>(value?: R): Promise<IteratorReturnResult<R>>;
+  /** Stops the stream now and rejects with `error`. */
+  throw(error?: unknown): Promise<never>;
+  [Symbol.asyncIterator](): TrickleStream;
+}
+
+export interface TrickleStats {
+  /** Streams whose C++ state is alive. */
+  liveStreams: number;
+  /** Sleeping streams in the scheduler's timer queue. */
+  scheduledTimers: number;
+  /** Bytes malloc'ed in the wasm heap. */
+  heapBytesInUse: number;
+  /** Whether the instance's single JS timer is armed. */
+  timerArmed: boolean;
+}
+
+/**
+ * What trickle and the toolbox read the time from: milliseconds, and one callback later.
+ * The event loop's clock and ManualClock are the two there are.
+ */
+export interface Clock {
+  /** Milliseconds (performance.now() for the event loop's clock). */
+  now(): number;
+  /** Calls `callback` once, `delayMs` from now; returns a function that cancels it. */
+  setTimer(callback: () => void, delayMs: number): () => void;
+  /** Moves a ManualClock; the event loop's clock rejects with a TypeError. */
+  advance(ms: number): Promise<void>;
+}
+
+/**
+ * Time that moves only when told: for tests of code that reads streams (a 30-second answer
+ * checked in a millisecond, the same every run).
+ */
+export class ManualClock implements Clock {
+  /** @param options.now where time starts, in milliseconds (default 0) */
+  constructor(options?: { now?: number });
+  now(): number;
+  setTimer(callback: () => void, delayMs: number): () => void;
+  /** Timers set and not yet run or cancelled. */
+  readonly pendingTimers: number;
+  /**
+   * Moves time forward by `ms`. Resolves once every timer due by then has run, in deadline
+   * order, each with now() reading its own deadline, and after each one a macrotask turn,
+   * so that code awaiting what it delivered (a chunk, a sleep) has run before the next.
+   * Calls made while one runs wait their turn.
+   * @throws {RangeError} (as a rejection) ms is negative, NaN or above 2147483647
+   */
+  advance(ms: number): Promise<void>;
+  /**
+   * Runs timers until none is left, moving time to each one's deadline: a whole stream plays
+   * out. Rejects with a RangeError after `maxTimers` (default 100,000) timers.
+   */
+  runAll(options?: { maxTimers?: number }): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** 'manual' (a new ManualClock) or a ManualClock to share with other instances and the toolbox. Default: the event loop. */
+  clock?: 'manual' | ManualClock;
+  /**
+   * Where the .wasm is, when a bundler moved it (a URL or a string), or its bytes. Default:
+   * trickle-wasm.wasm beside the module (`new URL(..., import.meta.url)`).
+   */
+  wasm?: string | URL | ArrayBuffer | ArrayBufferView;
+}
+
+/** The longest text a stream takes, in UTF-16 units (a JS string's length): 2 ** 27. */
+export const MAX_TEXT_LENGTH: number;
+
+export interface Trickle {
+  /** The instance's clock: the event loop's, or the ManualClock it was created with. */
+  readonly clock: Clock;
+  /**
+   * Streams the pieces of `text`.
+   * @throws {TypeError} text is not a string, an option has the wrong type (signal not an AbortSignal), or an unknown option is given
+   * @throws {RangeError} text is longer than MAX_TEXT_LENGTH; delayMs or timeoutMs is negative, NaN, infinite or above 2147483647; split is not a known mode; failAfter is not a whole number from 0
+   */
+  stream(text: string, options?: StreamOptions): TrickleStream;
+  /** Streams the FastAPI demo's answer: "你提问的是: {prompt}, 我正在流式生成答案...", a space after each word. */
+  chat(prompt: string, options?: StreamOptions): TrickleStream;
+  /** The text chat(prompt) streams. */
+  chatText(prompt: string): string;
+  stats(): TrickleStats;
+}
+
+/**
+ * Loads the WebAssembly module (found next to this file unless `options.wasm` says where) and
+ * returns a new instance, with its own memory, scheduler and timer.
+ * @throws {TypeError} (as a rejection) an unknown option, or a clock or wasm of the wrong kind
+ */
+export default function createTrickle(options?: CreateOptions): Promise<Trickle>;

@@ -1,0 +1,116 @@
+// trickle: LLM-style text streams produced by a C++20 coroutine in WebAssembly, consumed
+// as JS async iterators.
+//
+//   import createTrickle from 'trickle';
+//   const trickle = await createTrickle();
+//   for await (const chunk of trickle.stream('你好 我 是 一个 模拟 的 LLM')) { ... }
+//
+// The public front. The work is done by small modules, each with one job:
+//   stream/options.mjs  reading and checking stream options
+//   stream/native.mjs   loading the wasm module and reading its protocol
+//   stream/bridge.mjs   everything that crosses JS <-> wasm (slots, starts, records, the timer)
+//   stream/stream.mjs   one stream's async iterator
+//   internal/clock.mjs  the event loop's clock and the ManualClock
+//   internal/checks.mjs what the stream API and the toolbox share about bad input
+import { checkOptionsBag, describe, own } from './internal/checks.mjs';
+import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
+import { Bridge } from './stream/bridge.mjs';
+import { loadNative } from './stream/native.mjs';
+import { CHAT_DEFAULTS, STREAM_DEFAULTS, readStreamOptions } from './stream/options.mjs';
+import { TrickleStream } from './stream/stream.mjs';
+
+export { ManualClock };
+
+// Lone surrogates cannot be encoded as UTF-8. Like TextEncoder, trickle replaces each with
+// U+FFFD; the replacement is one UTF-16 unit too, so every other position is unchanged.
+const toWellFormed = typeof String.prototype.toWellFormed === 'function'
+  ? (text) => text.toWellFormed()
+  : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+/**
+ * The longest text a stream accepts, in UTF-16 units (JS string length): 2^27, about 134
+ * million. Starting it needs up to 3 bytes per unit twice in wasm memory (the UTF-8 text
+ * JS writes, and the stream's own copy), which stays well inside wasm's 2 GiB.
+ */
+export const MAX_TEXT_LENGTH = 2 ** 27;
+
+function checkText(where, name, text) {
+  if (typeof text !== 'string') {
+    throw new TypeError(`trickle.${where}: ${name} must be a string, got ${describe(text)}`);
+  }
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new RangeError(`trickle.${where}: ${name} is ${text.length} UTF-16 units long; the most a stream takes is ${MAX_TEXT_LENGTH}`);
+  }
+  return toWellFormed(text);
+}
+
+function readCreateOptions(options) {
+  checkOptionsBag('createTrickle', options, ['clock', 'wasm']);
+  let clock = own(options, 'clock') ?? eventLoopClock;
+  if (clock === 'manual') clock = new ManualClock();
+  if (!isClock(clock)) {
+    throw new TypeError(`createTrickle: clock must be 'manual' or a ManualClock, got ${describe(clock)}`);
+  }
+  const wasm = own(options, 'wasm');
+  if (wasm !== undefined && typeof wasm !== 'string' && !(wasm instanceof URL)
+      && !(wasm instanceof ArrayBuffer) && !ArrayBuffer.isView(wasm)) {
+    throw new TypeError(`createTrickle: wasm must be a URL, a string or the module's bytes, got ${describe(wasm)}`);
+  }
+  return { clock, wasm };
+}
+
+/**
+ * Loads the WebAssembly module and returns a trickle instance. Each instance has its own
+ * wasm memory, scheduler and single timer. Options: `clock` ('manual' or a ManualClock: time
+ * moves only when you advance it) and `wasm` (where the .wasm is, when a bundler moved it).
+ */
+export default async function createTrickle(options) {
+  const { clock, wasm } = readCreateOptions(options);
+  const { native, protocol } = await loadNative(wasm);
+  return new Trickle(native, protocol, clock);
+}
+
+class Trickle {
+  #bridge;
+  #clock;
+  #chatBefore;
+  #chatAfter;
+
+  constructor(native, protocol, clock) {
+    this.#clock = clock;
+    this.#bridge = new Bridge(native, protocol, clock);
+    // The chat template lives in C++ (llm_stream.hpp); read once, filled here.
+    [this.#chatBefore, this.#chatAfter] = native.chatTemplateParts();
+  }
+
+  /** The instance's clock: the event loop's, or the ManualClock it was created with. */
+  get clock() {
+    return this.#clock;
+  }
+
+  /** Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs, failAfter, failMessage). */
+  stream(text, options) {
+    const checked = checkText('stream', 'text', text);
+    const settings = readStreamOptions('stream', options, STREAM_DEFAULTS);
+    settings.text = checked;
+    return new TrickleStream(this.#bridge, settings);
+  }
+
+  /** Streams the FastAPI demo's answer to `prompt`: "你提问的是: {prompt}, 我正在流式生成答案...". */
+  chat(prompt, options) {
+    const checked = checkText('chat', 'prompt', prompt);
+    const settings = readStreamOptions('chat', options, CHAT_DEFAULTS);
+    settings.text = this.#chatBefore + checked + this.#chatAfter;
+    return new TrickleStream(this.#bridge, settings);
+  }
+
+  /** The text chat(prompt) streams. */
+  chatText(prompt) {
+    return this.#chatBefore + checkText('chatText', 'prompt', prompt) + this.#chatAfter;
+  }
+
+  /** Numbers for tests and curious users: what the wasm side holds right now. */
+  stats() {
+    return this.#bridge.stats();
+  }
+}

@@ -1,0 +1,33 @@
+#include "allocation_counter.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace {
+// Not atomic: the tests run on one thread.
+std::size_t allocations = 0;
+int counters_alive = 0;
+
+void* allocate(std::size_t size) {
+  if (counters_alive > 0) ++allocations;
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc{};
+}
+}  // namespace
+
+void* operator new(std::size_t size) { return allocate(size); }
+void* operator new[](std::size_t size) { return allocate(size); }
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete[](void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
+
+namespace trickle::testing {
+
+allocation_counter::allocation_counter() noexcept {
+  if (counters_alive++ == 0) allocations = 0;
+}
+allocation_counter::~allocation_counter() { --counters_alive; }
+std::size_t allocation_counter::count() const noexcept { return allocations; }
+
+}  // namespace trickle::testing
