@@ -1,0 +1,153 @@
+// The manual clock: time that moves only when a test moves it, for trickle's streams and the
+// toolbox's timers alike. Every figure here is exact: no real sleep decides anything.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import createTrickle, { ManualClock } from '../../src/js/trickle.mjs';
+import { sleep, wait, withTimeout } from '../../src/js/toolbox.mjs';
+import { assertNothingLeft } from './support.mjs';
+
+/** Reads `stream` to its end, noting the clock's time at each chunk. */
+async function arrivals(stream, clock) {
+  const seen = [];
+  for await (const chunk of stream) seen.push([clock.now(), chunk]);
+  return seen;
+}
+
+test('a 30-second answer plays out on a manual clock in no real time, each chunk at its own deadline', async () => {
+  const trickle = await createTrickle({ clock: 'manual' });
+  const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+  const started = performance.now();
+  const reading = arrivals(trickle.stream(words.join(' ')), trickle.clock);
+  await trickle.clock.advance(30_000);
+  const seen = await reading;
+  assert.deepEqual(seen, words.map((word, i) => [(i + 1) * 500, word]));
+  assert.ok(performance.now() - started < 2000, 'no real 30 s wait');
+  assertNothingLeft(trickle);
+});
+
+test('advance() delivers exactly the chunks due by then, and the reader has seen them when it resolves', async () => {
+  const trickle = await createTrickle({ clock: 'manual' });
+  const seen = [];
+  const reading = (async () => {
+    for await (const chunk of trickle.stream('a b c d', { delayMs: 100 })) seen.push(chunk);
+  })();
+  await trickle.clock.advance(250);
+  assert.deepEqual(seen, ['a', 'b']);
+  assert.equal(trickle.clock.now(), 250);
+  await trickle.clock.advance(49.999);
+  assert.deepEqual(seen, ['a', 'b'], 'never early');
+  await trickle.clock.advance(0.001);
+  assert.deepEqual(seen, ['a', 'b', 'c']);
+  await trickle.clock.runAll();
+  await reading;
+  assert.deepEqual(seen, ['a', 'b', 'c', 'd']);
+  assert.equal(trickle.clock.now(), 400);
+  assertNothingLeft(trickle);
+});
+
+test('a reader that falls behind finds the chunks already due, with no drift', async () => {
+  const trickle = await createTrickle({ clock: 'manual' });
+  const stream = trickle.stream('a b c d e', { delayMs: 10 });
+  const first = stream.next();
+  await trickle.clock.advance(35);
+  assert.deepEqual(await first, { value: 'a', done: false });
+  // Three were due by 35 ms: the next two come at once, the fourth waits for 40 ms.
+  assert.deepEqual(await stream.next(), { value: 'b', done: false });
+  assert.deepEqual(await stream.next(), { value: 'c', done: false });
+  const fourth = stream.next();
+  await trickle.clock.advance(4);
+  let settled = false;
+  fourth.then(() => { settled = true; });
+  await trickle.clock.advance(0);
+  assert.equal(settled, false, 'd is due at 40 ms, not 39');
+  await trickle.clock.advance(1);
+  assert.deepEqual(await fourth, { value: 'd', done: false });
+  await stream.return();
+  assertNothingLeft(trickle);
+});
+
+test('streams and toolbox timers on one clock run in deadline order', async () => {
+  const clock = new ManualClock();
+  const trickle = await createTrickle({ clock });
+  assert.equal(trickle.clock, clock);
+  const log = [];
+  const reading = (async () => {
+    for await (const chunk of trickle.stream('s1 s2 s3', { delayMs: 100 })) log.push(`${clock.now()} ${chunk}`);
+  })();
+  const sleeping = (async () => {
+    await sleep(150, { clock });
+    log.push(`${clock.now()} slept 150`);
+    await sleep(100, { clock });
+    log.push(`${clock.now()} slept 250`);
+  })();
+  await clock.runAll();
+  await Promise.all([reading, sleeping]);
+  assert.deepEqual(log, ['100 s1', '150 slept 150', '200 s2', '250 slept 250', '300 s3']);
+});
+
+test('timeoutMs, withTimeout and wait() keep exact time on a manual clock', async () => {
+  const trickle = await createTrickle({ clock: 'manual' });
+  const clock = trickle.clock;
+  const timed = trickle.stream('a b c', { delayMs: 100, timeoutMs: 250 });
+  const chunks = [];
+  const outcome = (async () => {
+    try {
+      for await (const chunk of timed) chunks.push(chunk);
+    } catch (error) {
+      return [clock.now(), error.name];
+    }
+    return 'finished';
+  })();
+  const deadline = withTimeout(sleep(1000, { clock }), 500, { clock }).catch((error) => [clock.now(), error.name]);
+  const waited = wait([sleep(50, { clock }), new Promise(() => {})], { timeoutMs: 120, clock })
+    .then(({ done, pending }) => [clock.now(), done.size, pending.size]);
+  await clock.runAll();
+  assert.deepEqual(await outcome, [250, 'TimeoutError']);
+  assert.deepEqual(chunks, ['a', 'b']);
+  assert.deepEqual(await deadline, [500, 'TimeoutError']);
+  assert.deepEqual(await waited, [120, 1, 1]);
+  assertNothingLeft(trickle);
+});
+
+test('a run that starts later keeps its own schedule from its first next()', async () => {
+  const trickle = await createTrickle({ clock: new ManualClock({ now: 1000 }) });
+  await trickle.clock.advance(700);
+  const seen = arrivals(trickle.stream('x y', { delayMs: 20 }), trickle.clock);
+  await trickle.clock.runAll();
+  assert.deepEqual(await seen, [[1720, 'x'], [1740, 'y']]);
+});
+
+test('advance() calls made while one runs wait their turn', async () => {
+  const clock = new ManualClock();
+  const log = [];
+  sleep(10, { clock }).then(() => log.push(clock.now()));
+  sleep(30, { clock }).then(() => log.push(clock.now()));
+  const first = clock.advance(20);
+  const second = clock.advance(20);
+  await Promise.all([first, second]);
+  assert.deepEqual(log, [10, 30]);
+  assert.equal(clock.now(), 40);
+});
+
+test('runAll() gives up with a RangeError on a timer that sets itself again forever', async () => {
+  const clock = new ManualClock();
+  const again = () => clock.setTimer(again, 1);
+  again();
+  await assert.rejects(clock.runAll({ maxTimers: 50 }), { name: 'RangeError', message: /still setting timers after 50/ });
+  assert.equal(clock.now(), 50);
+});
+
+test('bad clocks and clock options are TypeErrors or RangeErrors that say what to do', async () => {
+  await assert.rejects(createTrickle({ clock: 'manaul' }), { name: 'TypeError', message: /clock must be 'manual' or a ManualClock/ });
+  await assert.rejects(createTrickle({ clokc: 'manual' }), { name: 'TypeError', message: /unknown option "clokc" \(known: clock, wasm\)/ });
+  await assert.rejects(createTrickle('manual'), { name: 'TypeError', message: /options must be an object/ });
+  await assert.rejects(createTrickle({ wasm: 42 }), { name: 'TypeError', message: /wasm must be a URL/ });
+  assert.throws(() => new ManualClock({ now: Number.NaN }), TypeError);
+  assert.throws(() => new ManualClock({ start: 0 }), { name: 'TypeError', message: /unknown option "start"/ });
+  const clock = new ManualClock();
+  await assert.rejects(clock.advance(-1), RangeError);
+  await assert.rejects(clock.advance('10'), TypeError);
+  assert.throws(() => sleep(1, { clock: {} }), { name: 'TypeError', message: /clock must be a ManualClock or trickle\.clock/ });
+  const real = await createTrickle();
+  await assert.rejects(real.clock.advance(10), { name: 'TypeError', message: /moves by itself/ });
+});
