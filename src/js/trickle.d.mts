@@ -90,6 +90,11 @@ export class ManualClock implements Clock {
    */
   advance(ms: number): Promise<void>;
   /**
+   * Moves time to the earliest timer's deadline and runs every timer due then, as advance()
+   * does. Resolves with false, time unchanged, when no timer is set.
+   */
+  advanceToNext(): Promise<boolean>;
+  /**
    * Runs timers until none is left, moving time to each one's deadline: a whole stream plays
    * out. Rejects with a RangeError after `maxTimers` (default 100,000) timers.
    */

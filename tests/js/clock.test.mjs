@@ -129,6 +129,23 @@ test('advance() calls made while one runs wait their turn', async () => {
   assert.equal(clock.now(), 40);
 });
 
+test('advanceToNext() steps from one wake-up to the next, and says when there is none', async () => {
+  const trickle = await createTrickle({ clock: 'manual' });
+  const clock = trickle.clock;
+  const seen = [];
+  const reading = (async () => {
+    for await (const chunk of trickle.stream('a b c', { delayMs: 40 })) seen.push([clock.now(), chunk]);
+  })();
+  assert.equal(await clock.advanceToNext(), true);
+  assert.deepEqual(seen, [[40, 'a']]);
+  assert.equal(await clock.advanceToNext(), true);
+  assert.equal(await clock.advanceToNext(), true);
+  await reading;
+  assert.deepEqual(seen, [[40, 'a'], [80, 'b'], [120, 'c']]);
+  assert.equal(await clock.advanceToNext(), false);
+  assert.equal(clock.now(), 120);
+});
+
 test('runAll() gives up with a RangeError on a timer that sets itself again forever', async () => {
   const clock = new ManualClock();
   const again = () => clock.setTimer(again, 1);

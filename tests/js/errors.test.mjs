@@ -42,10 +42,42 @@ test('options of the wrong type are TypeErrors; unknown values are RangeErrors',
 });
 
 test('undefined options mean the defaults', async () => {
-  const stream = trickle.stream('a', { delayMs: undefined, split: undefined, suffix: undefined });
-  const started = performance.now();
+  const manual = await createTrickle({ clock: 'manual' });
+  const stream = manual.stream('a', { delayMs: undefined, split: undefined, suffix: undefined });
+  const first = stream.next().then((result) => [manual.clock.now(), result.value]);
+  await manual.clock.advance(500);
+  assert.deepEqual(await first, [500, 'a'], 'the default delay is 500 ms');
+});
+
+test('options are own properties: what Object.prototype holds is never an option', async () => {
+  Object.prototype.delayMs = 300;
+  Object.prototype.failAfter = 0;
+  Object.prototype.split = 'char';
+  try {
+    const manual = await createTrickle({ clock: 'manual' });
+    const reading = collect(manual.stream('ab cd', {}));
+    await manual.clock.advance(1000);
+    assert.deepEqual(await reading, ['ab', 'cd'], '500 ms, whitespace, no failure');
+  } finally {
+    delete Object.prototype.delayMs;
+    delete Object.prototype.failAfter;
+    delete Object.prototype.split;
+  }
+});
+
+test('a value whose conversion to text throws, or that has none, still gets trickle\'s own TypeError', () => {
+  const hostile = { toString() { throw new Error('not me'); } };
+  assert.throws(() => trickle.stream(hostile), { name: 'TypeError', message: /text must be a string, got an object/ });
+  assert.throws(() => trickle.stream(Object.create(null)), { name: 'TypeError', message: /text must be a string, got an object/ });
+  assert.throws(() => trickle.stream('a', { delayMs: hostile }), { name: 'TypeError', message: /delayMs must be a number/ });
+  assert.throws(() => trickle.stream('a', { split: Object.create(null) }), { name: 'TypeError', message: /split must be a string/ });
+  assert.throws(() => trickle.stream('a', { signal: hostile }), { name: 'TypeError', message: /signal must be an AbortSignal/ });
+});
+
+test('failMessage arrives whole, NUL characters and all', async () => {
+  const stream = trickle.stream('a b', { delayMs: 0, failAfter: 1, failMessage: 'before\0after ✓' });
   assert.equal((await stream.next()).value, 'a');
-  assert.ok(performance.now() - started >= 500, 'the default delay is 500 ms');
+  await assert.rejects(stream.next(), { message: 'before\0after ✓' });
 });
 
 test('nothing is left allocated after rejected input', async () => {

@@ -6,6 +6,9 @@ import { collect } from './support.mjs';
 
 const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
 const trickle = await createTrickle();
+// For exact timing: time moves only when a test advances it.
+const manual = await createTrickle({ clock: 'manual' });
+const clock = manual.clock;
 
 test('the seed sentence gives its seven words, in order', async () => {
   assert.deepEqual(await collect(trickle.stream(SEED_SENTENCE, { delayMs: 1 })),
@@ -54,6 +57,8 @@ test('a large text streams completely at zero delay, in batches', async () => {
   assert.equal(chunks.at(-1), 'w99999');
 });
 
+// The event loop's glue (performance.now() and one setTimeout), with loose bounds: the
+// other timing tests run on a manual clock.
 test('chunks arrive on schedule with real timers, never early', async () => {
   const delayMs = 40;
   const stream = trickle.stream('a b c d e', { delayMs });
@@ -69,23 +74,26 @@ test('chunks arrive on schedule with real timers, never early', async () => {
 });
 
 test('the schedule starts at the first next(), not when the stream is created', async () => {
-  const stream = trickle.stream('a', { delayMs: 60 });
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const asked = performance.now();
-  const { value } = await stream.next();
-  assert.equal(value, 'a');
-  assert.ok(performance.now() - asked >= 60);
+  const stream = manual.stream('a', { delayMs: 60 });
+  await clock.advance(100);
+  const asked = clock.now();
+  const first = stream.next().then((result) => [clock.now() - asked, result.value]);
+  await clock.advance(60);
+  assert.deepEqual(await first, [60, 'a']);
 });
 
-test('a consumer that falls behind gets the chunks already due at once', async () => {
-  const stream = trickle.stream('a b c d', { delayMs: 20 });
-  assert.equal((await stream.next()).value, 'a');
-  await new Promise((resolve) => setTimeout(resolve, 70)); // b and c are due meanwhile
-  const before = performance.now();
+test('a consumer that falls behind gets the chunks already due at once, and the rest on schedule', async () => {
+  const stream = manual.stream('a b c d', { delayMs: 20 });
+  const start = clock.now();
+  const first = stream.next();
+  await clock.advance(20);
+  assert.equal((await first).value, 'a');
+  await clock.advance(50); // b and c are due meanwhile (at 40 and 60)
   assert.equal((await stream.next()).value, 'b');
   assert.equal((await stream.next()).value, 'c');
-  assert.ok(performance.now() - before < 15, 'due chunks should not wait');
-  assert.equal((await stream.next()).value, 'd');
+  const fourth = stream.next().then((result) => [clock.now() - start, result.value]);
+  await clock.advance(10);
+  assert.deepEqual(await fourth, [80, 'd'], 'd keeps its own deadline: lateness did not add up');
   assert.equal((await stream.next()).done, true);
 });
 

@@ -119,6 +119,21 @@ export class ManualClock {
   }
 
   /**
+   * Moves time to the earliest timer's deadline and runs every timer due then (as advance()
+   * does). Resolves with true, or with false (time unchanged) when no timer is set: a test
+   * can step through a stream one wake-up at a time.
+   */
+  advanceToNext() {
+    return this.#queue(async () => {
+      await nextMacrotask(); // work queued in this job may set the timer we are looking for
+      if (this.#timers.length === 0) return false;
+      const due = this.#timers[0].due;
+      await this.#runUntil(() => Math.max(due, this.#now));
+      return true;
+    });
+  }
+
+  /**
    * Runs timers until none is left, moving time to each one's deadline: a whole stream
    * plays out. Rejects (time stays where it got to) after `maxTimers` timers, default
    * 100,000, in case something keeps setting new ones.
