@@ -185,7 +185,7 @@ void write_message_body(const answer& a, std::string& out) {
     out.append(",");
     append_field(out, "name", a.tool_calls[i].name);
     out.append(",\"input\":");
-    out.append(a.tool_calls[i].arguments);  // checked: one JSON object
+    append_json_compact(out, a.tool_calls[i].arguments);  // checked: one JSON object
     out.append("}");
   }
   out.append("],\"stop_reason\":\"");

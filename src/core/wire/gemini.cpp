@@ -49,7 +49,7 @@ void append_function_call(std::string& out, const tool_call& call) {
   out.append("{\"functionCall\":{");
   append_field(out, "name", call.name);
   out.append(",\"args\":");
-  out.append(call.arguments);  // checked: one JSON object
+  append_json_compact(out, call.arguments);  // checked: one JSON object
   out.append("}}");
 }
 

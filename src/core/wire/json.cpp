@@ -281,6 +281,29 @@ class json_checker {
 
 bool is_json_object(std::string_view text) noexcept { return json_checker{text}.whole_object(); }
 
+void append_json_compact(std::string& out, std::string_view json_text) {
+  // Outside strings, the only bytes to drop are the four whitespace bytes; inside, every
+  // byte is kept. A string ends at a quote that no backslash escapes.
+  std::size_t run_begin = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      out.append(json_text.data() + run_begin, i - run_begin);
+      run_begin = i + 1;
+    }
+  }
+  out.append(json_text.data() + run_begin, json_text.size() - run_begin);
+}
+
 // --- Numbers and dates -----------------------------------------------------------------
 
 void append_integer(std::string& out, std::int64_t value) {

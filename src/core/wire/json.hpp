@@ -12,7 +12,8 @@
 //
 // is_json_object() checks that text is one JSON object (RFC 8259, surrounding whitespace
 // allowed, well-formed UTF-8, nesting at most 256 deep): the test for tool arguments that
-// some formats embed as an object rather than as a string.
+// some formats embed as an object rather than as a string; append_json_compact() embeds
+// them on one line.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +36,11 @@ std::size_t code_point_boundary_at_or_after(std::string_view text, std::size_t f
                                             std::size_t end) noexcept;
 
 bool is_json_object(std::string_view text) noexcept;
+
+// Appends JSON text that is_json_object() accepted without the whitespace between tokens:
+// embedded in an SSE data line or an NDJSON line, a newline of pretty-printed arguments
+// would end the line (and the event) in the middle of the object.
+void append_json_compact(std::string& out, std::string_view json_text);
 
 void append_integer(std::string& out, std::int64_t value);
 

@@ -36,7 +36,7 @@ void append_tool_call(std::string& out, const answer& a, std::size_t index) {
   out.append(",");
   append_field(out, "name", a.tool_calls[index].name);
   out.append(",\"arguments\":");
-  out.append(a.tool_calls[index].arguments);  // checked: one JSON object
+  append_json_compact(out, a.tool_calls[index].arguments);  // checked: one JSON object
   out.append("}}");
 }
 

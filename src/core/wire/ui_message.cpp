@@ -92,7 +92,7 @@ class ui_message_encoder final : public encoder {
     out.append(",");
     append_field(out, "toolName", answer_.tool_calls[index].name);
     out.append(",\"input\":");
-    out.append(answer_.tool_calls[index].arguments);  // checked: one JSON object
+    append_json_compact(out, answer_.tool_calls[index].arguments);  // checked: one JSON object
     out.append("}\n\n");
   }
 
@@ -143,7 +143,7 @@ void write_ui_message_body(const answer& a, std::string& out) {
     out.append("\",");
     append_field(out, "toolCallId", tool_call_id(a, i, "call_"));
     out.append(",\"state\":\"input-available\",\"input\":");
-    out.append(a.tool_calls[i].arguments);
+    append_json_compact(out, a.tool_calls[i].arguments);
     out.append("}");
   }
   out.append("]}");
