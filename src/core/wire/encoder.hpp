@@ -29,7 +29,9 @@
 //
 // error() may come at any point before end(): it writes the format's mid-stream error (an
 // Anthropic `error` event, an OpenAI error chunk, a Gemini error object...) and ends the
-// stream; nothing may follow it. The HTTP error (status + body, before any byte) is
+// stream; nothing may follow it. (Between finish() and end() it is only meaningful for
+// formats with a terminator: in Responses, Gemini and Ollama the reply is complete at
+// finish, and a client may ignore what follows.) The HTTP error (status + body, before any byte) is
 // write_error_body().
 #pragma once
 
