@@ -23,6 +23,7 @@
 // Items take output indexes in that order: reasoning, message, then the calls. The openai
 // SDK's accumulator throws on any event type it does not know, so only these are sent.
 #include <string>
+#include <vector>
 
 #include "core/wire/formats.hpp"
 #include "core/wire/json.hpp"
@@ -46,41 +47,56 @@ void append_function_item_id(std::string& out, const answer& a, std::size_t i) {
   append_integer(out, static_cast<std::int64_t>(i));
 }
 
-void append_summary_part(std::string& out, std::string_view text) {
+// The answer's fields escaped once: the done events and the finished response repeat each
+// of them up to four times.
+struct escaped_fields {
+  std::string text;
+  std::string reasoning;
+  std::vector<std::string> arguments;
+
+  explicit escaped_fields(const answer& a) {
+    append_json_escaped(text, a.text);
+    append_json_escaped(reasoning, a.reasoning);
+    for (const tool_call& call : a.tool_calls) append_json_escaped(arguments.emplace_back(), call.arguments);
+  }
+};
+
+void append_summary_part(std::string& out, std::string_view escaped_text) {
   out.append("{\"type\":\"summary_text\",\"text\":\"");
-  append_json_escaped(out, text);
+  out.append(escaped_text);
   out.append("\"}");
 }
 
-void append_text_part(std::string& out, std::string_view text) {
+void append_text_part(std::string& out, std::string_view escaped_text) {
   out.append("{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"");
-  append_json_escaped(out, text);
+  out.append(escaped_text);
   out.append("\"}");
 }
 
-void append_reasoning_item(std::string& out, const answer& a, bool done) {
+// An item as it opens (done == nullptr: empty, in progress) or as it closes.
+void append_reasoning_item(std::string& out, const answer& a, const escaped_fields* done) {
   out.append("{\"id\":\"");
   append_item_id(out, "rs_", a);
   out.append("\",\"type\":\"reasoning\",\"summary\":[");
-  if (done) append_summary_part(out, a.reasoning);
+  if (done) append_summary_part(out, done->reasoning);
   out.append("]}");
 }
 
-void append_message_item(std::string& out, const answer& a, bool done) {
+void append_message_item(std::string& out, const answer& a, const escaped_fields* done) {
   out.append("{\"id\":\"");
   append_item_id(out, "msg_", a);
   out.append(done ? "\",\"type\":\"message\",\"status\":\"completed\",\"content\":["
                   : "\",\"type\":\"message\",\"status\":\"in_progress\",\"content\":[");
-  if (done) append_text_part(out, a.text);
+  if (done) append_text_part(out, done->text);
   out.append("],\"role\":\"assistant\"}");
 }
 
-void append_function_item(std::string& out, const answer& a, std::size_t i, bool done) {
+void append_function_item(std::string& out, const answer& a, std::size_t i, const escaped_fields* done) {
   out.append("{\"id\":\"");
   append_function_item_id(out, a, i);
   out.append(done ? "\",\"type\":\"function_call\",\"status\":\"completed\",\"arguments\":\""
                   : "\",\"type\":\"function_call\",\"status\":\"in_progress\",\"arguments\":\"");
-  if (done) append_json_escaped(out, a.tool_calls[i].arguments);
+  if (done) out.append(done->arguments[i]);
   out.append("\",");
   append_field(out, "call_id", tool_call_id(a, i, "call_"));
   out.append(",");
@@ -102,9 +118,9 @@ void append_usage(std::string& out, const answer& a) {
 
 enum class response_state { in_progress, completed, incomplete };
 
-// The response object. In progress it has no output and no usage yet; finished, it has
-// every item of the answer.
-void append_response(std::string& out, const answer& a, response_state state) {
+// The response object. In progress it has no output and no usage yet; finished (`done`
+// given), it has every item of the answer.
+void append_response(std::string& out, const answer& a, response_state state, const escaped_fields* done) {
   out.append("{\"id\":\"");
   append_item_id(out, "resp_", a);
   out.append("\",\"object\":\"response\",\"created_at\":");
@@ -123,9 +139,9 @@ void append_response(std::string& out, const answer& a, response_state state) {
       if (!first) out.push_back(',');
       first = false;
     };
-    if (has_reasoning(a)) separate(), append_reasoning_item(out, a, true);
-    if (has_message(a)) separate(), append_message_item(out, a, true);
-    for (std::size_t i = 0; i < a.tool_calls.size(); ++i) separate(), append_function_item(out, a, i, true);
+    if (has_reasoning(a)) separate(), append_reasoning_item(out, a, done);
+    if (has_message(a)) separate(), append_message_item(out, a, done);
+    for (std::size_t i = 0; i < a.tool_calls.size(); ++i) separate(), append_function_item(out, a, i, done);
   }
   out.append("],\"parallel_tool_calls\":true,\"previous_response_id\":null,"
              "\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":false,\"temperature\":1,"
@@ -141,7 +157,7 @@ void append_response(std::string& out, const answer& a, response_state state) {
 
 class openai_responses_encoder final : public encoder {
  public:
-  explicit openai_responses_encoder(const answer& a) : encoder(a) {}
+  explicit openai_responses_encoder(const answer& a) : encoder(a), escaped_(a) {}
 
  private:
   // `event: <type>\ndata: {"type":"<type>","sequence_number":n`; the caller goes on with
@@ -168,11 +184,11 @@ class openai_responses_encoder final : public encoder {
   void on_start(std::string& out) override {
     open(out, "response.created");
     out.append(",\"response\":");
-    append_response(out, answer_, response_state::in_progress);
+    append_response(out, answer_, response_state::in_progress, nullptr);
     close(out);
     open(out, "response.in_progress");
     out.append(",\"response\":");
-    append_response(out, answer_, response_state::in_progress);
+    append_response(out, answer_, response_state::in_progress, nullptr);
     close(out);
   }
 
@@ -182,7 +198,7 @@ class openai_responses_encoder final : public encoder {
     address_ = address(id, 0);
     open(out, "response.output_item.added");
     out.append(",\"output_index\":0,\"item\":");
-    append_reasoning_item(out, answer_, false);
+    append_reasoning_item(out, answer_, nullptr);
     close(out);
     open(out, "response.reasoning_summary_part.added");
     out.append(address_);
@@ -202,15 +218,15 @@ class openai_responses_encoder final : public encoder {
     open(out, "response.reasoning_summary_text.done");
     out.append(address_);
     out.append(",\"summary_index\":0,\"text\":\"");
-    append_json_escaped(out, answer_.reasoning);
+    out.append(escaped_.reasoning);
     out.append("\"");
     close(out);
     open(out, "response.reasoning_summary_part.done");
     out.append(address_);
     out.append(",\"summary_index\":0,\"part\":");
-    append_summary_part(out, answer_.reasoning);
+    append_summary_part(out, escaped_.reasoning);
     close(out);
-    item_done(out, 0, [&] { append_reasoning_item(out, answer_, true); });
+    item_done(out, 0, [&] { append_reasoning_item(out, answer_, &escaped_); });
   }
 
   void on_text_begin(std::string& out) override {
@@ -221,7 +237,7 @@ class openai_responses_encoder final : public encoder {
     out.append(",\"output_index\":");
     append_integer(out, static_cast<std::int64_t>(message_index(answer_)));
     out.append(",\"item\":");
-    append_message_item(out, answer_, false);
+    append_message_item(out, answer_, nullptr);
     close(out);
     open(out, "response.content_part.added");
     out.append(address_);
@@ -241,15 +257,15 @@ class openai_responses_encoder final : public encoder {
     open(out, "response.output_text.done");
     out.append(address_);
     out.append(",\"content_index\":0,\"text\":\"");
-    append_json_escaped(out, answer_.text);
+    out.append(escaped_.text);
     out.append("\",\"logprobs\":[]");
     close(out);
     open(out, "response.content_part.done");
     out.append(address_);
     out.append(",\"content_index\":0,\"part\":");
-    append_text_part(out, answer_.text);
+    append_text_part(out, escaped_.text);
     close(out);
-    item_done(out, message_index(answer_), [&] { append_message_item(out, answer_, true); });
+    item_done(out, message_index(answer_), [&] { append_message_item(out, answer_, &escaped_); });
   }
 
   void on_tool_begin(std::string& out, std::size_t index) override {
@@ -260,7 +276,7 @@ class openai_responses_encoder final : public encoder {
     out.append(",\"output_index\":");
     append_integer(out, static_cast<std::int64_t>(tool_index(answer_, index)));
     out.append(",\"item\":");
-    append_function_item(out, answer_, index, false);
+    append_function_item(out, answer_, index, nullptr);
     close(out);
   }
   void on_tool_arguments(std::string& out, std::size_t, piece_bytes fragment) override {
@@ -275,10 +291,10 @@ class openai_responses_encoder final : public encoder {
     open(out, "response.function_call_arguments.done");
     out.append(address_);
     out.append(",\"arguments\":\"");
-    append_json_escaped(out, answer_.tool_calls[index].arguments);
+    out.append(escaped_.arguments[index]);
     out.append("\"");
     close(out);
-    item_done(out, tool_index(answer_, index), [&] { append_function_item(out, answer_, index, true); });
+    item_done(out, tool_index(answer_, index), [&] { append_function_item(out, answer_, index, &escaped_); });
   }
 
   template <class WriteItem>
@@ -295,7 +311,7 @@ class openai_responses_encoder final : public encoder {
     const bool incomplete = resolved_finish(answer_) == finish_reason::length;
     open(out, incomplete ? "response.incomplete" : "response.completed");
     out.append(",\"response\":");
-    append_response(out, answer_, incomplete ? response_state::incomplete : response_state::completed);
+    append_response(out, answer_, incomplete ? response_state::incomplete : response_state::completed, &escaped_);
     close(out);
   }
 
@@ -312,13 +328,16 @@ class openai_responses_encoder final : public encoder {
 
   void on_end(std::string&) override {}
 
+  const escaped_fields escaped_;
   std::int64_t sequence_ = 0;
   std::string address_;  // of the item being streamed
 };
 
 void write_responses_body(const answer& a, std::string& out) {
+  const escaped_fields escaped(a);
   append_response(out, a,
-                  resolved_finish(a) == finish_reason::length ? response_state::incomplete : response_state::completed);
+                  resolved_finish(a) == finish_reason::length ? response_state::incomplete : response_state::completed,
+                  &escaped);
 }
 
 }  // namespace
