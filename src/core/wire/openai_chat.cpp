@@ -58,7 +58,6 @@ void append_head(std::string& out, const answer& a, std::string_view object) {
 
 }  // namespace
 
-// {"error":{message,type,param,code}}: the body of every OpenAI error, streamed or not.
 void append_openai_error(std::string& out, const wire_error& failure) {
   const status_facts& facts = facts_for(failure.status);
   out.append("{\"error\":{");
