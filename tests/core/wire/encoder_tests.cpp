@@ -252,3 +252,27 @@ TEST_CASE("frames are appended to the caller's buffer, which is never cleared") 
   write_body(format::anthropic, a, body);
   CHECK(body.rfind("kept:{", 0) == 0);
 }
+
+TEST_CASE("OpenAI chat sends usage only when the request asked for it") {
+  answer a = greeting();
+  a.input_tokens = 4;
+  a.output_tokens = 9;
+  for (bool asked : {false, true}) {
+    a.include_usage = asked;
+    std::string body;
+    write_stream(format::openai_chat, a, split_mode::whitespace, body);
+    int usage_chunks = 0;
+    int chunks_with_usage_key = 0;
+    for (const auto& lines : wire_test::sse_events(body, "\n\n")) {
+      const std::string data = wire_test::data_only(lines);
+      if (data == "[DONE]") continue;
+      const wire_test::json chunk = wire_test::parse_json(data);
+      chunks_with_usage_key += chunk.has("usage");
+      usage_chunks += chunk["choices"].array().empty();
+    }
+    INFO("include_usage " << asked);
+    CHECK(usage_chunks == (asked ? 1 : 0));
+    // Asked for, every chunk carries the key (null until the last one), as OpenAI's do.
+    CHECK(chunks_with_usage_key == (asked ? static_cast<int>(wire_test::sse_events(body, "\n\n").size()) - 1 : 0));
+  }
+}
