@@ -1,5 +1,7 @@
 #include "core/text/split.hpp"
 
+#include "core/text/grapheme.hpp"
+
 namespace trickle {
 
 bool is_python_whitespace(char32_t c) noexcept {
@@ -24,6 +26,7 @@ void piece_range::iterator::advance() noexcept {
     case split_mode::whitespace: advance_whitespace(); break;
     case split_mode::space: advance_space(); break;
     case split_mode::character: advance_character(); break;
+    case split_mode::grapheme: advance_grapheme(); break;
   }
 }
 
@@ -80,6 +83,18 @@ void piece_range::iterator::advance_character() noexcept {
   current_ = {text_.substr(byte_position_, step.byte_length), utf16_position_,
               utf16_position_ + step.utf16_length};
   step_over(step);
+}
+
+void piece_range::iterator::advance_grapheme() noexcept {
+  if (byte_position_ == text_.size()) {
+    at_end_ = true;
+    return;
+  }
+  const grapheme_extent cluster = next_grapheme_cluster(text_, byte_position_);
+  current_ = {text_.substr(byte_position_, cluster.byte_length), utf16_position_,
+              utf16_position_ + cluster.utf16_length};
+  byte_position_ += cluster.byte_length;
+  utf16_position_ += cluster.utf16_length;
 }
 
 }  // namespace trickle
