@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/text/utf8.hpp"
+
 namespace trickle {
 
 // The rules, fed one code point at a time: for callers that hold code points, not UTF-8.
@@ -30,8 +32,9 @@ class grapheme_boundaries {
  private:
   void take(std::uint8_t properties) noexcept;
 
-  bool started_ = false;
-  std::uint8_t previous_ = 0;
+  // Before the first code point the rules act as if after a Control character, for which
+  // GB4 always breaks: that is GB1's boundary, with no special case.
+  std::uint8_t previous_ = static_cast<std::uint8_t>(3);  // grapheme_break::control
   // GB11: after Extended_Pictographic Extend* (1), and that followed by ZWJ (2).
   std::uint8_t pictographic_ = 0;
   // GB9c: after InCB=Consonant [Extend Linker]* (1), with at least one Linker (2).
@@ -40,12 +43,32 @@ class grapheme_boundaries {
   bool odd_regional_indicators_ = false;
 };
 
-// The extended grapheme cluster that starts at byte `position` of `text`
-// (position < text.size()): its length in bytes and in UTF-16 code units.
+// A cluster's length in bytes and in UTF-16 code units.
 struct grapheme_extent {
   std::size_t byte_length;
   std::uint32_t utf16_length;
 };
+
+// Walks a text cluster by cluster. Finding where a cluster ends means reading the code
+// point after it; the cursor keeps that one for the next cluster, so each code point is
+// decoded and looked up once.
+class grapheme_cursor {
+ public:
+  grapheme_cursor() noexcept = default;
+  explicit grapheme_cursor(std::string_view text) noexcept : text_(text) {}
+  // The next cluster, starting where the previous one ended; {0, 0} at the end of the text.
+  grapheme_extent next() noexcept;
+
+ private:
+  std::string_view text_;
+  std::size_t position_ = 0;
+  bool lookahead_ready_ = false;  // the code point at position_ has been read
+  std::uint8_t lookahead_properties_ = 0;
+  decoded_code_point lookahead_{};
+};
+
+// The extended grapheme cluster that starts at byte `position` of `text`
+// (position < text.size()).
 grapheme_extent next_grapheme_cluster(std::string_view text, std::size_t position) noexcept;
 
 }  // namespace trickle

@@ -1,7 +1,5 @@
 #include "core/text/split.hpp"
 
-#include "core/text/grapheme.hpp"
-
 namespace trickle {
 
 bool is_python_whitespace(char32_t c) noexcept {
@@ -17,6 +15,7 @@ bool is_python_whitespace(char32_t c) noexcept {
 
 piece_range::iterator::iterator(std::string_view text, split_mode mode) noexcept
     : text_(text), mode_(mode) {
+  if (mode == split_mode::grapheme) graphemes_ = grapheme_cursor{text};
   at_end_ = text.empty();
   if (!at_end_) advance();
 }
@@ -90,7 +89,7 @@ void piece_range::iterator::advance_grapheme() noexcept {
     at_end_ = true;
     return;
   }
-  const grapheme_extent cluster = next_grapheme_cluster(text_, byte_position_);
+  const grapheme_extent cluster = graphemes_.next();
   current_ = {text_.substr(byte_position_, cluster.byte_length), utf16_position_,
               utf16_position_ + cluster.utf16_length};
   byte_position_ += cluster.byte_length;

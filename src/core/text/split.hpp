@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/text/grapheme.hpp"
 #include "core/text/utf8.hpp"
 
 namespace trickle {
@@ -76,6 +77,7 @@ class piece_range {
     std::size_t byte_position_ = 0;
     std::uint32_t utf16_position_ = 0;
     bool last_piece_taken_ = false;  // `space` mode: a trailing " " leaves one empty piece
+    grapheme_cursor graphemes_;      // `grapheme` mode
     bool at_end_ = false;
     piece current_;
   };

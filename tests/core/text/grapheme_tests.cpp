@@ -388,9 +388,11 @@ TEST_CASE("random bytes, valid or not, reassemble into the text with consistent 
     std::uint32_t units = 0;
     bool consistent = true;
     for (const piece& p : split(text, split_mode::grapheme)) {
+      const grapheme_extent alone = next_grapheme_cluster(text, joined.size());  // without the cursor's look-ahead
       consistent = consistent && !p.text.empty() && p.utf16_begin == units &&
                    p.utf16_end == units + utf16_length(p.text) &&
-                   p.text.data() == text.data() + joined.size();  // a view into the text, in order
+                   p.text.data() == text.data() + joined.size() &&  // a view into the text, in order
+                   alone.byte_length == p.text.size() && alone.utf16_length == p.utf16_end - p.utf16_begin;
       joined += p.text;
       units = p.utf16_end;
     }
