@@ -15,6 +15,7 @@ bool is_python_whitespace(char32_t c) noexcept {
 
 piece_range::iterator::iterator(std::string_view text, split_mode mode) noexcept
     : text_(text), mode_(mode) {
+  if (mode == split_mode::grapheme) graphemes_ = grapheme_cursor{text};
   at_end_ = text.empty();
   if (!at_end_) advance();
 }
@@ -24,6 +25,7 @@ void piece_range::iterator::advance() noexcept {
     case split_mode::whitespace: advance_whitespace(); break;
     case split_mode::space: advance_space(); break;
     case split_mode::character: advance_character(); break;
+    case split_mode::grapheme: advance_grapheme(); break;
   }
 }
 
@@ -80,6 +82,18 @@ void piece_range::iterator::advance_character() noexcept {
   current_ = {text_.substr(byte_position_, step.byte_length), utf16_position_,
               utf16_position_ + step.utf16_length};
   step_over(step);
+}
+
+void piece_range::iterator::advance_grapheme() noexcept {
+  if (byte_position_ == text_.size()) {
+    at_end_ = true;
+    return;
+  }
+  const grapheme_extent cluster = graphemes_.next();
+  current_ = {text_.substr(byte_position_, cluster.byte_length), utf16_position_,
+              utf16_position_ + cluster.utf16_length};
+  byte_position_ += cluster.byte_length;
+  utf16_position_ += cluster.utf16_length;
 }
 
 }  // namespace trickle

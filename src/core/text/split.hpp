@@ -8,6 +8,9 @@
 //               once in every mode.
 //   character   one Unicode code point per piece, whitespace included: the natural
 //               mode for Chinese text, which has no spaces between words.
+//   grapheme    one extended grapheme cluster per piece (UAX #29, Unicode 17.0; see
+//               grapheme.hpp): what a reader sees as one character, so a family emoji,
+//               a flag, "e" with its accents or "\r\n" is never cut. Whitespace included.
 //
 // Each piece is a view into the text plus its position in UTF-16 code units, which is how
 // JS indexes strings: the wasm binding hands JS those positions and JS slices the string it
@@ -16,18 +19,21 @@
 // Invalid UTF-8: each maximal ill-formed subsequence (the unit TextDecoder replaces with
 // one U+FFFD) counts as one character, one UTF-16 unit long, and is never whitespace.
 // Its bytes are passed through unchanged inside the piece that contains them; in
-// `character` mode it is a piece of its own. Nothing is dropped and nothing crashes.
+// `character` mode it is a piece of its own, in `grapheme` mode it counts as U+FFFD
+// (Grapheme_Cluster_Break Other), so combining marks after it stay with it, as they do
+// after the U+FFFD that JS shows. Nothing is dropped and nothing crashes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "core/text/grapheme.hpp"
 #include "core/text/utf8.hpp"
 
 namespace trickle {
 
-enum class split_mode { whitespace, space, character };
+enum class split_mode { whitespace, space, character, grapheme };
 
 struct piece {
   std::string_view text;
@@ -60,6 +66,7 @@ class piece_range {
     void advance_whitespace() noexcept;
     void advance_space() noexcept;
     void advance_character() noexcept;
+    void advance_grapheme() noexcept;
     // Moves past one code point, in both units.
     void step_over(const decoded_code_point& step) noexcept;
     // Moves past code points for as long as their being whitespace equals `whitespace`.
@@ -70,6 +77,7 @@ class piece_range {
     std::size_t byte_position_ = 0;
     std::uint32_t utf16_position_ = 0;
     bool last_piece_taken_ = false;  // `space` mode: a trailing " " leaves one empty piece
+    grapheme_cursor graphemes_;      // `grapheme` mode
     bool at_end_ = false;
     piece current_;
   };
