@@ -39,7 +39,9 @@ export async function loadNative(wasm) {
       settings.wasmBinary = await readFile(url);
     }
   } else {
-    settings.wasmBinary = wasm;
+    // The glue copies wasmBinary element by element into a Uint8Array: a DataView would
+    // come out empty and a Uint16Array truncated, so any view is handed over as its bytes.
+    settings.wasmBinary = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : wasm;
   }
   const native = await createNativeModule(settings);
   return { native: checkFunctions(native), protocol: readProtocol(native) };

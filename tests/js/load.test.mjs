@@ -1,0 +1,42 @@
+// Loading: createTrickle finds the .wasm beside its module, or where the `wasm` option says
+// (a bundler moved it), or takes its bytes in any of the forms the types promise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import createTrickle from '../../src/js/trickle.mjs';
+import { collect } from './support.mjs';
+
+const WASM_URL = new URL('../../build/wasm/trickle-wasm.wasm', import.meta.url);
+
+async function streamsWith(wasm) {
+  const trickle = await createTrickle(wasm === undefined ? undefined : { wasm });
+  return collect(trickle.stream('你好 我', { delayMs: 0 }));
+}
+
+test('the .wasm is found beside the module, or at a URL or path given as the wasm option', async () => {
+  assert.deepEqual(await streamsWith(undefined), ['你好', '我']);
+  assert.deepEqual(await streamsWith(WASM_URL), ['你好', '我']);
+  assert.deepEqual(await streamsWith(WASM_URL.href), ['你好', '我']);
+  assert.deepEqual(await streamsWith(fileURLToPath(WASM_URL)), ['你好', '我']);
+});
+
+test('the wasm option takes the bytes as an ArrayBuffer or as any view of them: a DataView, a Uint16Array, a slice of a larger buffer', async () => {
+  const file = await readFile(WASM_URL);
+  const bytes = new Uint8Array(file.byteLength + 8);
+  bytes.set(file, 8);
+  const exact = bytes.buffer.slice(8);
+  const forms = {
+    'an ArrayBuffer': exact,
+    'a Node Buffer': file,
+    'a Uint8Array with an offset': bytes.subarray(8),
+    'a DataView': new DataView(exact),
+    'a DataView with an offset': new DataView(bytes.buffer, 8),
+    'an Int8Array': new Int8Array(exact),
+  };
+  // A view of wider elements covers a whole number of them (this build's module does).
+  if (exact.byteLength % 2 === 0) forms['a Uint16Array'] = new Uint16Array(exact);
+  for (const [name, wasm] of Object.entries(forms)) {
+    assert.deepEqual(await streamsWith(wasm), ['你好', '我'], name);
+  }
+});
