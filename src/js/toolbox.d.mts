@@ -1,9 +1,10 @@
 // Type declarations for trickle/toolbox (hand-written, checked by tests/types; the runtime is toolbox.mjs).
 // Python's asyncio toolbox for promises and async iterators, trickle streams included.
 
-import type { Clock, ManualClock } from './trickle.mjs';
+import type { Clock } from './trickle.mjs';
 export type { Clock };
-export { ManualClock };
+// The class itself, not only its type: toolbox.mjs exports it as trickle.mjs does.
+export { ManualClock } from './trickle.mjs';
 
 export interface SignalOptions {
   /** Aborting it rejects the operation with `signal.reason`, at once if it is already aborted. */
@@ -90,7 +91,8 @@ export function wait<P extends PromiseLike<unknown>>(
  * loses no chunk; a task function as one called without the cancelling signal.
  */
 export function shield<T>(work: AsyncIterable<T>): AsyncIterableIterator<T>;
-export function shield<R>(work: Task<R>): () => R;
+export function shield<R>(work: Task<R>):
+  () => R extends AsyncIterable<infer C> ? AsyncIterableIterator<C> : R extends PromiseLike<unknown> ? Promise<Awaited<R>> : R;
 export function shield<T>(work: PromiseLike<T>): Promise<T>;
 
 // ---- Timeouts and cancellation
