@@ -159,6 +159,8 @@ export class AsyncEvent {
 
 /** What put() on a closed queue, and get() on a closed and empty one, reject with. */
 export class QueueClosedError extends Error {
+  /** Takes a message only: unlike Error's, its constructor keeps no `cause`. */
+  constructor(message?: string);
   name: 'QueueClosedError';
 }
 

@@ -315,6 +315,9 @@ export async function synchronizing() {
   queue.size = 0;
 
   const error = new QueueClosedError('closed');
+  new QueueClosedError();
+  // @ts-expect-error its constructor would drop the cause
+  new QueueClosedError('closed', { cause: error });
   expectType<Error>(error);
   exact<Equal<typeof error.name, 'QueueClosedError'>>();
   try {
