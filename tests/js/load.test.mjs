@@ -40,3 +40,23 @@ test('the wasm option takes the bytes as an ArrayBuffer or as any view of them: 
     assert.deepEqual(await streamsWith(wasm), ['你好', '我'], name);
   }
 });
+
+test('a .wasm that is not there, or bytes that are not the module, reject with an error that says what was loaded and what to do', async () => {
+  const missing = new URL('./no-such-folder/trickle-wasm.wasm', WASM_URL);
+  await assert.rejects(createTrickle({ wasm: missing }), (error) => {
+    assert.equal(error.name, 'Error');
+    assert.ok(error.message.startsWith(`trickle: could not load trickle-wasm.wasm from ${missing.href} (ENOENT`), error.message);
+    assert.match(error.message, /pass its URL: createTrickle\(\{ wasm: url \}\)/);
+    assert.match(error.message, /optimizeDeps: \{ exclude: \['trickle'\] \}/);
+    assert.equal(error.cause.code, 'ENOENT');
+    return true;
+  });
+  // An HTML page where the module should be: what a server sends for a file it lacks.
+  const page = new TextEncoder().encode('<!doctype html><title>app</title>');
+  await assert.rejects(createTrickle({ wasm: page }), {
+    name: 'Error',
+    message: /^trickle: the bytes given as the wasm option are not trickle-wasm.wasm \(CompileError: .*expected magic word 00 61 73 6d, found 3c 21 64 6f/,
+  });
+  await assert.rejects(createTrickle({ wasm: 'http://[' }), TypeError);
+  assert.deepEqual(await streamsWith(undefined), ['你好', '我'], 'a failed load leaves later ones working');
+});
