@@ -64,6 +64,7 @@ const BREAKAGES = [
   { file: 'trickle.d.mts', what: 'a stats field dropped', from: '  timerArmed: boolean;\n', to: '' },
   { file: 'trickle.d.mts', what: 'any clock accepted', from: "clock?: 'manual' | ManualClock;", to: 'clock?: unknown;' },
   { file: 'toolbox.d.mts', what: "gather's outcome of a stream its last chunk", from: 'T extends AsyncIterable<infer C> ? C[]', to: 'T extends AsyncIterable<infer C> ? C' },
+  { file: 'toolbox.d.mts', what: "gather's types inferred from a destructuring of its result", from: 'options?: LimitOptions): Promise<Outcomes<T>>;', to: 'options?: LimitOptions): Promise<{ -readonly [K in keyof T]: Outcome<T[K]> }>;' },
   { file: 'toolbox.d.mts', what: 'ManualClock re-exported as a type only', from: "export { ManualClock } from './trickle.mjs';", to: "import type { ManualClock } from './trickle.mjs';\nexport type { ManualClock };" },
 ];
 

@@ -9,7 +9,8 @@ import {
   Semaphore, shield, sleep, wait, withTimeout, yieldToEventLoop,
 } from '../../src/js/toolbox.mjs';
 import type {
-  Chunk, ClosingIterator, Clock, Indexed, LimitOptions, Outcome, SignalOptions, Task, TimerOptions, WaitOptions,
+  Chunk, ClosingIterator, Clock, Indexed, Item, LimitOptions, Outcome, Outcomes, SignalOptions, Task, TimerOptions,
+  WaitOptions,
 } from '../../src/js/toolbox.mjs';
 import { type Equal, exact, expectType } from './check.mjs';
 
@@ -39,6 +40,14 @@ exact<Equal<Chunk<Task<AsyncIterable<bigint>>>, bigint>>();
 exact<Equal<Chunk<(signal: AbortSignal) => Promise<URL>>, URL>>();
 exact<Equal<Chunk<TrickleStream | Promise<number>>, string | number>>();
 
+exact<Equal<Outcomes<[TrickleStream, Promise<number>, () => Promise<Date>]>, [string[], number, Date]>>();
+exact<Equal<Outcomes<readonly [TrickleStream]>, [string[]]>>();
+exact<Equal<Outcomes<[]>, []>>();
+expectType<Item>(stream);
+expectType<Item>(null);
+expectType<Item>(42);
+expectType<Item>((taskSignal: AbortSignal) => taskSignal.aborted);
+
 exact<Equal<Task<number>, (signal: AbortSignal) => number>>();
 exact<Equal<Task, (signal: AbortSignal) => unknown>>();
 exact<Equal<Indexed<string>, { index: number; value: string }>>();
@@ -62,6 +71,17 @@ export async function gathering() {
   exact<Equal<typeof b, number>>();
   exact<Equal<typeof c, Response>>();
   exact<Equal<typeof d, string>>();
+
+  // A task written inline gets its signal typed, even when the result is destructured.
+  const [response, [first]] = await gather([
+    (taskSignal) => {
+      exact<Equal<typeof taskSignal, AbortSignal>>();
+      return fetch('/x', { signal: taskSignal });
+    },
+    (taskSignal) => trickle.chat('x', { signal: taskSignal }),
+  ]);
+  exact<Equal<typeof response, Response>>();
+  exact<Equal<typeof first, string>>();
 
   const both = await gather([stream, numbers()] as const, { limit: 1, signal });
   exact<Equal<typeof both, [string[], number[]]>>();
@@ -114,6 +134,12 @@ export async function fanningIn() {
   exact<Equal<ReturnType<(typeof merged)[typeof Symbol.asyncIterator]>, typeof merged>>();
   for await (const { value } of merge([(s: AbortSignal) => trickle.chat('x', { signal: s })])) {
     exact<Equal<typeof value, string>>();
+  }
+  for await (const { value } of merge([(s) => fetch('/x', { signal: s }), stream])) {
+    exact<Equal<typeof value, Response | string>>();
+  }
+  for await (const { value } of asCompleted([(s) => fetch('/x', { signal: s })], { limit: 1 })) {
+    exact<Equal<typeof value, Response>>();
   }
 
   // @ts-expect-error one stream is not a list of items
