@@ -1,9 +1,10 @@
 // Type declarations for trickle/toolbox (hand-written, checked by tests/types; the runtime is toolbox.mjs).
 // Python's asyncio toolbox for promises and async iterators, trickle streams included.
 
-import type { Clock, ManualClock } from './trickle.mjs';
+import type { Clock } from './trickle.mjs';
 export type { Clock };
-export { ManualClock };
+// The class itself, not only its type: toolbox.mjs exports it as trickle.mjs does.
+export { ManualClock } from './trickle.mjs';
 
 export interface SignalOptions {
   /** Aborting it rejects the operation with `signal.reason`, at once if it is already aborted. */
@@ -27,6 +28,13 @@ export interface LimitOptions extends SignalOptions {
  */
 export type Task<T = unknown> = (signal: AbortSignal) => T;
 
+/**
+ * An item of gather, merge or asCompleted: any value (an async iterable, a promise, a task
+ * function, anything else). Spelt out so that a task written inline, `(signal) => fetch(url,
+ * { signal })`, gets its parameter typed as an AbortSignal.
+ */
+export type Item = Task | {} | null | undefined;
+
 /** What an item gives as a whole: the chunks of an async iterable, the value of a promise or any other value. A task function is called first. */
 export type Outcome<T> =
   T extends AsyncIterable<infer C> ? C[]
@@ -38,6 +46,14 @@ export type Chunk<T> =
   T extends AsyncIterable<infer C> ? C
   : T extends (signal: AbortSignal) => infer R ? (R extends AsyncIterable<infer C> ? C : Awaited<R>)
   : Awaited<T>;
+
+/**
+ * gather's result for a list written out: each item's outcome in its place. (A conditional
+ * type, so that TypeScript infers the items' types from the items alone: inferred from a
+ * destructuring of the result too, `const [a] = await gather([(signal) => ...])` would leave
+ * the task's `signal` untyped.)
+ */
+export type Outcomes<T> = [T] extends [infer L] ? { -readonly [K in keyof L]: Outcome<L[K]> } : never;
 
 export interface Indexed<V> {
   /** The item's position in the iterable given. */
@@ -58,16 +74,14 @@ export interface ClosingIterator<T> extends AsyncIterableIterator<T> {
  * asyncio.gather: runs all items at once (or `limit` at a time); resolves with their
  * outcomes in argument order. The first failure closes the others and rejects with it.
  */
-export function gather<T extends readonly unknown[] | []>(
-  items: T, options?: LimitOptions,
-): Promise<{ -readonly [K in keyof T]: Outcome<T[K]> }>;
-export function gather<T>(items: Iterable<T>, options?: LimitOptions): Promise<Outcome<T>[]>;
+export function gather<T extends readonly Item[] | []>(items: T, options?: LimitOptions): Promise<Outcomes<T>>;
+export function gather<T extends Item>(items: Iterable<T>, options?: LimitOptions): Promise<Outcome<T>[]>;
 
 /** asyncio.as_completed: one `{ index, value }` per item, in completion order. `break` closes the rest. */
-export function asCompleted<T>(items: Iterable<T>, options?: LimitOptions): ClosingIterator<Indexed<Outcome<T>>>;
+export function asCompleted<T extends Item>(items: Iterable<T>, options?: LimitOptions): ClosingIterator<Indexed<Outcome<T>>>;
 
 /** Fan-in: every chunk of every item as `{ index, value }`, in arrival order. `break` closes every source. */
-export function merge<T>(items: Iterable<T>, options?: LimitOptions): ClosingIterator<Indexed<Chunk<T>>>;
+export function merge<T extends Item>(items: Iterable<T>, options?: LimitOptions): ClosingIterator<Indexed<Chunk<T>>>;
 
 export interface WaitOptions extends TimerOptions {
   /** 'all' (default, ALL_COMPLETED), 'first' (FIRST_COMPLETED) or 'first-error' (FIRST_EXCEPTION). */
@@ -90,7 +104,8 @@ export function wait<P extends PromiseLike<unknown>>(
  * loses no chunk; a task function as one called without the cancelling signal.
  */
 export function shield<T>(work: AsyncIterable<T>): AsyncIterableIterator<T>;
-export function shield<R>(work: Task<R>): () => R;
+export function shield<R>(work: Task<R>):
+  () => R extends AsyncIterable<infer C> ? AsyncIterableIterator<C> : R extends PromiseLike<unknown> ? Promise<Awaited<R>> : R;
 export function shield<T>(work: PromiseLike<T>): Promise<T>;
 
 // ---- Timeouts and cancellation
@@ -157,6 +172,8 @@ export class AsyncEvent {
 
 /** What put() on a closed queue, and get() on a closed and empty one, reject with. */
 export class QueueClosedError extends Error {
+  /** Takes a message only: unlike Error's, its constructor keeps no `cause`. */
+  constructor(message?: string);
   name: 'QueueClosedError';
 }
 

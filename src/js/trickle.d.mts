@@ -41,8 +41,12 @@ export interface TrickleStream extends AsyncIterableIterator<string> {
   next(): Promise<IteratorResult<string, undefined>>;
   /** Stops the stream now; next() calls still waiting resolve as done. */
   return<R>(value?: R): Promise<IteratorReturnResult<R>>;
-  /** Stops the stream now and rejects with `error`. */
-  throw(error?: unknown): Promise<never>;
+  /**
+   * Stops the stream now and rejects with `error`: the promise never resolves. (Typed as
+   * AsyncIterator's throw() is: `for await` refuses an iterator whose throw() promises no
+   * `value`, and Promise<never> has none.)
+   */
+  throw(error?: unknown): Promise<IteratorResult<string, undefined>>;
   [Symbol.asyncIterator](): TrickleStream;
 }
 

@@ -31,18 +31,45 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  */
 export async function loadNative(wasm) {
   const settings = {};
-  if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL) {
-    const url = wasm === undefined ? WASM_URL : new URL(wasm, globalThis.location?.href ?? import.meta.url);
-    settings.locateFile = () => url.href;
-    if (isNode && url.protocol === 'file:') {
-      const { readFile } = await import(/* @vite-ignore */ NODE_FS);
-      settings.wasmBinary = await readFile(url);
+  let source; // what an error names: the URL, or null for bytes
+  let native;
+  try {
+    if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL) {
+      const url = wasm === undefined ? WASM_URL : new URL(wasm, globalThis.location?.href ?? import.meta.url);
+      source = url.href;
+      settings.locateFile = () => url.href;
+      if (isNode && url.protocol === 'file:') {
+        const { readFile } = await import(/* @vite-ignore */ NODE_FS);
+        settings.wasmBinary = await readFile(url);
+      }
+    } else {
+      source = null;
+      // The glue copies wasmBinary element by element into a Uint8Array: a DataView would
+      // come out empty and a Uint16Array truncated, so any view is handed over as its bytes.
+      settings.wasmBinary = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : wasm;
     }
-  } else {
-    settings.wasmBinary = wasm;
+    native = await createNativeModule(settings);
+  } catch (error) {
+    if (source === undefined) throw error; // the wasm option itself is no URL
+    throw notLoaded(source, error);
   }
-  const native = await createNativeModule(settings);
   return { native: checkFunctions(native), protocol: readProtocol(native) };
+}
+
+// The glue says only "Aborted(CompileError: ... expected magic word ...)": say what was
+// loaded, and what usually went wrong. A bundler that moves trickle's modules without the
+// .wasm is the common case: Vite's dev server pre-bundles dependencies into
+// node_modules/.vite/deps/, where the server answers a missing file with the app's page.
+function notLoaded(source, error) {
+  const reason = String(error?.message ?? error)
+    .replace(/\. Build with -s ASSERTIONS=1 for more info\.$/, '')
+    .replace(/^Aborted\((.*)\)$/s, '$1');
+  const message = source === null
+    ? `trickle: the bytes given as the wasm option are not ${WASM_FILE} (${reason})`
+    : `trickle: could not load ${WASM_FILE} from ${source} (${reason}). If a bundler moved trickle without `
+      + `its .wasm, serve that file and pass its URL: createTrickle({ wasm: url }). Vite's dev server does that `
+      + "to the dependencies it pre-bundles: add optimizeDeps: { exclude: ['trickle'] } to Vite's config.";
+  return new Error(message, { cause: error });
 }
 
 // trickle's JS, the Emscripten glue and the .wasm must come from one build: files mixed

@@ -1,0 +1,208 @@
+// The types of trickle (src/js/trickle.d.mts) as a user's TypeScript sees them: every export,
+// what each call infers, and the mistakes the compiler must refuse (each `@ts-expect-error`
+// line has to be an error, or tsc fails). Checked by `tsc -p tests/types`; never run.
+import createTrickle, { MAX_TEXT_LENGTH, ManualClock } from '../../src/js/trickle.mjs';
+import type {
+  Clock, CreateOptions, SplitMode, StreamOptions, Trickle, TrickleStats, TrickleStream,
+} from '../../src/js/trickle.mjs';
+import { type Equal, exact, expectType } from './check.mjs';
+
+// ---- createTrickle and its options
+
+export async function creating(bytes: Uint8Array, buffer: ArrayBuffer, view: DataView) {
+  exact<Equal<typeof createTrickle, (options?: CreateOptions) => Promise<Trickle>>>();
+  const trickle = await createTrickle();
+  exact<Equal<typeof trickle, Trickle>>();
+
+  await createTrickle({});
+  await createTrickle({ clock: 'manual' });
+  await createTrickle({ clock: new ManualClock() });
+  await createTrickle({ clock: new ManualClock({ now: 1_000 }) });
+  await createTrickle({ wasm: '/assets/trickle-wasm.wasm' });
+  await createTrickle({ wasm: new URL('https://example.com/trickle-wasm.wasm') });
+  await createTrickle({ wasm: buffer });
+  await createTrickle({ wasm: bytes });
+  await createTrickle({ wasm: view });
+  await createTrickle({ clock: undefined, wasm: undefined });
+  exact<Equal<CreateOptions['clock'], 'manual' | ManualClock | undefined>>();
+  exact<Equal<CreateOptions['wasm'], string | URL | ArrayBuffer | ArrayBufferView | undefined>>();
+
+  // @ts-expect-error options are an object, not the clock itself
+  await createTrickle('manual');
+  // @ts-expect-error a misspelt clock name
+  await createTrickle({ clock: 'manaul' });
+  // @ts-expect-error the event loop's clock is the default, not a value to name
+  await createTrickle({ clock: 'real' });
+  // @ts-expect-error a clock needs now(), setTimer(), advance(), runAll() and pendingTimers
+  await createTrickle({ clock: { now: () => 0 } });
+  // @ts-expect-error Date is not a clock
+  await createTrickle({ clock: Date });
+  // @ts-expect-error a number is not where the .wasm is
+  await createTrickle({ wasm: 42 });
+  // @ts-expect-error a Response must be read first (its arrayBuffer())
+  await createTrickle({ wasm: new Response() });
+  // @ts-expect-error unknown option (a misspelt "clock")
+  await createTrickle({ clokc: 'manual' });
+  // @ts-expect-error unknown option
+  await createTrickle({ delayMs: 10 });
+}
+
+// ---- MAX_TEXT_LENGTH
+
+exact<Equal<typeof MAX_TEXT_LENGTH, number>>();
+export function longest(trickle: Trickle) {
+  return trickle.stream('x'.repeat(MAX_TEXT_LENGTH));
+}
+
+// ---- The instance
+
+export function usingTheInstance(trickle: Trickle) {
+  exact<Equal<typeof trickle.clock, Clock>>();
+  // @ts-expect-error the clock is read-only
+  trickle.clock = new ManualClock();
+
+  exact<Equal<ReturnType<Trickle['stream']>, TrickleStream>>();
+  exact<Equal<ReturnType<Trickle['chat']>, TrickleStream>>();
+  exact<Equal<ReturnType<Trickle['chatText']>, string>>();
+  exact<Equal<Parameters<Trickle['stream']>, [text: string, options?: StreamOptions]>>();
+  exact<Equal<Parameters<Trickle['chat']>, [prompt: string, options?: StreamOptions]>>();
+
+  const signal = new AbortController().signal;
+  trickle.stream('你好 我 是 一个 模拟 的 LLM');
+  trickle.stream('你好', {
+    delayMs: 50, split: 'char', suffix: '', signal, timeoutMs: 1_000, failAfter: 3, failMessage: 'gone',
+  });
+  trickle.stream('a b', { split: 'whitespace' });
+  trickle.stream('a  b', { split: 'space' });
+  trickle.chat('hello', { delayMs: 0 });
+  expectType<string>(trickle.chatText('hello'));
+
+  // @ts-expect-error text is a string
+  trickle.stream(42);
+  // @ts-expect-error a prompt is a string
+  trickle.chat(['hello']);
+  // @ts-expect-error chatText takes no options
+  trickle.chatText('hello', { delayMs: 0 });
+  // @ts-expect-error delayMs is a number of milliseconds
+  trickle.stream('a', { delayMs: '10' });
+  // @ts-expect-error not a split mode
+  trickle.stream('a', { split: 'word' });
+  // @ts-expect-error suffix is a string
+  trickle.stream('a', { suffix: 1 });
+  // @ts-expect-error the signal, not its controller
+  trickle.stream('a', { signal: new AbortController() });
+  // @ts-expect-error timeoutMs is a number
+  trickle.stream('a', { timeoutMs: true });
+  // @ts-expect-error failAfter is a count
+  trickle.stream('a', { failAfter: '3' });
+  // @ts-expect-error failMessage is a string
+  trickle.stream('a', { failMessage: new Error('x') });
+  // @ts-expect-error unknown option (a misspelt "delayMs")
+  trickle.stream('a', { delay: 10 });
+  // @ts-expect-error the clock belongs to createTrickle
+  trickle.chat('a', { clock: 'manual' });
+  // @ts-expect-error no such method
+  trickle.close();
+}
+
+exact<Equal<SplitMode, 'whitespace' | 'space' | 'char'>>();
+exact<Equal<keyof StreamOptions,
+  'delayMs' | 'split' | 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'>>();
+exact<Equal<StreamOptions, {
+  delayMs?: number; split?: SplitMode; suffix?: string; signal?: AbortSignal;
+  timeoutMs?: number; failAfter?: number; failMessage?: string;
+}>>();
+
+// ---- A stream: an async iterator of strings
+
+export async function reading(trickle: Trickle) {
+  const stream = trickle.stream('a b');
+  for await (const chunk of stream) {
+    exact<Equal<typeof chunk, string>>();
+  }
+  for await (const chunk of trickle.chat('hi')) {
+    exact<Equal<typeof chunk, string>>();
+  }
+
+  const first = await stream.next();
+  exact<Equal<typeof first, IteratorResult<string, undefined>>>();
+  if (first.done) {
+    exact<Equal<typeof first.value, undefined>>();
+  } else {
+    exact<Equal<typeof first.value, string>>();
+  }
+
+  const ended = await stream.return();
+  exact<Equal<typeof ended, IteratorReturnResult<unknown>>>();
+  const endedWith = await stream.return(7);
+  exact<Equal<typeof endedWith, IteratorReturnResult<number>>>();
+  exact<Equal<typeof endedWith.done, true>>();
+
+  exact<Equal<ReturnType<TrickleStream['throw']>, Promise<IteratorResult<string, undefined>>>>();
+  await stream.throw(new Error('stop')).catch(() => {});
+
+  exact<Equal<ReturnType<TrickleStream[typeof Symbol.asyncIterator]>, TrickleStream>>();
+  expectType<AsyncIterable<string>>(stream);
+  expectType<AsyncIterableIterator<string>>(stream);
+  // @ts-expect-error the chunks are strings
+  expectType<AsyncIterable<number>>(stream);
+  // @ts-expect-error a stream is async: for...of (without await) is refused
+  for (const chunk of stream) void chunk;
+  // @ts-expect-error next() takes nothing to send into the stream
+  await stream.next('more');
+}
+
+// ---- stats()
+
+export function statistics(trickle: Trickle) {
+  const stats = trickle.stats();
+  exact<Equal<typeof stats, TrickleStats>>();
+  exact<Equal<TrickleStats, {
+    liveStreams: number; scheduledTimers: number; heapBytesInUse: number; timerArmed: boolean;
+  }>>();
+  // @ts-expect-error no such field
+  void stats.openStreams;
+}
+
+// ---- Clocks
+
+export async function clocks(trickle: Trickle) {
+  const clock = new ManualClock();
+  new ManualClock({});
+  new ManualClock({ now: 0 });
+  exact<Equal<ReturnType<ManualClock['now']>, number>>();
+  exact<Equal<typeof clock.pendingTimers, number>>();
+  const cancel = clock.setTimer(() => {}, 10);
+  exact<Equal<typeof cancel, () => void>>();
+  cancel();
+  exact<Equal<ReturnType<typeof clock.advance>, Promise<void>>>();
+  await clock.advance(100);
+  exact<Equal<ReturnType<typeof clock.runAll>, Promise<void>>>();
+  await clock.runAll();
+  await clock.runAll({ maxTimers: 10 });
+  expectType<Clock>(clock);
+  expectType<Clock>(trickle.clock);
+
+  // trickle.clock is a Clock: now() and setTimer() always; advance() rejects unless manual.
+  exact<Equal<Clock, {
+    now(): number;
+    setTimer(callback: () => void, delayMs: number): () => void;
+    advance(ms: number): Promise<void>;
+  }>>();
+  await trickle.clock.advance(10);
+
+  // @ts-expect-error pendingTimers is read-only
+  clock.pendingTimers = 0;
+  // @ts-expect-error the start time is named now
+  new ManualClock({ start: 0 });
+  // @ts-expect-error the start time is a number of milliseconds
+  new ManualClock({ now: new Date() });
+  // @ts-expect-error advance() takes milliseconds
+  await clock.advance('10');
+  // @ts-expect-error a callback that takes nothing
+  clock.setTimer((late: number) => late, 10);
+  // @ts-expect-error runAll's option is maxTimers
+  await clock.runAll({ limit: 10 });
+  // @ts-expect-error only a ManualClock has runAll()
+  await trickle.clock.runAll();
+}
