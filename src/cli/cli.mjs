@@ -19,8 +19,11 @@ Options:
   -s, --split <mode>   whitespace  runs of any whitespace separate pieces (default,
                                    like Python's str.split())
                        space       every single " " separates pieces (JS split(" "))
-                       char        one character per piece (Chinese text)
-      --suffix <text>  written after each piece (default: " ", or "" with --split char)
+                       char        one code point per piece (Chinese text)
+                       grapheme    one character as a reader sees it per piece: a
+                                   family emoji or a flag comes out whole
+      --suffix <text>  written after each piece (default: " ", or "" with --split
+                       char or grapheme)
   -c, --chat <prompt>  stream the FastAPI demo's answer to <prompt> instead:
                        "你提问的是: <prompt>, 我正在流式生成答案..."
   -h, --help           show this help
@@ -68,7 +71,7 @@ if (values.delay !== undefined) {
   options.delayMs = delayMs;
 }
 if (values.split !== undefined) options.split = values.split;
-options.suffix = values.suffix ?? (values.split === 'char' ? '' : ' ');
+options.suffix = values.suffix ?? (values.split === 'char' || values.split === 'grapheme' ? '' : ' ');
 if (values.chat !== undefined && positionals.length > 0) {
   fail('give either --chat <prompt> or text to stream, not both');
 }

@@ -7,7 +7,12 @@ export type SplitMode =
   /** Every single " " separates pieces; empty pieces are kept (JS text.split(" ")). */
   | 'space'
   /** One Unicode code point per piece, whitespace included (Chinese text). */
-  | 'char';
+  | 'char'
+  /**
+   * One extended grapheme cluster per piece (Unicode 17.0, what Intl.Segmenter gives): what a
+   * reader sees as one character, so a family emoji or a flag comes out whole.
+   */
+  | 'grapheme';
 
 export interface StreamOptions {
   /**

@@ -421,6 +421,7 @@ emscripten::val protocol_constants() {
   set("splitWhitespace", split_whitespace);
   set("splitSpace", split_space);
   set("splitChar", split_char);
+  set("splitGrapheme", split_grapheme);
   set("recordSlot", record_slot);
   set("recordStatus", record_status);
   set("recordCount", record_count);

@@ -44,6 +44,7 @@ enum split_code : int {
   split_whitespace,
   split_space,
   split_char,
+  split_grapheme,
 };
 
 // The words at the head of one stream's record.

@@ -28,6 +28,35 @@ test('char mode gives one code point per piece, surrogate pairs kept whole', asy
   assert.deepEqual(await collect(trickle.stream('你好 😀!', { delayMs: 0, split: 'char' })), ['你', '好', ' ', '😀', '!']);
 });
 
+test('grapheme mode gives what a reader sees as one character: emoji sequences, flags, marks, Hangul, CRLF', async () => {
+  const text = '👨‍👩‍👧‍👦🇫🇷e\u0301각\r\nक्षि👍🏽!';
+  assert.deepEqual(await collect(trickle.stream(text, { delayMs: 0, split: 'grapheme' })),
+    ['👨‍👩‍👧‍👦', '🇫🇷', 'e\u0301', '각', '\r\n', 'क्षि', '👍🏽', '!']);
+  // The same family emoji in char mode: seven code points, three of them invisible joiners.
+  assert.equal((await collect(trickle.stream('👨‍👩‍👧‍👦', { delayMs: 0, split: 'char' }))).length, 7);
+});
+
+test('grapheme mode agrees with Intl.Segmenter (Unicode 17 in both) on mixed scripts and random strings', async () => {
+  const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  const expected = (text) => Array.from(segmenter.segment(text), ({ segment }) => segment);
+  const samples = [
+    'Hello, 世界! مرحبا بالعالم', 'नमस्ते दुनिया', 'ຍິນດີຕ້ອນຮັບ', 'ព្រះរាជាណាចក្រកម្ពុជា', '🏳️‍🌈🏴‍☠️👩🏾‍💻🧑‍🤝‍🧑',
+    'Ａｂｃ\u3000テスト', 'Z̤̈a̶l̴g̷o', '\r\n\n\r', '1️⃣#️⃣', '🇺🇳🇪🇺🇦',
+  ];
+  // Random strings from a fixed, seeded mix of the characters that grapheme rules care about.
+  const pool = [...'aé\u0301\u200d\u200c\r\n\t 가각각👍🏽🏻🇫🇷क्षिত্র\u0e33\ufe0f\u20e3', '\u{1F9D1}', '\u{E0020}', '\u{1F3F4}'];
+  let state = 7;
+  const random = () => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31; };
+  for (let i = 0; i < 300; i++) {
+    let text = '';
+    for (let n = Math.floor(random() * 12) + 1; n > 0; n--) text += pool[Math.floor(random() * pool.length)];
+    samples.push(text);
+  }
+  for (const text of samples) {
+    assert.deepEqual(await collect(trickle.stream(text, { delayMs: 0, split: 'grapheme' })), expected(text), JSON.stringify(text));
+  }
+});
+
 test('the suffix is appended to every piece', async () => {
   assert.deepEqual(await collect(trickle.stream('a b', { delayMs: 0, suffix: ' ' })), ['a ', 'b ']);
   assert.deepEqual(await collect(trickle.stream('a b', { delayMs: 0, suffix: '|' })), ['a|', 'b|']);

@@ -62,7 +62,9 @@ export class Bridge {
     this.#native = native;
     this.#protocol = protocol;
     this.#clock = clock;
-    this.#splitCodes = { whitespace: protocol.splitWhitespace, space: protocol.splitSpace, char: protocol.splitChar };
+    this.#splitCodes = {
+      whitespace: protocol.splitWhitespace, space: protocol.splitSpace, char: protocol.splitChar, grapheme: protocol.splitGrapheme,
+    };
     this.#heapWords = native.HEAPU32;
     this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
     this.#commands = new WasmBuffer(native, 64 * protocol.startFieldCount * 8);

@@ -13,7 +13,7 @@ const WASM_FILE = 'trickle-wasm.wasm';
 // Every name of the protocol this layer uses, and every function it calls.
 const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'startDelayUs', 'startSplit',
   'startTimeoutUs', 'startFailAfter', 'startMessageAddress', 'startMessageLength', 'startFieldCount',
-  'splitWhitespace', 'splitSpace', 'splitChar', 'recordSlot', 'recordStatus', 'recordCount', 'recordHeaderWords',
+  'splitWhitespace', 'splitSpace', 'splitChar', 'splitGrapheme', 'recordSlot', 'recordStatus', 'recordCount', 'recordHeaderWords',
   'statusMore', 'statusPending', 'statusDone', 'statusFailed', 'statusTimedOut', 'statusBits', 'maxBatch'];
 const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
   'pullSpansAddress', 'releaseBurstMemory', 'runDueTimers', 'chatTemplateParts', 'heapBytesInUse',

@@ -4,7 +4,7 @@
 import { checkDelay, checkOptionsBag, checkSignal, describe } from '../internal/checks.mjs';
 
 /** The split modes, in the order of the protocol's split codes (split_whitespace, ...). */
-export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char']);
+export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char', 'grapheme']);
 const MAX_FAIL_AFTER = 2147483647;
 
 export const STREAM_DEFAULTS = Object.freeze({
