@@ -30,6 +30,11 @@
 //   interrupt, and runs its finally blocks when that await ends. Give it the signal.
 //   (abortable() and withTimeout() read nothing ahead: their break awaits return(), as a
 //   plain loop over the source does.)
+// - A source that breaks the iterator protocol (its next() throws or gives something that
+//   is not an object, a getter of its result throws, its [Symbol.asyncIterator]() gives no
+//   object) fails as it fails a for-await loop, with the same error, as a rejection: never a
+//   synchronous throw from next(), never a loop on a bad result. It has ended, as for a
+//   loop, so it is not closed; its siblings are.
 // - Our iterators end once, like generators: after `done` or one rejection, next() keeps
 //   answering `{ value: undefined, done: true }`.
 // - Time. sleep, withTimeout and wait run on the event loop's clock unless given `clock`:

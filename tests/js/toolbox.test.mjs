@@ -947,6 +947,174 @@ test('operations that end normally remove their abort listeners too', async () =
   assertClean();
 });
 
+// ---- Sources that break the iterator protocol (the hardening issue)
+
+// An iterable whose iterator's next() is `next`, counting calls and return() calls. After 50
+// calls it ends, so that code which spins on a bad result stops and fails an assertion
+// instead of freezing the process.
+function brokenSource(next) {
+  const log = { calls: 0, returns: 0 };
+  const iterable = {
+    [Symbol.asyncIterator]() {
+      return {
+        next() {
+          log.calls += 1;
+          return log.calls > 50 ? Promise.resolve({ value: undefined, done: true }) : next();
+        },
+        return() {
+          log.returns += 1;
+          return Promise.resolve({ value: undefined, done: true });
+        },
+      };
+    },
+  };
+  return { iterable, log };
+}
+
+// What next() does wrong, and nothing else.
+const brokenNexts = {
+  'next() throws': () => { throw new Error('next threw'); },
+  'next() returns 5': () => 5,
+  'next() returns null': () => null,
+  'next() returns a promise of 5': () => Promise.resolve(5),
+  'next() returns a promise of undefined': () => Promise.resolve(undefined),
+  'the done getter throws': () => ({ get done() { throw new Error('done threw'); }, value: 1 }),
+  'the value getter throws': () => ({ done: false, get value() { throw new Error('value threw'); } }),
+};
+
+// The error a plain for-await loop meets on the same source: what the toolbox must give too.
+async function forAwaitError(next) {
+  try {
+    for await (const chunk of brokenSource(next).iterable) void chunk;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('for await met no error');
+}
+
+test('gather, merge and asCompleted reject with the error for await gives when next() breaks the protocol, instead of spinning', async () => {
+  const fanIns = {
+    gather: (items) => gather(items),
+    gatherLimited: (items) => gather(items, { limit: 1 }),
+    merge: (items) => collectAll(merge(items)),
+    asCompleted: (items) => collectAll(asCompleted(items)),
+  };
+  for (const [kind, next] of Object.entries(brokenNexts)) {
+    const expected = await forAwaitError(next);
+    for (const [name, fanIn] of Object.entries(fanIns)) {
+      const what = `${name}, ${kind}`;
+      const { iterable, log } = brokenSource(next);
+      await assert.rejects(settles(fanIn([iterable]), what), (error) => {
+        assert.equal(error.constructor, expected.constructor, what);
+        assert.equal(error.message, expected.message, what);
+        return true;
+      }, what);
+      assert.equal(log.calls, 1, `${what}: next() is called once, not again and again`);
+    }
+  }
+});
+
+test('collect, abortable and withTimeout reject (never throw) when next() breaks the protocol, and leave no listener or timer', async () => {
+  const { clock, assertClean } = await manual();
+  const guards = {
+    collect: (iterable, signal) => collect(iterable, { signal }),
+    abortable: (iterable, signal) => abortable(iterable, { signal }),
+    withTimeout: (iterable, signal) => withTimeout(iterable, 1000, { signal, clock }),
+  };
+  for (const [kind, next] of Object.entries(brokenNexts)) {
+    const expected = await forAwaitError(next);
+    for (const [name, start] of Object.entries(guards)) {
+      const what = `${name}, ${kind}`;
+      const { signal } = new AbortController();
+      const { iterable, log } = brokenSource(next);
+      const started = start(iterable, signal);
+      let first;
+      if (typeof started.then === 'function') {
+        first = started;
+      } else {
+        assert.doesNotThrow(() => { first = started.next(); }, `${what}: next() rejects instead of throwing`);
+      }
+      await assert.rejects(settles(first, what), (error) => {
+        assert.equal(error.constructor, expected.constructor, what);
+        assert.equal(error.message, expected.message, what);
+        return true;
+      }, what);
+      assert.equal(log.calls, 1, what);
+      assert.equal(listeners(signal), 0, `${what}: no listener left on the signal`);
+      assert.equal(clock.pendingTimers, 0, `${what}: no deadline left on the clock`);
+      if (typeof started.then !== 'function') {
+        assert.deepEqual(await started.next(), { value: undefined, done: true }, `${what}: ended once, like a generator`);
+        assert.equal(log.calls, 1, `${what}: the broken source is not asked again`);
+      }
+    }
+  }
+  assertClean();
+});
+
+test('a fan-in owns every iterable it is given even when another item cannot give an iterator', async () => {
+  const { trickle, live, assertClean } = await manual();
+  const cannot = { [Symbol.asyncIterator]() { throw new Error('no iterator for you'); } };
+  const notAnObject = { [Symbol.asyncIterator]: () => 5 };
+  const fanIns = {
+    gather: (items) => gather(items),
+    merge: (items) => merge(items),
+    asCompleted: (items) => asCompleted(items, { limit: 1 }),
+  };
+  for (const [name, fanIn] of Object.entries(fanIns)) {
+    for (const [bad, message] of [[cannot, 'no iterator for you'], [notAnObject, 'Result of the Symbol.asyncIterator method is not an object']]) {
+      const what = `${name}, ${message}`;
+      const before = brokenSource(() => ({ value: 1, done: false }));
+      const after = brokenSource(() => ({ value: 1, done: false }));
+      const stream = trickle.stream('a b', { delayMs: 10 });
+      await assert.rejects(async () => fanIn([before.iterable, stream, bad, after.iterable]), { message }, what);
+      assert.equal(before.log.returns, 1, `${what}: the iterable before it is closed`);
+      assert.equal(after.log.returns, 1, `${what}: so is the one after it, which was given too`);
+      assert.equal(before.log.calls + after.log.calls, 0, `${what}: nothing was read`);
+      assert.deepEqual(await stream.next(), { value: undefined, done: true }, `${what}: the stream was closed before it started`);
+      assert.equal(live(), 0, `${what}: and never allocated`);
+    }
+  }
+  assertClean();
+});
+
+test('withTimeout and abortable drop their timer and listener when the iterable cannot give an iterator', async () => {
+  const { clock, assertClean } = await manual();
+  const cannot = { [Symbol.asyncIterator]() { throw new Error('no iterator for you'); } };
+  const { signal } = new AbortController();
+  assert.throws(() => withTimeout(cannot, 1000, { signal, clock }), { message: 'no iterator for you' });
+  assert.throws(() => abortable(cannot, { signal }), { message: 'no iterator for you' });
+  assert.throws(() => abortable({ [Symbol.asyncIterator]: () => null }, { signal }), { name: 'TypeError', message: /Symbol\.asyncIterator method is not an object/ });
+  await assert.rejects(collect(cannot, { signal }), { message: 'no iterator for you' });
+  assert.equal(listeners(signal), 0);
+  assertClean();
+});
+
+test('wait counts a thenable whose then() throws as settled with an error, and keeps no timer or listener', async () => {
+  const { clock, run, assertClean } = await manual();
+  const throwing = { then() { throw new Error('then threw'); } };
+  const { signal } = new AbortController();
+  const all = await settles(wait([throwing], { timeoutMs: 1000, clock, signal }));
+  assert.deepEqual([...all.done], [throwing]);
+  assert.equal(all.pending.size, 0);
+  assert.equal(clock.pendingTimers, 0, 'the timeout is cancelled');
+  assert.equal(listeners(signal), 0);
+
+  const never = deferred().promise;
+  const firstError = await settles(wait([never, throwing], { return: 'first-error', timeoutMs: 1000, clock, signal }));
+  assert.deepEqual([...firstError.done], [throwing]);
+  assert.deepEqual([...firstError.pending], [never]);
+  assert.equal(clock.pendingTimers, 0);
+  assert.equal(listeners(signal), 0);
+
+  // A then() that calls back and throws as well counts once, as what it called back with.
+  const both = { then(onFulfilled) { onFulfilled('fine'); throw new Error('and threw'); } };
+  const oneOf = await run(wait([both, never], { return: 'first-error', timeoutMs: 50, clock }));
+  assert.equal(clock.now(), 50, 'fulfilled, not failed: first-error waits for its timeout');
+  assert.deepEqual([...oneOf.done], [both]);
+  assert.deepEqual([...oneOf.pending], [never]);
+  assertClean();
+});
+
 // ---- The README's example runs
 
 test('the README toolbox example runs and prints what it says', async () => {
