@@ -79,10 +79,15 @@ export function guard(iterable, signal, onEnd = noop) {
       }
       return raceAbort(step, signal).then(received, failed);
     },
+    // A break from a loop over the source itself would await its return() and refuse a
+    // result that is not an object; so does a break from a loop over this.
     async return(value) {
       const wasOpen = state === 'open';
       finish('ended');
-      if (wasOpen && typeof inner.return === 'function') await inner.return();
+      if (wasOpen && typeof inner.return === 'function') {
+        const result = await inner.return();
+        if (Object(result) !== result) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+      }
       return { value, done: true };
     },
   };
@@ -164,6 +169,7 @@ export async function collect(iterable, options) {
  * - An async iterable comes back as a view whose return() does not close the source. A
  *   chunk that arrives for a next() whose caller gave up is kept for the next next(), so
  *   you can go on reading the view where the other reader stopped. Close the source itself.
+ *   Once the source has said done or failed, the view says done and asks it nothing more.
  * - A task function comes back as one called without the cancelling signal.
  * - A promise comes back as a promise that settles like it: nothing here cancels a
  *   promise anyway.
@@ -180,26 +186,45 @@ export function shield(work) {
   throw new TypeError(`shield: expected a promise, an async iterable or a task function, got ${describe(work)}`);
 }
 
-// One inner.next() as a promise of a well-formed result: a throw becomes a rejection, and a
-// result that breaks the protocol the TypeError for-await would give.
-function step(inner) {
-  try {
-    return Promise.resolve(inner.next()).then(readIteratorResult);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
 function shieldIterable(iterable) {
   const inner = getAsyncIterator(iterable);
   const kept = []; // inner.next() results whose callers were sent away by return()
   const waiting = new Set(); // next() calls not settled yet, oldest first
+  let over = false; // the source said done, or failed: like a loop, the view does not ask it again
+  // One inner.next() as a promise of a well-formed result: a throw becomes a rejection, a
+  // result that breaks the protocol the TypeError for-await would give.
+  const step = () => {
+    let result;
+    try {
+      result = Promise.resolve(inner.next());
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return result.then(
+      (value) => {
+        let read;
+        try {
+          read = readIteratorResult(value);
+        } catch (error) {
+          over = true;
+          throw error;
+        }
+        if (read.done) over = true;
+        return read;
+      },
+      (error) => {
+        over = true;
+        throw error;
+      },
+    );
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     next() {
-      const source = kept.length > 0 ? kept.shift() : step(inner);
+      if (kept.length === 0 && over) return Promise.resolve(ended());
+      const source = kept.length > 0 ? kept.shift() : step();
       return new Promise((resolve, reject) => {
         const call = { source, resolve };
         waiting.add(call);
