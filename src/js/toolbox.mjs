@@ -20,7 +20,10 @@
 //   or its return() is called, exactly once, even if it never started.
 // - Cancellation is an AbortSignal. An abort rejects with `signal.reason` (an AbortError
 //   DOMException unless you gave abort() a reason), at once if the signal is already
-//   aborted. The listener is removed when the operation settles. Nothing waits forever.
+//   aborted, even when the operation could complete at once (a free permit, a set event):
+//   unlike a stopped C++ coroutine, a call has no later wait that would report the stop
+//   (docs/toolbox-semantics.md: the rules shared with the C++ toolbox, and where they part).
+//   The listener is removed when the operation settles. Nothing waits forever.
 // - Failure is fail-fast, as in Promise.all and asyncio.TaskGroup: the first error closes
 //   the siblings and is what you see.
 // - Closing is prompt. On a break, a failure, an abort or a timeout, return() is called on

@@ -159,6 +159,21 @@ test('gather: an already aborted signal rejects at once; tasks never start and s
   assertClean();
 });
 
+test('gather: a task that fails before it first waits stops the items after it from starting at all', async () => {
+  const { trickle, assertClean } = await manual();
+  const started = [];
+  const stream = trickle.stream('a b', { delayMs: 10 });
+  await assert.rejects(gather([
+    () => { started.push(0); return 'fine'; },
+    () => { started.push(1); throw new Error('failed at once'); },
+    () => { started.push(2); return 'never'; },
+    stream,
+  ]), { message: 'failed at once' });
+  assert.deepEqual(started, [0, 1], 'the task after the failure was never called');
+  assert.deepEqual(await stream.next(), { value: undefined, done: true }, 'the stream after it was closed unread');
+  assertClean();
+});
+
 test('gather with limit runs at most that many at once, and still answers in argument order', async () => {
   const { trickle, clock, run, nap, assertClean } = await manual();
   let running = 0;
@@ -945,6 +960,192 @@ test('operations that end normally remove their abort listeners too', async () =
   assert.equal(clock.now(), 2);
   assert.equal(listeners(signal), 0);
   assertClean();
+});
+
+// ---- The rules shared with the C++ toolbox (docs/toolbox-semantics.md lists each case and
+// the C++ test that checks the same rule)
+
+test('Semaphore: a free permit is taken at once, and release() without a waiter raises the count', async () => {
+  const semaphore = new Semaphore(1);
+  let acquired = false;
+  semaphore.acquire().then(() => { acquired = true; });
+  assert.equal(semaphore.available, 0, 'taken in the call, before any await');
+  await null;
+  assert.equal(acquired, true, 'resolved without waiting for anything');
+  semaphore.release();
+  semaphore.release();
+  assert.equal(semaphore.available, 2, 'like asyncio.Semaphore, not BoundedSemaphore');
+});
+
+test('Semaphore: release() hands the permit straight to the first waiter, so a later caller cannot barge in', async () => {
+  const semaphore = new Semaphore(1);
+  await semaphore.acquire();
+  const order = [];
+  const first = semaphore.acquire().then(() => order.push('first'));
+  semaphore.release();
+  assert.equal(semaphore.available, 0, "already the waiter's, though its promise has not resolved yet");
+  const later = semaphore.acquire().then(() => order.push('later'));
+  await first;
+  await yieldToEventLoop();
+  assert.deepEqual(order, ['first'], 'the newcomer waits its turn');
+  semaphore.release();
+  await later;
+  assert.deepEqual(order, ['first', 'later']);
+});
+
+test('Semaphore and Lock: a waiter already handed the permit keeps it when its signal aborts afterwards', async () => {
+  const semaphore = new Semaphore(1);
+  await semaphore.acquire();
+  const controller = new AbortController();
+  const waiting = semaphore.acquire({ signal: controller.signal });
+  semaphore.release(); // handed over: the promise is resolved, its then() not run yet
+  controller.abort();
+  await assert.doesNotReject(waiting);
+  assert.equal(semaphore.available, 0, 'the waiter holds it');
+  assert.equal(listeners(controller.signal), 0);
+
+  const lock = new Lock();
+  const release = await lock.acquire();
+  const late = new AbortController();
+  const next = lock.acquire({ signal: late.signal });
+  release();
+  late.abort();
+  const releaseNext = await next;
+  assert.equal(lock.locked, true);
+  releaseNext();
+  assert.equal(lock.locked, false);
+});
+
+test('an already aborted signal rejects even an operation that could complete at once, and changes nothing', async () => {
+  // The C++ primitives complete such an operation (a stopped coroutine is cancelled at its
+  // next wait instead); a JS signal has no next wait: docs/toolbox-semantics.md.
+  const aborted = AbortSignal.abort(new Error('already stopped'));
+  const isReason = (error) => error === aborted.reason;
+
+  const semaphore = new Semaphore(1);
+  await assert.rejects(semaphore.acquire({ signal: aborted }), isReason);
+  assert.equal(semaphore.available, 1, 'the free permit stays free');
+  const lock = new Lock();
+  await assert.rejects(lock.acquire({ signal: aborted }), isReason);
+  assert.equal(lock.locked, false);
+
+  const event = new AsyncEvent();
+  event.set();
+  await assert.rejects(event.wait({ signal: aborted }), isReason);
+
+  const queue = new AsyncQueue({ maxSize: 2 });
+  await queue.put('queued');
+  await assert.rejects(queue.put('refused', { signal: aborted }), isReason);
+  await assert.rejects(queue.get({ signal: aborted }), isReason);
+  assert.equal(queue.size, 1, 'nothing entered, nothing taken');
+  assert.equal(await queue.get(), 'queued');
+
+  // And one that would have to wait never joins the line.
+  const empty = new Semaphore(0);
+  await assert.rejects(empty.acquire({ signal: aborted }), isReason);
+  empty.release();
+  assert.equal(empty.available, 1, 'nobody in the line to hand it to');
+  const unset = new AsyncEvent();
+  await assert.rejects(unset.wait({ signal: aborted }), isReason);
+  const waitingGet = new AsyncQueue();
+  await assert.rejects(waitingGet.get({ signal: aborted }), isReason);
+  await waitingGet.put('kept');
+  assert.equal(waitingGet.size, 1, 'not handed to the refused get');
+  assert.equal(listeners(aborted), 0);
+});
+
+test('AsyncEvent: a waiter woken by set() resolves even if clear() comes before it runs', async () => {
+  const event = new AsyncEvent();
+  const woken = event.wait();
+  event.set();
+  event.clear();
+  await settles(woken, 'the woken waiter');
+  assert.equal(event.isSet, false);
+});
+
+test('AsyncEvent: an aborted waiter leaves at once, and set() still wakes the others', async () => {
+  const event = new AsyncEvent();
+  const controller = new AbortController();
+  const log = [];
+  const kept = event.wait().then(() => log.push('kept'));
+  const leaving = event.wait({ signal: controller.signal }).then(() => log.push('leaving'), () => log.push('left'));
+  controller.abort();
+  await leaving;
+  assert.equal(listeners(controller.signal), 0);
+  event.set();
+  await kept;
+  assert.deepEqual(log, ['left', 'kept']);
+});
+
+test('AsyncQueue: a put while a get waits hands the item straight to it', async () => {
+  const queue = new AsyncQueue({ maxSize: 1 });
+  const getting = queue.get();
+  await queue.put('first');
+  assert.equal(queue.size, 0, 'handed over, not stored');
+  await queue.put('second');
+  assert.equal(queue.size, 1, 'nobody waits now: stored');
+  assert.equal(await getting, 'first');
+  assert.equal(await queue.get(), 'second');
+});
+
+test('AsyncQueue: an item handed to a waiting get() is kept when its signal aborts afterwards', async () => {
+  const queue = new AsyncQueue({ maxSize: 1 });
+  const controller = new AbortController();
+  const getting = queue.get({ signal: controller.signal });
+  await queue.put(7); // handed to the waiting get
+  controller.abort();
+  assert.equal(await getting, 7, 'neither dropped nor put back');
+  assert.equal(queue.size, 0);
+  assert.equal(listeners(controller.signal), 0);
+});
+
+test('AsyncQueue: several producers and consumers pass every item exactly once, each producer\'s items in order', async () => {
+  const { clock, run, nap, assertClean } = await manual();
+  const queue = new AsyncQueue({ maxSize: 3 });
+  const received = [];
+  const producers = [0, 1, 2].map(async (p) => {
+    for (let i = 0; i < 20; i++) {
+      await queue.put(p * 100 + i);
+      if (i % 7 === 0) await nap(p + 1);
+    }
+  });
+  const consumers = [0, 1].map(async () => {
+    for (let i = 0; i < 30; i++) {
+      received.push(await queue.get());
+      await yieldToEventLoop();
+    }
+  });
+  await run(Promise.all([...producers, ...consumers]));
+  assert.equal(received.length, 60);
+  for (const p of [0, 1, 2]) {
+    assert.deepEqual(received.filter((item) => Math.floor(item / 100) === p).map((item) => item % 100), Array.from({ length: 20 }, (_, i) => i));
+  }
+  assert.equal(queue.size, 0);
+  assertClean();
+});
+
+test('docs/toolbox-semantics.md names only tests that exist, on both sides', async () => {
+  const read = (path) => readFile(new URL(path, import.meta.url), 'utf8');
+  const doc = await read('../../docs/toolbox-semantics.md');
+  const cpp = (await Promise.all(['async_event', 'async_mutex', 'async_queue', 'async_semaphore', 'shield', 'timeout', 'wait', 'when_all']
+    .map((name) => read(`../core/toolbox/${name}_tests.cpp`)))).join('\n');
+  const js = (await Promise.all(['toolbox.test.mjs', 'toolbox-hostile.test.mjs'].map((name) => read(name)))).join('\n').replaceAll("\\'", "'");
+  const rows = doc.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Case') && !line.startsWith('|---'));
+  let named = 0;
+  for (const row of rows) {
+    const cells = row.split(' | ');
+    if (cells.length < 3) continue;
+    const [cppCell, jsCell] = cells.slice(-2);
+    for (const [, name] of cppCell.matchAll(/"([^"]+)"/g)) {
+      assert.ok(cpp.includes(`TEST_CASE("${name}")`), `no C++ test named "${name}"`);
+      named += 1;
+    }
+    for (const [, name] of jsCell.matchAll(/"([^"]+)"/g)) {
+      assert.ok(js.includes(`test('${name}'`), `no JS test named "${name}"`);
+      named += 1;
+    }
+  }
+  assert.ok(named >= 60, `${named} test names checked`);
 });
 
 // ---- Sources that break the iterator protocol (the hardening issue)
