@@ -41,7 +41,9 @@ export async function runUntilSettled(clock, promise, what = 'the promise') {
     if ('error' in outcome) throw outcome.error;
     return true;
   };
-  for (;;) {
+  // A cap on wake-ups, so that a timer that keeps setting itself again (or one that can
+  // never run) fails the test instead of hanging it.
+  for (let wakeUps = 0; wakeUps < 100_000; wakeUps++) {
     // Some settlements take a few macrotask turns with no timer in between (a fan-in
     // handing a result through its queue, a stream's bridge): give them their turns.
     for (let turn = 0; turn < 20; turn++) {
@@ -54,4 +56,5 @@ export async function runUntilSettled(clock, promise, what = 'the promise') {
       throw new Error(`${what} is still pending at ${clock.now()} ms on the manual clock, and no timer is left to run`);
     }
   }
+  throw new Error(`${what} is still pending at ${clock.now()} ms after 100,000 wake-ups of the manual clock`);
 }

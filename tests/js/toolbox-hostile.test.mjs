@@ -479,6 +479,13 @@ test('ManualClock.runAll refuses a maxTimers that is not a whole number from 1',
   }
 });
 
+test('ManualClock.setTimer refuses a delay that is not a number', { todo: 'setTimer files NaN as a deadline that never comes due: it stays pending forever, and advanceToNext() answers true without moving' }, async () => {
+  const clock = new ManualClock();
+  assert.throws(() => clock.setTimer(() => {}, Number.NaN), TypeError);
+  assert.throws(() => clock.setTimer(() => {}, '5'), TypeError);
+  assert.equal(clock.pendingTimers, 0);
+});
+
 test('properties inherited from Object.prototype are never read as options', async () => {
   const polluted = {
     signal: AbortSignal.abort(new Error('an inherited signal was read')),
