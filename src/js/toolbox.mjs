@@ -20,7 +20,10 @@
 //   or its return() is called, exactly once, even if it never started.
 // - Cancellation is an AbortSignal. An abort rejects with `signal.reason` (an AbortError
 //   DOMException unless you gave abort() a reason), at once if the signal is already
-//   aborted. The listener is removed when the operation settles. Nothing waits forever.
+//   aborted, even when the operation could complete at once (a free permit, a set event):
+//   unlike a stopped C++ coroutine, a call has no later wait that would report the stop
+//   (docs/toolbox-semantics.md: the rules shared with the C++ toolbox, and where they part).
+//   The listener is removed when the operation settles. Nothing waits forever.
 // - Failure is fail-fast, as in Promise.all and asyncio.TaskGroup: the first error closes
 //   the siblings and is what you see.
 // - Closing is prompt. On a break, a failure, an abort or a timeout, return() is called on
@@ -30,6 +33,11 @@
 //   interrupt, and runs its finally blocks when that await ends. Give it the signal.
 //   (abortable() and withTimeout() read nothing ahead: their break awaits return(), as a
 //   plain loop over the source does.)
+// - A source that breaks the iterator protocol (its next() throws or gives something that
+//   is not an object, a getter of its result throws, its [Symbol.asyncIterator]() gives no
+//   object) fails as it fails a for-await loop, with the same error, as a rejection: never a
+//   synchronous throw from next(), never a loop on a bad result. It has ended, as for a
+//   loop, so it is not closed; its siblings are.
 // - Our iterators end once, like generators: after `done` or one rejection, next() keeps
 //   answering `{ value: undefined, done: true }`.
 // - Time. sleep, withTimeout and wait run on the event loop's clock unless given `clock`:

@@ -23,3 +23,38 @@ export function assertHeapBack(trickle, baseline) {
   const now = trickle.stats().heapBytesInUse;
   assert.ok(now - baseline <= 1024, `heap ${baseline} -> ${now} bytes`);
 }
+
+/**
+ * Moves `clock` (a ManualClock) one wake-up at a time until `promise` settles, then gives its
+ * value or throws its error. The clock stops at the deadline in whose turn the promise
+ * settled, so clock.now() afterwards is exactly when that happened. Fails with a clear
+ * error, instead of hanging, when the promise is still pending and no timer is left to run.
+ */
+export async function runUntilSettled(clock, promise, what = 'the promise') {
+  let outcome = null;
+  Promise.resolve(promise).then(
+    (value) => { outcome = { value }; },
+    (error) => { outcome = { error }; },
+  );
+  const settled = () => {
+    if (outcome === null) return false;
+    if ('error' in outcome) throw outcome.error;
+    return true;
+  };
+  // A cap on wake-ups, so that a timer that keeps setting itself again (or one that can
+  // never run) fails the test instead of hanging it.
+  for (let wakeUps = 0; wakeUps < 100_000; wakeUps++) {
+    // Some settlements take a few macrotask turns with no timer in between (a fan-in
+    // handing a result through its queue, a stream's bridge): give them their turns.
+    for (let turn = 0; turn < 20; turn++) {
+      if (settled()) return outcome.value;
+      await new Promise((resolve) => { setImmediate(resolve); });
+    }
+    if (settled()) return outcome.value;
+    if (!(await clock.advanceToNext())) {
+      if (settled()) return outcome.value;
+      throw new Error(`${what} is still pending at ${clock.now()} ms on the manual clock, and no timer is left to run`);
+    }
+  }
+  throw new Error(`${what} is still pending at ${clock.now()} ms after 100,000 wake-ups of the manual clock`);
+}

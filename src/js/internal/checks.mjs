@@ -123,3 +123,28 @@ export function toList(where, items) {
   }
   return [...items];
 }
+
+/**
+ * The iterator of an async iterable, as for-await gets it: a result that is not an object
+ * is the TypeError for-await throws, so that code reading it never calls next() on 5.
+ */
+export function getAsyncIterator(iterable) {
+  const iterator = iterable[Symbol.asyncIterator]();
+  if (Object(iterator) !== iterator) {
+    throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+  }
+  return iterator;
+}
+
+/**
+ * An iterator's result as for-await reads it: `done` (any truthy value), then `value` unless
+ * done. A result that is not an object (5, null, undefined) is for-await's TypeError, with
+ * its message; a getter that throws throws here. Code that loops on next() must read results
+ * through this: `result.done` on 5 is undefined, and a loop that takes that for "not done"
+ * never ends.
+ */
+export function readIteratorResult(result) {
+  if (Object(result) !== result) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+  if (result.done) return { value: undefined, done: true };
+  return { value: result.value, done: false };
+}

@@ -1,5 +1,7 @@
 // Running several at once: merge, asCompleted and gather, on one fan-in engine.
-import { abortReason, checkCount, isAsyncIterable, readOptions, toList } from '../internal/checks.mjs';
+import {
+  abortReason, checkCount, getAsyncIterator, isAsyncIterable, readIteratorResult, readOptions, toList,
+} from '../internal/checks.mjs';
 import { close, listen, sharedAbort } from './abort.mjs';
 import { once } from './guard.mjs';
 import { AsyncQueue, Semaphore } from './sync.mjs';
@@ -10,7 +12,7 @@ const ended = () => ({ value: undefined, done: true });
 function open(item, signal) {
   const work = typeof item === 'function' ? item(signal) : item;
   return isAsyncIterable(work)
-    ? { iterator: work[Symbol.asyncIterator](), isStream: true }
+    ? { iterator: getAsyncIterator(work), isStream: true }
     : { iterator: once(work), isStream: false };
 }
 
@@ -44,8 +46,21 @@ function fanIn(where, items, options, whole) {
     return source;
   };
 
-  // Iterables given as they are belong to us from now on, started or not.
-  const sources = list.map((item) => (isAsyncIterable(item) ? adopt(open(item)) : null));
+  // Iterables given as they are belong to us from now on, started or not: all of them, even
+  // when one of them cannot give an iterator (that one's error is thrown, the others closed).
+  let unopened = null; // { error } of the first iterable that could not be opened
+  const sources = list.map((item) => {
+    try {
+      return isAsyncIterable(item) ? adopt(open(item)) : null;
+    } catch (error) {
+      unopened ??= { error };
+      return null;
+    }
+  });
+  if (unopened) {
+    scope.abort(unopened.error);
+    throw unopened.error;
+  }
   const unlink = listen(signal, (reason) => scope.abort(reason));
   if (signal?.aborted) scope.abort(abortReason(signal));
 
@@ -72,7 +87,7 @@ function fanIn(where, items, options, whole) {
       source ??= adopt(open(list[index], scope.signal));
       const chunks = [];
       for (;;) {
-        const result = await untilAborted(source.iterator.next());
+        const result = readIteratorResult(await untilAborted(source.iterator.next()));
         if (result.done) break;
         if (whole) chunks.push(result.value);
         else await untilAborted(queue.put({ index, value: result.value }));

@@ -1,5 +1,7 @@
 // Timeouts and cancellation for one piece of work: abortable, withTimeout, collect, shield.
-import { abortReason, checkDelay, describe, isAsyncIterable, isThenable, readOptions } from '../internal/checks.mjs';
+import {
+  abortReason, checkDelay, describe, getAsyncIterator, isAsyncIterable, isThenable, readIteratorResult, readOptions,
+} from '../internal/checks.mjs';
 import { checkClock } from '../internal/clock.mjs';
 import { close, listen, noop, raceAbort } from './abort.mjs';
 
@@ -20,8 +22,11 @@ export function once(value) {
 
 // An iterator over `iterable` that an abort ends: the source is closed at once, then the
 // abort reason is delivered once (to the oldest waiting next(), or to the next one asked).
+// A source that fails in any way (next() throws or rejects, or gives a result that is not
+// an object or whose getters throw) has ended, as it ends a for-await loop: the error is
+// delivered as a rejection, the listener goes, and there is nothing to close.
 export function guard(iterable, signal, onEnd = noop) {
-  const inner = iterable[Symbol.asyncIterator]();
+  const inner = getAsyncIterator(iterable);
   let state = 'open'; // 'open' -> 'ended'; or 'open' -> 'aborted' (reason not yet delivered) -> 'ended'
   const finish = (next) => {
     if (state !== 'open') return;
@@ -36,6 +41,26 @@ export function guard(iterable, signal, onEnd = noop) {
   const stop = listen(signal, abort);
   if (signal?.aborted) abort();
 
+  const failed = (error) => {
+    if (state === 'ended') return ended(); // the reason went to an earlier next()
+    if (state === 'aborted') {
+      state = 'ended';
+      throw abortReason(signal);
+    }
+    finish('ended');
+    throw error;
+  };
+  const received = (result) => {
+    let read;
+    try {
+      read = readIteratorResult(result);
+    } catch (error) {
+      return failed(error);
+    }
+    if (read.done) finish('ended');
+    return read;
+  };
+
   return {
     [Symbol.asyncIterator]() {
       return this;
@@ -46,26 +71,23 @@ export function guard(iterable, signal, onEnd = noop) {
         return Promise.reject(abortReason(signal));
       }
       if (state === 'ended') return Promise.resolve(ended());
-      return raceAbort(inner.next(), signal).then(
-        (result) => {
-          if (result.done) finish('ended');
-          return result;
-        },
-        (error) => {
-          if (state === 'ended') return ended(); // the reason went to an earlier next()
-          if (state === 'aborted') {
-            state = 'ended';
-            throw abortReason(signal);
-          }
-          finish('ended'); // the source failed, which ended it: nothing to close
-          throw error;
-        },
-      );
+      let step;
+      try {
+        step = inner.next();
+      } catch (error) {
+        step = Promise.reject(error);
+      }
+      return raceAbort(step, signal).then(received, failed);
     },
+    // A break from a loop over the source itself would await its return() and refuse a
+    // result that is not an object; so does a break from a loop over this.
     async return(value) {
       const wasOpen = state === 'open';
       finish('ended');
-      if (wasOpen && typeof inner.return === 'function') await inner.return();
+      if (wasOpen && typeof inner.return === 'function') {
+        const result = await inner.return();
+        if (Object(result) !== result) throw new TypeError(`Iterator result ${String(result)} is not an object`);
+      }
       return { value, done: true };
     },
   };
@@ -85,7 +107,12 @@ function guardWork(work, signal, onEnd) {
       return Promise.reject(error);
     }
   }
-  if (isAsyncIterable(work)) return guard(work, signal, onEnd);
+  try {
+    if (isAsyncIterable(work)) return guard(work, signal, onEnd);
+  } catch (error) {
+    onEnd(); // no iterator to guard: the deadline and the listener go now
+    throw error;
+  }
   const result = raceAbort(work, signal);
   result.then(onEnd, onEnd);
   return result;
@@ -142,6 +169,7 @@ export async function collect(iterable, options) {
  * - An async iterable comes back as a view whose return() does not close the source. A
  *   chunk that arrives for a next() whose caller gave up is kept for the next next(), so
  *   you can go on reading the view where the other reader stopped. Close the source itself.
+ *   Once the source has said done or failed, the view says done and asks it nothing more.
  * - A task function comes back as one called without the cancelling signal.
  * - A promise comes back as a promise that settles like it: nothing here cancels a
  *   promise anyway.
@@ -159,15 +187,44 @@ export function shield(work) {
 }
 
 function shieldIterable(iterable) {
-  const inner = iterable[Symbol.asyncIterator]();
+  const inner = getAsyncIterator(iterable);
   const kept = []; // inner.next() results whose callers were sent away by return()
   const waiting = new Set(); // next() calls not settled yet, oldest first
+  let over = false; // the source said done, or failed: like a loop, the view does not ask it again
+  // One inner.next() as a promise of a well-formed result: a throw becomes a rejection, a
+  // result that breaks the protocol the TypeError for-await would give.
+  const step = () => {
+    let result;
+    try {
+      result = Promise.resolve(inner.next());
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return result.then(
+      (value) => {
+        let read;
+        try {
+          read = readIteratorResult(value);
+        } catch (error) {
+          over = true;
+          throw error;
+        }
+        if (read.done) over = true;
+        return read;
+      },
+      (error) => {
+        over = true;
+        throw error;
+      },
+    );
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     next() {
-      const source = kept.length > 0 ? kept.shift() : inner.next();
+      if (kept.length === 0 && over) return Promise.resolve(ended());
+      const source = kept.length > 0 ? kept.shift() : step();
       return new Promise((resolve, reject) => {
         const call = { source, resolve };
         waiting.add(call);

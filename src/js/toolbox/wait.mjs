@@ -9,7 +9,8 @@ const WAIT_MODES = ['first', 'first-error', 'all'];
  * asyncio.wait: waits for some of the given promises and resolves with `{ done, pending }`,
  * two Sets holding the very promises given. `return`: 'all' (default), 'first' (at least
  * one settled) or 'first-error' (one rejected, or all settled). After `timeoutMs` it
- * resolves with what has settled by then, without an error. Nothing is cancelled: pending
+ * resolves with what has settled by then, without an error. A thenable whose then() throws
+ * counts as failed, as Promise.allSettled counts it. Nothing is cancelled: pending
  * promises go on, and an abort only stops the waiting. Like asyncio.wait, which takes tasks,
  * not coroutines, it takes promises: make one of a stream with collect(stream, { signal }).
  */
@@ -53,8 +54,20 @@ export function wait(promises, options) {
       done.add(promise);
       if (pending.size === 0 || when === 'first' || (failed && when === 'first-error')) finish();
     };
+    // A thenable is subscribed to as await would: a then() that throws has failed (as
+    // Promise.allSettled sees it), and only its first call back counts.
     for (const promise of pending) {
-      promise.then(() => onSettled(promise, false), () => onSettled(promise, true));
+      let called = false;
+      const settle = (failed) => {
+        if (called) return;
+        called = true;
+        onSettled(promise, failed);
+      };
+      try {
+        promise.then(() => settle(false), () => settle(true));
+      } catch {
+        settle(true);
+      }
     }
   });
 }

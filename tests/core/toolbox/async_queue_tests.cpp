@@ -131,3 +131,53 @@ TEST_CASE("a queue needs room for at least one item") {
   virtual_time time;
   CHECK_THROWS_AS(async_queue<int>(time.sched, 0), std::invalid_argument);
 }
+
+// The JS AsyncQueue takes the other side when the operation can complete at once:
+// docs/toolbox-semantics.md.
+TEST_CASE("a stopped coroutine pushes into room and pops a queued item without being cancelled there, and is cancelled at once when it would wait") {
+  virtual_time time;
+  async_queue<int> queue{time.sched, 1};
+  stop_source stopped;
+  stopped.request_stop();
+  std::vector<std::string> log;
+  time.run([](async_queue<int>& queue, stop_token token, std::vector<std::string>& log) -> task<> {
+    try {
+      co_await with_stop_token(token, [](async_queue<int>& queue, std::vector<std::string>& log) -> task<> {
+        co_await queue.push(1);
+        log.push_back("pushed into room");
+        log.push_back("popped " + std::to_string(co_await queue.pop()));
+        try {
+          co_await queue.pop();  // empty: would wait
+        } catch (const operation_cancelled&) {
+          log.push_back("cancelled at the empty pop");
+        }
+        REQUIRE(queue.try_push(2));
+        co_await queue.push(3);  // full: would wait
+        log.push_back("not reached");
+      }(queue, log));
+    } catch (const operation_cancelled&) {
+      log.push_back("cancelled at the full push");
+    }
+  }(queue, stopped.token(), log));
+  CHECK(log == std::vector<std::string>{"pushed into room", "popped 1", "cancelled at the empty pop", "cancelled at the full push"});
+  CHECK(queue.size() == 1);  // 3 never entered
+  CHECK(queue.try_pop() == 2);
+}
+
+TEST_CASE("an item handed to a waiting consumer is kept when it is cancelled before it runs, and the cancellation shows at its next wait") {
+  virtual_time time;
+  async_queue<int> queue{time.sched, 1};
+  std::vector<std::string> log;
+  auto consumer = create_task(time.sched, [](virtual_time& time, async_queue<int>& queue, std::vector<std::string>& log) -> task<> {
+    log.push_back("got " + std::to_string(co_await queue.pop()));
+    co_await time.sched.sleep_for(1ms);
+    log.push_back("not reached");
+  }(time, queue, log));
+  time.sched.run_due();
+  REQUIRE(queue.try_push(7));  // handed to the waiting consumer, which is queued to run
+  consumer.cancel();           // before it runs
+  time.run_until_idle();
+  CHECK(log == std::vector<std::string>{"got 7"});
+  CHECK(consumer.cancelled());
+  CHECK(queue.empty());  // neither dropped nor put back: the consumer had it
+}

@@ -71,3 +71,48 @@ TEST_CASE("acquire takes a free permit without suspending, and release without w
   limit.release();
   CHECK(limit.available() == 2);
 }
+
+// A coroutine whose stop was requested before it asked (a cancelled task that caught the
+// cancellation and carried on, or a body run under a stopped token). The JS Semaphore takes
+// the other side here: docs/toolbox-semantics.md says why.
+TEST_CASE("a stopped coroutine takes a free permit without being cancelled there, as in asyncio, and is cancelled at its next wait") {
+  virtual_time time;
+  async_semaphore limit{time.sched, 1};
+  stop_source stopped;
+  stopped.request_stop();
+  std::vector<std::string> log;
+  time.run([](virtual_time& time, async_semaphore& limit, stop_token token, std::vector<std::string>& log) -> task<> {
+    try {
+      co_await with_stop_token(token, [](virtual_time& time, async_semaphore& limit, std::vector<std::string>& log) -> task<> {
+        auto permit = co_await limit.scoped_acquire();
+        log.push_back("took the free permit, " + std::to_string(limit.available()) + " left");
+        co_await time.sched.sleep_for(1ms);
+        log.push_back("not reached");
+      }(time, limit, log));
+    } catch (const operation_cancelled&) {
+      log.push_back("cancelled at the sleep");
+    }
+  }(time, limit, stopped.token(), log));
+  CHECK(log == std::vector<std::string>{"took the free permit, 0 left", "cancelled at the sleep"});
+  CHECK(limit.available() == 1);  // the guard gave it back while unwinding
+  CHECK(time.now_ms() == 0);
+}
+
+TEST_CASE("a stopped coroutine that would have to wait for a permit is cancelled at once and never joins the line") {
+  virtual_time time;
+  async_semaphore limit{time.sched, 0};
+  stop_source stopped;
+  stopped.request_stop();
+  bool cancelled = false;
+  time.run([](async_semaphore& limit, stop_token token, bool& cancelled) -> task<> {
+    try {
+      co_await with_stop_token(token, [](async_semaphore& limit) -> task<> { co_await limit.acquire(); }(limit));
+    } catch (const operation_cancelled&) {
+      cancelled = true;
+    }
+  }(limit, stopped.token(), cancelled));
+  CHECK(cancelled);
+  CHECK(limit.waiting_count() == 0);
+  limit.release();
+  CHECK(limit.available() == 1);  // nobody in the line to hand it to
+}
