@@ -471,15 +471,15 @@ test('every option of every export refuses a value of the wrong type with the er
   assert.throws(() => withTimeout(1, -5), RangeError);
 });
 
-// src/js/internal/clock.mjs is the lead's: reported, not fixed here.
-test('ManualClock.runAll refuses a maxTimers that is not a whole number from 1', { todo: 'runAll reads maxTimers unchecked: \'10\', -1 and NaN never equal the count, so the limit is silently off' }, async () => {
+// The manual clock checks its own arguments too.
+test('ManualClock.runAll refuses a maxTimers that is not a whole number from 1', async () => {
   for (const maxTimers of ['10', -1, Number.NaN, 1.5, 0]) {
     const clock = new ManualClock();
     await assert.rejects(clock.runAll({ maxTimers }), (error) => error instanceof TypeError || error instanceof RangeError, `maxTimers ${String(maxTimers)}`);
   }
 });
 
-test('ManualClock.setTimer refuses a delay that is not a number', { todo: 'setTimer files NaN as a deadline that never comes due: it stays pending forever, and advanceToNext() answers true without moving' }, async () => {
+test('ManualClock.setTimer refuses a delay that is not a number', async () => {
   const clock = new ManualClock();
   assert.throws(() => clock.setTimer(() => {}, Number.NaN), TypeError);
   assert.throws(() => clock.setTimer(() => {}, '5'), TypeError);

@@ -8,7 +8,7 @@
 //
 // A clock is any object with now() (milliseconds) and setTimer(callback, delayMs), which
 // calls `callback` once, `delayMs` from now, and returns a function that cancels it.
-import { checkDelay, checkOptionsBag, describe, own } from './checks.mjs';
+import { checkCount, checkDelay, checkOptionsBag, describe, own } from './checks.mjs';
 
 /**
  * Runs `callback` on the next macrotask; returns a function that cancels it. Node has
@@ -113,6 +113,9 @@ export class ManualClock {
     if (typeof callback !== 'function') {
       throw new TypeError(`ManualClock.setTimer: callback must be a function, got ${describe(callback)}`);
     }
+    if (typeof delayMs !== 'number' || Number.isNaN(delayMs)) {
+      throw new TypeError(`ManualClock.setTimer: delayMs must be a number of milliseconds, got ${describe(delayMs)}`);
+    }
     const timer = { due: this.#now + Math.max(0, delayMs), sequence: this.#sequence++, callback };
     const timers = this.#timers;
     // Binary search for the first timer that runs after this one.
@@ -160,12 +163,13 @@ export class ManualClock {
    * 100,000, in case something keeps setting new ones.
    */
   runAll(options) {
+    let maxTimers;
     try {
       checkOptionsBag('ManualClock.runAll', options, ['maxTimers']);
+      maxTimers = checkCount('ManualClock.runAll', 'maxTimers', own(options, 'maxTimers') ?? 100_000, 1, true);
     } catch (error) {
       return Promise.reject(error);
     }
-    const maxTimers = own(options, 'maxTimers') ?? 100_000;
     return this.#queue(() => this.#runUntil(() => Infinity, maxTimers));
   }
 
