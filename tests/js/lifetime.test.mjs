@@ -68,22 +68,25 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
     const trickle = await createTrickle();
     // More words than one hand-over takes, so the C++ side still holds the rest.
     const text = Array.from({ length: 3000 }, (_, i) => 'w' + i).join(' ');
-    async function readOneAndDrop() {
-      for (let i = 0; i < 200; i++) {
-        const stream = trickle.stream(text, { delayMs: 0 });
-        await stream.next(); // half-read, then forgotten: no break, no return()
-      }
-    }
-    await readOneAndDrop();
-    // Half-read and asleep until their next piece: nothing but the stream itself (and its
-    // timer in wasm) refers to them.
+    // Held here until counted, so that none is collected before \`before\` is read.
+    let kept = [];
     for (let i = 0; i < 200; i++) {
-      const stream = trickle.stream('a b c', { delayMs: 20 + (i % 5), signal: new AbortController().signal });
-      await stream.next();
+      const stream = trickle.stream(text, { delayMs: 0 });
+      await stream.next(); // half-read, then forgotten: no break, no return()
+      kept.push(stream);
+    }
+    // Half-read and asleep until their next piece, a minute away: nothing but the stream
+    // itself (and its timer in wasm) refers to them, and they would not end by themselves
+    // while this test runs.
+    for (let i = 0; i < 200; i++) {
+      const stream = trickle.stream('a b c', { delayMs: 60_000 + i, signal: new AbortController().signal });
+      await stream.next().catch(() => {});
+      kept.push(stream);
     }
     // Streams already ended (here by an aborted signal) must not be freed a second time.
     for (let i = 0; i < 200; i++) trickle.stream(text, { signal: AbortSignal.abort() });
     const before = trickle.stats().liveStreams;
+    kept = null;
     for (let i = 0; i < 20 && trickle.stats().liveStreams > 0; i++) {
       globalThis.gc();
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -95,7 +98,7 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
     execFile(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
   const { before, after, timerArmed } = JSON.parse(output);
-  assert.ok(before >= 200, 'the dropped streams were alive before collection');
+  assert.equal(before, 400, 'the dropped streams were alive before collection');
   assert.equal(after, 0, 'every dropped stream, asleep ones included, was freed by the safety net');
   assert.equal(timerArmed, false, 'and nothing keeps the process alive');
 });

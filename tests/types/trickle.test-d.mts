@@ -74,6 +74,7 @@ export function usingTheInstance(trickle: Trickle) {
   });
   trickle.stream('a b', { split: 'whitespace' });
   trickle.stream('a  b', { split: 'space' });
+  trickle.stream('👨‍👩‍👧‍👦', { split: 'grapheme' });
   trickle.chat('hello', { delayMs: 0 });
   expectType<string>(trickle.chatText('hello'));
 
@@ -105,7 +106,7 @@ export function usingTheInstance(trickle: Trickle) {
   trickle.close();
 }
 
-exact<Equal<SplitMode, 'whitespace' | 'space' | 'char'>>();
+exact<Equal<SplitMode, 'whitespace' | 'space' | 'char' | 'grapheme'>>();
 exact<Equal<keyof StreamOptions,
   'delayMs' | 'split' | 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'>>();
 exact<Equal<StreamOptions, {
