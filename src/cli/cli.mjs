@@ -61,9 +61,10 @@ if (values.help) {
 
 const options = {};
 if (values.delay !== undefined) {
+  // Decimal digits only: Number() alone would take "0x10" as 16 and "1e3" as 1000.
   const delayMs = Number(values.delay);
-  if (values.delay.trim() === '' || !Number.isFinite(delayMs) || delayMs < 0) {
-    fail(`--delay wants a number of milliseconds from 0, got "${values.delay}"`);
+  if (!/^\d+(\.\d+)?$/.test(values.delay) || !Number.isFinite(delayMs)) {
+    fail(`--delay wants a decimal number of milliseconds from 0 (like 250 or 12.5), got "${values.delay}"`);
   }
   options.delayMs = delayMs;
 }
@@ -73,10 +74,12 @@ if (values.chat !== undefined && positionals.length > 0) {
   fail('give either --chat <prompt> or text to stream, not both');
 }
 
-// A closed pipe (trickle | head -c 10) is a normal way to stop reading.
+// A closed pipe (trickle | head -c 10) is a normal way to stop reading; any other failure
+// to write (a full disk) is the user's to know about, in one line.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  process.stderr.write(`trickle: cannot write the output: ${error.message}\n`);
+  process.exit(1);
 });
 
 const trickle = await createTrickle();
