@@ -31,8 +31,26 @@ const MIME_TYPES = {
 export function startServer({ root = 'build/site', port = 8000, base = '/', host = '127.0.0.1' } = {}) {
   const siteRoot = resolve(root);
   const prefix = base.endsWith('/') ? base : `${base}/`;
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url, 'http://localhost');
+  // Whatever a request holds ends in an answer, never in an exception: an async handler's
+  // rejection would be unhandled, and Node ends the process on those.
+  const server = createServer((request, response) => {
+    answer(request, response).catch(() => {
+      if (!response.headersSent) {
+        response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  async function answer(request, response) {
+    let url;
+    try {
+      // An absolute-form target (a proxy's "GET http://host/path") is read for its path.
+      url = new URL(request.url, 'http://localhost');
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      return;
+    }
     if (!url.pathname.startsWith(prefix)) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
@@ -64,7 +82,7 @@ export function startServer({ root = 'build/site', port = 8000, base = '/', host
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     }
-  });
+  }
   return new Promise((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolveListen(server));
@@ -77,12 +95,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   const port = Number(values.port ?? 8000);
   const base = values.base ?? '/';
+  let server;
   try {
-    await startServer({ root: values.root, port, base });
+    server = await startServer({ root: values.root, port, base });
   } catch (error) {
     if (error.code !== 'EADDRINUSE') throw error;
     console.error(`serve: port ${port} is already in use; try PORT=8080 scripts/demo, or --port`);
     process.exit(1);
   }
-  console.log(`serving ${values.root ?? 'build/site'} on http://127.0.0.1:${port}${base}`);
+  // The port it got, which --port 0 leaves to the system.
+  console.log(`serving ${values.root ?? 'build/site'} on http://127.0.0.1:${server.address().port}${base}`);
 }

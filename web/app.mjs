@@ -1,4 +1,4 @@
-// The page: the seed's demos, run by the C++ generator in WebAssembly. It uses trickle
+// The page: the lesson's demos, run by the C++ generator in WebAssembly. It uses trickle
 // exactly as any other project would: createTrickle(), stream(), chat(), for await.
 import createTrickle from '../src/js/trickle.mjs';
 import { StatusLines, applyStaticText, duration, formatDuration, preferredLanguage, rememberLanguage, translate } from './i18n.mjs';
@@ -156,7 +156,7 @@ async function startGenerator() {
   const startedAt = performance.now();
   let ending = 'done';
   try {
-    // The seed's consumer loop. The C++ coroutine runs each time this asks for more.
+    // The lesson's consumer loop. The C++ coroutine runs each time this asks for more.
     for await (const chunk of stream) {
       const elapsed = performance.now() - startedAt;
       run.count += 1;
@@ -222,7 +222,7 @@ function showPlan() {
 for (const input of [form.text, form.delay, form.split]) input.addEventListener('input', showPlan);
 
 // ---------------------------------------------------------------------------------------
-// 4. Chat: the seed's FastAPI endpoint, answered by the Service Worker.
+// 4. Chat: the lesson's FastAPI endpoint, answered by the Service Worker.
 
 let worker = null; // the promise from connectWorker()
 let chatRun = null; // { cancel }

@@ -1,5 +1,5 @@
 // The page's side of the chat: get a Service Worker to control the page, make sure it is
-// the one deployed with this page, and read its streamed answers the way the seed's front
+// the one deployed with this page, and read its streamed answers the way the lesson's front
 // end does. Where there is no worker, read trickle.chat() in the page instead.
 // (The page's module only: the Service Worker, sw.js, does not import it.)
 import { sleep, withTimeout } from '../src/js/toolbox.mjs';
@@ -92,7 +92,7 @@ export async function connectWorker(pageBuild) {
 }
 
 /**
- * The seed's front end: fetch the answer and append it as the bytes arrive.
+ * The lesson's front end: fetch the answer and append it as the bytes arrive.
  * onRead(chunkText, byteCount) is called once per reader.read() that carried data.
  * Resolves to { source, cancelled } when the body ends or is cancelled through `cancel`.
  */

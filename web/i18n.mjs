@@ -1,4 +1,4 @@
-// The page's two languages. Chinese carries the seed's own sentences; English follows the
+// The page's two languages. Chinese carries the lesson's own sentences; English follows the
 // browser when it prefers English (or anything that is not Chinese). Every string is set
 // with textContent, so nothing here is ever parsed as HTML.
 
@@ -62,7 +62,7 @@ const STRINGS = {
     'metric.late': '最多晚了',
 
     'chat.title': '聊天',
-    'chat.intro': '种子文档里的 FastAPI 接口，这里由浏览器里的 Service Worker 来回答：它加载同一个 wasm 模块，把 C++ 生成器的输出作为流式响应返回。页面像种子的前端那样读取：fetch()、getReader()、TextDecoder。',
+    'chat.intro': '课程里的 FastAPI 接口，这里由浏览器里的 Service Worker 来回答：它加载同一个 wasm 模块，把 C++ 生成器的输出作为流式响应返回。页面像课程的前端那样读取：fetch()、getReader()、TextDecoder。',
     'chat.prompt': '问题',
     'chat.defaultPrompt': '你好',
     'chat.ask': '提问',
@@ -190,7 +190,7 @@ const STRINGS = {
     'metric.late': 'Worst lateness',
 
     'chat.title': 'Chat',
-    'chat.intro': 'The seed’s FastAPI endpoint, answered by a Service Worker inside your browser: it loads the same wasm module and returns the C++ generator’s output as a streamed response. The page reads it the way the seed’s front end does: fetch(), getReader(), TextDecoder. The answer keeps the seed’s Chinese template: “你提问的是” means “you asked”.',
+    'chat.intro': 'The lesson’s FastAPI endpoint, answered by a Service Worker inside your browser: it loads the same wasm module and returns the C++ generator’s output as a streamed response. The page reads it the way the lesson’s front end does: fetch(), getReader(), TextDecoder. The answer keeps the lesson’s Chinese template: “你提问的是” means “you asked”.',
     'chat.prompt': 'Prompt',
     'chat.defaultPrompt': 'hello',
     'chat.ask': 'Ask',

@@ -1,4 +1,4 @@
-// The seed's FastAPI endpoint, with no server: this Service Worker answers
+// The lesson's FastAPI endpoint, with no server: this Service Worker answers
 // GET chat?prompt=… (relative to the site) with a streamed text/plain body that the C++
 // generator produces, word by word, through the same wasm module the page uses.
 //

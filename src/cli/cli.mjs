@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// trickle's command line: the seed's JS snippet (process.stdout.write in a for-await
+// trickle's command line: the lesson's JS snippet (process.stdout.write in a for-await
 // loop), with the chunks coming from the C++ coroutine in WebAssembly.
 import { parseArgs } from 'node:util';
 import createTrickle from '../js/trickle.mjs';
 
-const SEED_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
+const LESSON_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
 
 const HELP = `Usage: trickle [options] [text...]
 
-Streams text to the terminal piece by piece, like an LLM answering: the seed's
+Streams text to the terminal piece by piece, like an LLM answering: the lesson's
 generator, written as a C++20 coroutine and run in WebAssembly.
 
-  text                 what to stream (default: "${SEED_SENTENCE}");
+  text                 what to stream (default: "${LESSON_SENTENCE}");
                        several arguments are joined with spaces
 
 Options:
@@ -64,9 +64,10 @@ if (values.help) {
 
 const options = {};
 if (values.delay !== undefined) {
+  // Decimal digits only: Number() alone would take "0x10" as 16 and "1e3" as 1000.
   const delayMs = Number(values.delay);
-  if (values.delay.trim() === '' || !Number.isFinite(delayMs) || delayMs < 0) {
-    fail(`--delay wants a number of milliseconds from 0, got "${values.delay}"`);
+  if (!/^\d+(\.\d+)?$/.test(values.delay) || !Number.isFinite(delayMs)) {
+    fail(`--delay wants a decimal number of milliseconds from 0 (like 250 or 12.5), got "${values.delay}"`);
   }
   options.delayMs = delayMs;
 }
@@ -76,10 +77,12 @@ if (values.chat !== undefined && positionals.length > 0) {
   fail('give either --chat <prompt> or text to stream, not both');
 }
 
-// A closed pipe (trickle | head -c 10) is a normal way to stop reading.
+// A closed pipe (trickle | head -c 10) is a normal way to stop reading; any other failure
+// to write (a full disk) is the user's to know about, in one line.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  process.stderr.write(`trickle: cannot write the output: ${error.message}\n`);
+  process.exit(1);
 });
 
 const trickle = await createTrickle();
@@ -87,7 +90,7 @@ let stream;
 try {
   stream = values.chat !== undefined
     ? trickle.chat(values.chat, options)
-    : trickle.stream(positionals.length > 0 ? positionals.join(' ') : SEED_SENTENCE, options);
+    : trickle.stream(positionals.length > 0 ? positionals.join(' ') : LESSON_SENTENCE, options);
 } catch (error) {
   fail(error.message.replace(/^trickle\.\w+: /, ''));
 }

@@ -21,7 +21,7 @@ function run(args) {
   });
 }
 
-test('with no text it streams the seed sentence', async () => {
+test('with no text it streams the lesson's sentence', async () => {
   const { code, stdout } = await run(['--delay', '1']);
   assert.equal(code, 0);
   assert.equal(stdout, '你好 我 是 一个 模拟 的 LLM \n');
@@ -58,5 +58,44 @@ test('bad flags exit with status 2 and a message on stderr', async () => {
     assert.equal(code, 2, `trickle ${args.join(' ')}`);
     assert.equal(stdout, '');
     assert.match(stderr, /^trickle: .+\nTry 'trickle --help'\.\n$/);
+  }
+});
+
+test('--delay takes decimal numbers only, and says so', async () => {
+  // Number() would read these as 16, 1000, 8 and 2: a delay is written as a person writes it.
+  for (const delay of ['0x10', '1e3', '0o10', '0b10', ' 5', '-1', '', 'Infinity']) {
+    const { code, stdout, stderr } = await run([`--delay=${delay}`, 'x']);
+    assert.equal(code, 2, `trickle --delay ${JSON.stringify(delay)}`);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^trickle: --delay wants a decimal number/, `trickle --delay ${JSON.stringify(delay)}`);
+  }
+  for (const delay of ['0', '5', '2.5']) {
+    const { code, stdout } = await run(['--delay', delay, 'a b']);
+    assert.equal(code, 0, `trickle --delay ${delay}`);
+    assert.equal(stdout, 'a b \n');
+  }
+});
+
+test('a failed write (a full disk) ends with one line on stderr and status 1, not a stack trace', async (t) => {
+  const { open } = await import('node:fs/promises');
+  let full;
+  try {
+    full = await open('/dev/full', 'w');
+  } catch {
+    t.skip('this system has no /dev/full');
+    return;
+  }
+  try {
+    const { code, stderr } = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, '--delay', '0', 'a b c'], { stdio: ['ignore', full.fd, 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data) => { stderr += data; });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /^trickle: cannot write the output: .*ENOSPC.*\n$/);
+  } finally {
+    await full.close();
   }
 });
