@@ -12,6 +12,14 @@
 // starts lazily then). A consumer that falls behind finds the pieces that are already due
 // waiting, like bytes in a network buffer; no piece ever comes early; lateness never adds up.
 //
+// Realistic timing: with stream_options::timing set, the deadlines come from a
+// timing_plan instead (timing.hpp: time to first token, a rate, jitter, stalls, bursts,
+// all from a seed; presets.hpp: named models). Each piece is one unit: it costs one token,
+// or its length plus the suffix's in UTF-16 units (JS string length) at chars_per_second.
+// The same rules hold: deadlines are offsets from t0, never early, and lateness never adds
+// up. plan_stream_offsets() gives the whole list before streaming. Without it (the
+// default), the stream runs on pace(delay) exactly as before.
+//
 // Stopping a stream: pass a stop token (its source must outlive the stream). A stop request
 // wakes the pending tick at once (its timer leaves the scheduler) and the stream ends with
 // operation_cancelled, which the consumer sees from next() (or poll() reports done, with
@@ -24,13 +32,16 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/runtime/async_generator.hpp"
 #include "core/runtime/scheduler.hpp"
 #include "core/stream/pace.hpp"
+#include "core/stream/timing.hpp"
 #include "core/text/split.hpp"
 
 namespace trickle {
@@ -39,6 +50,9 @@ struct stream_options {
   duration delay = std::chrono::milliseconds(500);  // the seed's time.sleep(0.5)
   split_mode split = split_mode::whitespace;        // the seed's text.split()
   std::string suffix;                               // the FastAPI snippet's word + " "
+  // When set, replaces `delay`: the pieces follow this timing model (timing.hpp). Give it
+  // a seed to make the stream repeatable and to compare it with plan_stream_offsets().
+  std::optional<timing_options> timing;
 };
 
 // One piece of the answer as it leaves the generator.
@@ -58,9 +72,15 @@ struct chunk {
 
 // Streams `text` piece by piece on `sched`. Options are checked when the body starts
 // (the consumer's first next()), like a Python generator's first line:
-// std::invalid_argument for a negative delay.
+// std::invalid_argument for a negative delay or invalid timing options.
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options = {}, stop_token stop = {});
+
+// The offsets from t0 at which llm_stream_answer(text, options) delivers each of its
+// pieces, computed without streaming (for a caller that shows the schedule first). Equal
+// to the stream's own when options.timing has a seed (without one, each call draws its
+// own). Without options.timing: (i + 1) * delay. std::invalid_argument as above, at once.
+std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options);
 
 // The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...".
 std::string chat_template(std::string_view prompt);
