@@ -18,22 +18,14 @@ unit_size size_of(const piece& word, std::uint32_t suffix_chars) noexcept {
   return unit_size{1, word.utf16_end - word.utf16_begin + suffix_chars};
 }
 
-async_generator<chunk> stream_on_pace(scheduler& sched, std::string text, stream_options options,
-                                      stop_token stop) {
-  check_delay(options.delay);
-  pace pace{sched, options.delay, stop};  // t0: now, the consumer's first next()
-  for (const piece& word : split(text, options.split)) {
-    co_await pace.next_tick();  // the seed's time.sleep(0.5), kept to a fixed schedule
-    co_yield chunk{word.text, options.suffix, word.utf16_begin, word.utf16_end};
-  }
-}
-
-// The same loop on a timing plan. A burst is delivered at the moment its last piece is
-// ready, so the plan must see the sizes of the whole group before the group's wait: a copy
-// of the split's iterator walks ahead over it (the split is cheap and allocates nothing).
+// The lesson's loop on a timing plan; a coroutine of its own rather than a branch in
+// llm_stream_answer, so that the lesson's stream keeps its small frame and reads like the
+// seed. A burst is delivered at the moment its last piece is ready, so the plan must see
+// the sizes of the whole group before the group's wait: a copy of the split's iterator
+// walks ahead over it (the split is cheap and allocates nothing).
 async_generator<chunk> stream_on_plan(scheduler& sched, std::string text, stream_options options,
-                                      stop_token stop) {
-  timing_plan plan{*options.timing};  // checks the options; throws at the first next()
+                                      timing_options timing, stop_token stop) {
+  timing_plan plan{timing};  // checks the options; throws at the first next()
   const time_point t0 = sched.now();
   const std::uint32_t suffix_chars = plan.counts_chars() ? utf16_length(options.suffix) : 0;
   const auto pieces = split(text, options.split);
@@ -63,27 +55,34 @@ async_generator<chunk> stream_on_plan(scheduler& sched, std::string text, stream
 
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options, stop_token stop) {
-  // Two coroutines rather than one with a branch: the lesson's stream keeps its small
-  // frame (no plan in it) and its code reads like the seed.
-  if (options.timing) return stream_on_plan(sched, std::move(text), std::move(options), stop);
-  return stream_on_pace(sched, std::move(text), std::move(options), stop);
+  check_delay(options.delay);
+  pace pace{sched, options.delay, stop};  // t0: now, the consumer's first next()
+  for (const piece& word : split(text, options.split)) {
+    co_await pace.next_tick();  // the seed's time.sleep(0.5), kept to a fixed schedule
+    co_yield chunk{word.text, options.suffix, word.utf16_begin, word.utf16_end};
+  }
+}
+
+async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text, stream_options options,
+                                         timing_options timing, stop_token stop) {
+  return stream_on_plan(sched, std::move(text), std::move(options), std::move(timing), stop);
 }
 
 std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options) {
+  check_delay(options.delay);
   std::vector<duration> offsets;
-  if (!options.timing) {
-    check_delay(options.delay);
-    std::int64_t tick = 0;
-    for ([[maybe_unused]] const piece& word : split(text, options.split)) {
-      offsets.push_back(options.delay * ++tick);
-    }
-    return offsets;
-  }
-  validate(*options.timing);
-  const std::uint32_t suffix_chars = options.timing->chars_per_second > 0 ? utf16_length(options.suffix) : 0;
+  std::int64_t tick = 0;
+  for ([[maybe_unused]] const piece& word : split(text, options.split)) offsets.push_back(options.delay * ++tick);
+  return offsets;
+}
+
+std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options,
+                                          const timing_options& timing) {
+  validate(timing);
+  const std::uint32_t suffix_chars = timing.chars_per_second > 0 ? utf16_length(options.suffix) : 0;
   std::vector<unit_size> sizes;
   for (const piece& word : split(text, options.split)) sizes.push_back(size_of(word, suffix_chars));
-  return plan_offsets(*options.timing, sizes);
+  return plan_offsets(timing, sizes);
 }
 
 std::string chat_template(std::string_view prompt) {

@@ -12,13 +12,14 @@
 // starts lazily then). A consumer that falls behind finds the pieces that are already due
 // waiting, like bytes in a network buffer; no piece ever comes early; lateness never adds up.
 //
-// Realistic timing: with stream_options::timing set, the deadlines come from a
-// timing_plan instead (timing.hpp: time to first token, a rate, jitter, stalls, bursts,
-// all from a seed; presets.hpp: named models). Each piece is one unit: it costs one token,
-// or its length plus the suffix's in UTF-16 units (JS string length) at chars_per_second.
-// The same rules hold: deadlines are offsets from t0, never early, and lateness never adds
-// up. plan_stream_offsets() gives the whole list before streaming. Without it (the
-// default), the stream runs on pace(delay) exactly as before.
+// Realistic timing: given timing_options, the deadlines come from a timing_plan instead
+// of the delay (timing.hpp: time to first token, a rate, jitter, stalls, bursts, all from
+// a seed; presets.hpp: named models). Each piece is one unit: it costs one token, or its
+// length plus the suffix's in UTF-16 units (JS string length) at chars_per_second. The
+// same rules hold: deadlines are offsets from t0, never early, and lateness never adds
+// up. plan_stream_offsets() gives the whole list before streaming. The timing is a
+// separate argument rather than a stream_options field, so that existing brace-initialised
+// options stay complete; without it the stream runs on pace(delay) exactly as before.
 //
 // Stopping a stream: pass a stop token (its source must outlive the stream). A stop request
 // wakes the pending tick at once (its timer leaves the scheduler) and the stream ends with
@@ -32,7 +33,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,9 +50,6 @@ struct stream_options {
   duration delay = std::chrono::milliseconds(500);  // the seed's time.sleep(0.5)
   split_mode split = split_mode::whitespace;        // the seed's text.split()
   std::string suffix;                               // the FastAPI snippet's word + " "
-  // When set, replaces `delay`: the pieces follow this timing model (timing.hpp). Give it
-  // a seed to make the stream repeatable and to compare it with plan_stream_offsets().
-  std::optional<timing_options> timing;
 };
 
 // One piece of the answer as it leaves the generator.
@@ -76,11 +73,18 @@ struct chunk {
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options = {}, stop_token stop = {});
 
-// The offsets from t0 at which llm_stream_answer(text, options) delivers each of its
-// pieces, computed without streaming (for a caller that shows the schedule first). Equal
-// to the stream's own when options.timing has a seed (without one, each call draws its
-// own). Without options.timing: (i + 1) * delay. std::invalid_argument as above, at once.
+// The same on a timing plan: `options.delay` is not used (timing.delay is the fixed
+// case). std::invalid_argument for invalid timing options, at the first next().
+async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text, stream_options options,
+                                         timing_options timing, stop_token stop = {});
+
+// The offsets from t0 at which llm_stream_answer delivers each piece of `text`, computed
+// without streaming (for a caller that shows the schedule first); std::invalid_argument
+// at once for invalid options. On pace: (i + 1) * delay. On a plan: equal to the stream's
+// own when timing.seed is set (without one, each call draws a seed of its own).
 std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options);
+std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options,
+                                          const timing_options& timing);
 
 // The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...".
 std::string chat_template(std::string_view prompt);

@@ -1,9 +1,9 @@
 #include "core/stream/reproducible_math.hpp"
 
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace trickle {
 
@@ -15,6 +15,18 @@ constexpr double ln2_high = 0x1.62e42feep-1;
 constexpr double ln2_low = 0x1.a39ef35793c76p-33;
 constexpr double inverse_ln2 = 0x1.71547652b82fep0;
 constexpr double sqrt2 = 0x1.6a09e667f3bcdp0;
+
+// std::bit_cast would do, but Emscripten 3.1.6's libc++ 13 does not have it yet.
+std::uint64_t bits_of(double x) noexcept {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+double double_of(std::uint64_t bits) noexcept {
+  double x = 0;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
 
 constexpr std::uint64_t mantissa_bits = 0x000f'ffff'ffff'ffffULL;
 constexpr std::uint64_t exponent_of_one = 0x3ff0'0000'0000'0000ULL;
@@ -43,7 +55,7 @@ constexpr std::array<double, 13> exp_coefficients = [] {
 // x * 2^k for a finite x in [0.5, 2) and any k, without <cmath>'s ldexp (which is exact
 // too, but then we would have to trust every library's version of it).
 double scale_by_power_of_two(double x, int k) noexcept {
-  auto power = [](int e) { return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52); };
+  auto power = [](int e) { return double_of(static_cast<std::uint64_t>(e + 1023) << 52); };
   // Two steps keep each factor a normal double even when the result is subnormal or huge.
   if (k > 1023) return x * power(1023) * power(k - 1023);
   if (k < -1022) return x * power(-1022) * power(k + 1022 < -1022 ? -1022 : k + 1022);
@@ -61,9 +73,9 @@ double reproducible_log(double x) noexcept {
     x *= 0x1.0p54;
     exponent = -54;
   }
-  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const auto bits = bits_of(x);
   exponent += static_cast<int>(bits >> 52) - 1023;
-  double m = std::bit_cast<double>((bits & mantissa_bits) | exponent_of_one);  // [1, 2)
+  double m = double_of((bits & mantissa_bits) | exponent_of_one);  // [1, 2)
   // Centre m on 1, in [sqrt(2)/2, sqrt(2)]: then s = (m - 1) / (m + 1) stays within
   // +-(sqrt(2) - 1) / (sqrt(2) + 1) = +-0.1716 and the series converges fast.
   if (m > sqrt2) {
