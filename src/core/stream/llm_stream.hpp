@@ -69,12 +69,14 @@ struct chunk {
 
 // Streams `text` piece by piece on `sched`. Options are checked when the body starts
 // (the consumer's first next()), like a Python generator's first line:
-// std::invalid_argument for a negative delay or invalid timing options.
+// std::invalid_argument for a negative delay.
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options = {}, stop_token stop = {});
 
 // The same on a timing plan: `options.delay` is not used (timing.delay is the fixed
-// case). std::invalid_argument for invalid timing options, at the first next().
+// case, which runs exactly as the overload above). The plan, and its seed when timing
+// has none, are fixed when the stream is created; its offsets count from the consumer's
+// first next(), and invalid timing options are reported there (std::invalid_argument).
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text, stream_options options,
                                          timing_options timing, stop_token stop = {});
 

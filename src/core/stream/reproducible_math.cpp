@@ -84,8 +84,15 @@ double reproducible_log(double x) noexcept {
   }
   const double s = (m - 1.0) / (m + 1.0);
   const double s2 = s * s;
-  double series = atanh_coefficients.back();
-  for (std::size_t j = atanh_coefficients.size() - 1; j-- > 0;) series = series * s2 + atanh_coefficients[j];
+  // 1/3 + s^2/5 + s^4/7 + ... by Estrin's scheme: the same sum as Horner's rule, grouped in
+  // pairs so that the processor can work on several at once instead of one long chain.
+  const auto& c = atanh_coefficients;
+  const double t2 = s2 * s2;
+  const double t4 = t2 * t2;
+  const double t8 = t4 * t4;
+  const double series = ((c[0] + c[1] * s2) + (c[2] + c[3] * s2) * t2) +
+                        ((c[4] + c[5] * s2) + (c[6] + c[7] * s2) * t2) * t4 +
+                        ((c[8] + c[9] * s2) + (c[10] + c[11] * s2) * t2) * t8;
   // ln m = 2 atanh(s) = 2s + 2s * s^2 * (1/3 + s^2/5 + ...)
   const double log_m = 2.0 * s + 2.0 * s * (s2 * series);
   const double k = static_cast<double>(exponent);
@@ -96,32 +103,81 @@ double reproducible_exp(double x) noexcept {
   if (std::isnan(x)) return x;
   if (x > 709.8) return std::numeric_limits<double>::infinity();
   if (x < -745.2) return 0;
-  // x = k ln 2 + r with |r| <= ln(2)/2; e^x = 2^k e^r.
-  const double k = std::floor(x * inverse_ln2 + 0.5);
-  const double r = (x - k * ln2_high) - k * ln2_low;
-  double series = exp_coefficients.back();
-  for (std::size_t n = exp_coefficients.size() - 1; n-- > 0;) series = series * r + exp_coefficients[n];
+  // x = k ln 2 + r with |r| <= ln(2)/2 (k: x / ln 2 rounded to the nearest integer, by an
+  // exact truncation); e^x = 2^k e^r.
+  const double scaled = x * inverse_ln2;
+  const int k = static_cast<int>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  const double kd = static_cast<double>(k);
+  const double r = (x - kd * ln2_high) - kd * ln2_low;
+  // 1 + r/2! + r^2/3! + ... + r^12/13! by Estrin's scheme (see reproducible_log).
+  const auto& c = exp_coefficients;
+  const double r2 = r * r;
+  const double r4 = r2 * r2;
+  const double r8 = r4 * r4;
+  const double series = ((c[0] + c[1] * r) + (c[2] + c[3] * r) * r2) +
+                        ((c[4] + c[5] * r) + (c[6] + c[7] * r) * r2) * r4 +
+                        (((c[8] + c[9] * r) + (c[10] + c[11] * r) * r2) + c[12] * r4) * r8;
   const double e_r = 1.0 + r * series;
-  return scale_by_power_of_two(e_r, static_cast<int>(k));
+  return scale_by_power_of_two(e_r, k);
 }
 
-double normal_variates::next(random_bits& bits) noexcept {
-  if (has_spare_) {
-    has_spare_ = false;
-    return spare_;
-  }
-  double u = 0;
-  double v = 0;
-  double s = 0;
+namespace {
+
+// Marsaglia and Tsang's constants for 128 layers: the start of the tail and the area of
+// each layer.
+constexpr int layers = 128;
+constexpr double tail_start = 3.442619855899;
+constexpr double layer_area = 9.91256303526217e-3;
+
+double density(double x) noexcept { return reproducible_exp(-0.5 * x * x); }
+
+// Layer i lies between x[i + 1] (its inner edge, where the layer above ends) and x[i]
+// (its outer edge); x[0] is the base layer's width, stretched so that its area, tail
+// included, equals the others'. f[i] is the density at x[i].
+struct ziggurat_tables {
+  std::array<double, layers + 1> x{};
+  std::array<double, layers + 1> f{};
+};
+
+const ziggurat_tables& ziggurat() noexcept {
+  static const ziggurat_tables tables = [] {
+    ziggurat_tables t;
+    t.x[0] = layer_area / density(tail_start);
+    t.x[1] = tail_start;
+    for (int i = 1; i < layers - 1; ++i) t.x[i + 1] = std::sqrt(-2.0 * reproducible_log(layer_area / t.x[i] + density(t.x[i])));
+    t.x[layers] = 0;
+    for (int i = 0; i <= layers; ++i) t.f[i] = density(t.x[i]);
+    return t;
+  }();
+  return tables;
+}
+
+// Beyond tail_start, by Marsaglia's method (1964).
+double tail(random_bits& bits, bool negative) noexcept {
+  double a = 0;
+  double b = 0;
   do {
-    u = 2.0 * bits.unit() - 1.0;  // exact: unit() is k * 2^-53
-    v = 2.0 * bits.unit() - 1.0;
-    s = u * u + v * v;
-  } while (s >= 1.0 || s == 0.0);
-  const double factor = std::sqrt(-2.0 * reproducible_log(s) / s);
-  spare_ = v * factor;
-  has_spare_ = true;
-  return u * factor;
+    a = -reproducible_log(bits.open_unit()) / tail_start;
+    b = -reproducible_log(bits.open_unit());
+  } while (b + b < a * a);
+  return negative ? -(tail_start + a) : tail_start + a;
+}
+
+}  // namespace
+
+double standard_normal(random_bits& bits) noexcept {
+  const ziggurat_tables& z = ziggurat();
+  for (;;) {
+    // One word: the top 53 bits place the point across the layer ([-1, 1) of its width),
+    // the low 7 bits choose the layer.
+    const std::uint64_t word = bits.next();
+    const int i = static_cast<int>(word & (layers - 1));
+    const double u = 2.0 * (static_cast<double>(word >> 11) * 0x1.0p-53) - 1.0;
+    const double x = u * z.x[i];
+    if (std::abs(x) < z.x[i + 1]) return x;  // under the layer above: surely under the curve
+    if (i == 0) return tail(bits, u < 0);
+    if (z.f[i + 1] + bits.unit() * (z.f[i] - z.f[i + 1]) < density(x)) return x;  // the edge
+  }
 }
 
 }  // namespace trickle

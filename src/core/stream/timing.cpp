@@ -130,7 +130,7 @@ double timing_plan::draw_factor(const jitter& j) noexcept {
     case jitter_kind::uniform:
       return 1.0 + j.sigma * (2.0 * bits_.unit() - 1.0);
     case jitter_kind::lognormal:
-      return reproducible_exp(j.sigma * normals_.next(bits_) - 0.5 * j.sigma * j.sigma);
+      return reproducible_exp(j.sigma * standard_normal(bits_) - 0.5 * j.sigma * j.sigma);
     case jitter_kind::none:
       break;
   }
@@ -164,7 +164,7 @@ duration timing_plan::next(unit_size size) noexcept {
     elapsed_us_ = std::min(elapsed_us_ + step + stall, max_offset_us);
     due = elapsed_us_;
   }
-  return duration{static_cast<std::int64_t>(std::floor(due + 0.5))};
+  return duration{static_cast<std::int64_t>(due + 0.5)};  // due >= 0: truncation rounds
 }
 
 namespace {

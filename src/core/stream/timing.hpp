@@ -128,9 +128,9 @@ class timing_plan {
   // with burst() > 1 the caller delivers each group at the value returned for its last
   // unit (plan_offsets and llm_stream_answer do). Random numbers are drawn in this order,
   // each only when its option is on: the ttft factor (first unit, ttft set); the gap
-  // factor (every unit whose gap counts, lognormal: one normal, uniform: one uniform);
-  // then, for units after the first, the stall's coin and, when it stalls and max > min,
-  // its length.
+  // factor (every other unit; lognormal: one standard normal, which takes one random word
+  // and rarely a few more; uniform: one uniform); then, for units after the first, the
+  // stall's coin and, when it stalls and max > min, its length.
   duration next(unit_size size) noexcept;
 
   std::uint64_t seed() const noexcept { return seed_; }
@@ -145,22 +145,23 @@ class timing_plan {
 
   double draw_factor(const jitter& j) noexcept;
 
+  // What every unit reads first, together: with thousands of streams each resumption
+  // finds its coroutine frame out of cache, and fewer cache lines touched is time saved.
   random_bits bits_;
-  normal_variates normals_;
-  std::uint64_t seed_;
   double elapsed_us_ = 0;        // exact running total; offsets are rounded from it
-  double held_until_us_ = 0;     // catch-up stalls: nothing is delivered before this
   double base_us_ = 0;           // delay, or microseconds per token / per char
-  double ttft_us_ = -1;          // < 0: no ttft
-  jitter ttft_jitter_;
+  std::uint64_t units_ = 0;
   jitter gap_jitter_;
   double stall_probability_ = 0;
+  double held_until_us_ = 0;     // catch-up stalls: nothing is delivered before this
   double stall_min_us_ = 0;
   double stall_span_us_ = 0;
-  bool stall_catch_up_ = false;
-  std::uint64_t units_ = 0;
+  double ttft_us_ = -1;          // < 0: no ttft
+  jitter ttft_jitter_;
+  std::uint64_t seed_;
   std::uint32_t burst_ = 1;
   cost_kind cost_ = cost_kind::fixed;
+  bool stall_catch_up_ = false;
 };
 
 // The whole schedule: one offset per unit, bursts applied (every unit of a group has its

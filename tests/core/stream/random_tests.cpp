@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -114,21 +115,47 @@ TEST_CASE("reproducible_exp agrees with <cmath> to a few units in the last place
 
 TEST_CASE("normal variates have mean 0, standard deviation 1 and normal tails") {
   random_bits bits{3};
-  normal_variates normals;
-  constexpr int draws = 1'000'000;
+  constexpr int draws = 2'000'000;
   double sum = 0;
   double sum_squares = 0;
   int beyond_1_96 = 0;
+  int beyond_3_5 = 0;  // in the ziggurat's tail, which has its own code
+  int below_minus_3_5 = 0;
+  int within_half = 0;
   for (int i = 0; i < draws; ++i) {
-    const double z = normals.next(bits);
+    const double z = standard_normal(bits);
     sum += z;
     sum_squares += z * z;
     if (std::abs(z) > 1.959964) ++beyond_1_96;
+    if (std::abs(z) > 3.5) ++beyond_3_5;
+    if (z < -3.5) ++below_minus_3_5;
+    if (std::abs(z) < 0.5) ++within_half;
   }
   const double mean = sum / draws;
-  CHECK(mean == Approx(0).margin(0.005));
-  CHECK(std::sqrt(sum_squares / draws - mean * mean) == Approx(1).epsilon(0.005));
-  CHECK(static_cast<double>(beyond_1_96) / draws == Approx(0.05).margin(0.002));
+  CHECK(mean == Approx(0).margin(0.004));
+  CHECK(std::sqrt(sum_squares / draws - mean * mean) == Approx(1).epsilon(0.004));
+  CHECK(static_cast<double>(beyond_1_96) / draws == Approx(0.0500).margin(0.0015));
+  CHECK(static_cast<double>(within_half) / draws == Approx(0.3829).margin(0.0015));
+  // P(|Z| > 3.5) = 4.65e-4: about 930 of 2 million, give or take 30; both sides.
+  CHECK(beyond_3_5 > 840);
+  CHECK(beyond_3_5 < 1020);
+  CHECK(below_minus_3_5 > 380);
+  CHECK(below_minus_3_5 < 550);
+}
+
+TEST_CASE("normal variates follow the normal distribution everywhere (Kolmogorov-Smirnov)") {
+  random_bits bits{4};
+  std::vector<double> sample(1'000'000);
+  for (double& z : sample) z = standard_normal(bits);
+  std::sort(sample.begin(), sample.end());
+  double largest_gap = 0;
+  const double n = static_cast<double>(sample.size());
+  for (std::size_t i = 0; i < sample.size(); ++i) {
+    const double cdf = 0.5 * std::erfc(-sample[i] / std::sqrt(2.0));
+    largest_gap = std::max({largest_gap, std::abs(cdf - static_cast<double>(i) / n),
+                            std::abs(cdf - static_cast<double>(i + 1) / n)});
+  }
+  CHECK(largest_gap < 1.95 / std::sqrt(n));  // the 0.1% critical value
 }
 
 TEST_CASE("log, exp and normal variates give the same bits natively and in WebAssembly") {
@@ -137,11 +164,10 @@ TEST_CASE("log, exp and normal variates give the same bits natively and in WebAs
   // means some platform rounds differently and plans would differ between them.
   fnv1a hash;
   random_bits bits{2024};
-  normal_variates normals;
   for (int i = 0; i < 100'000; ++i) {
     hash.add(bits_of(reproducible_log(bits.open_unit())));
     hash.add(bits_of(reproducible_exp(60.0 * bits.unit() - 30.0)));
-    hash.add(bits_of(normals.next(bits)));
+    hash.add(bits_of(standard_normal(bits)));
   }
-  CHECK(hash.value == 0xc4ecf09d260e2f04ULL);
+  CHECK(hash.value == 0x358e766051930216ULL);
 }

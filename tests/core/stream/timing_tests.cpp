@@ -311,7 +311,7 @@ TEST_CASE("the same seed gives the same plan, different seeds give different pla
 TEST_CASE("a copy of a plan continues exactly where the original would") {
   timing_options options;
   options.tokens_per_second = 80;
-  options.gap_jitter = {jitter_kind::lognormal, 0.7};  // odd draws leave a spare normal in the state
+  options.gap_jitter = {jitter_kind::lognormal, 0.7};
   options.stalls = {0.1, 1ms, 9ms, false};
   options.seed = 20;
   timing_plan original{options};
@@ -415,7 +415,7 @@ TEST_CASE("100,000 deadlines of seeded plans hash to the same value natively and
   lognormal.stalls = {0.01, 1s, 4s, true};
   lognormal.burst = 3;
   lognormal.seed = 0x5eed;
-  CHECK(hash_of(plan_offsets(lognormal, 100'000)) == 0x35e507981955c02aULL);
+  CHECK(hash_of(plan_offsets(lognormal, 100'000)) == 0x3702590f5391830fULL);
 
   timing_options uniform;
   uniform.chars_per_second = 700;
