@@ -12,6 +12,15 @@
 // starts lazily then). A consumer that falls behind finds the pieces that are already due
 // waiting, like bytes in a network buffer; no piece ever comes early; lateness never adds up.
 //
+// Realistic timing: given timing_options, the deadlines come from a timing_plan instead
+// of the delay (timing.hpp: time to first token, a rate, jitter, stalls, bursts, all from
+// a seed; presets.hpp: named models). Each piece is one unit: it costs one token, or its
+// length plus the suffix's in UTF-16 units (JS string length) at chars_per_second. The
+// same rules hold: deadlines are offsets from t0, never early, and lateness never adds
+// up. plan_stream_offsets() gives the whole list before streaming. The timing is a
+// separate argument rather than a stream_options field, so that existing brace-initialised
+// options stay complete; without it the stream runs on pace(delay) exactly as before.
+//
 // Stopping a stream: pass a stop token (its source must outlive the stream). A stop request
 // wakes the pending tick at once (its timer leaves the scheduler) and the stream ends with
 // operation_cancelled, which the consumer sees from next() (or poll() reports done, with
@@ -29,10 +38,12 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/runtime/async_generator.hpp"
 #include "core/runtime/scheduler.hpp"
 #include "core/stream/pace.hpp"
+#include "core/stream/timing.hpp"
 #include "core/text/split.hpp"
 
 namespace trickle {
@@ -75,6 +86,21 @@ struct chunk {
 // std::invalid_argument for a negative delay.
 async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text,
                                          stream_options options = {}, stop_token stop = {});
+
+// The same on a timing plan: `options.delay` is not used (timing.delay is the fixed
+// case, which runs exactly as the overload above). The plan, and its seed when timing
+// has none, are fixed when the stream is created; its offsets count from the consumer's
+// first next(), and invalid timing options are reported there (std::invalid_argument).
+async_generator<chunk> llm_stream_answer(scheduler& sched, std::string text, stream_options options,
+                                         timing_options timing, stop_token stop = {});
+
+// The offsets from t0 at which llm_stream_answer delivers each piece of `text`, computed
+// without streaming (for a caller that shows the schedule first); std::invalid_argument
+// at once for invalid options. On pace: (i + 1) * delay. On a plan: equal to the stream's
+// own when timing.seed is set (without one, each call draws a seed of its own).
+std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options);
+std::vector<duration> plan_stream_offsets(std::string_view text, const stream_options& options,
+                                          const timing_options& timing);
 
 // The FastAPI snippet's answer to a prompt: "你提问的是: {prompt}, 我正在流式生成答案...",
 // that is chat_template_before + prompt + chat_template_after. (The JS layer reads the two
