@@ -67,6 +67,7 @@ const RESERVED_PREFIX = '__bundle';
 const IMPORT = `${RESERVED_PREFIX}_import`;
 const EXPORT = `${RESERVED_PREFIX}_export`;
 const META = `${RESERVED_PREFIX}_meta`;
+const DYNAMIC = `${RESERVED_PREFIX}_dynamic`;
 const DEFAULT_EXPORT = `${RESERVED_PREFIX}_default`;
 
 const PARSE_OPTIONS = { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowHashBang: false };
@@ -139,6 +140,7 @@ export function transformModule(source, id) {
   }
   const edits = []; // [start, end, replacement], never overlapping
   const imports = [];
+  const dynamicImports = []; // { id, line }: the site's modules import() asks for
   const exports = new Map(); // exported name -> local binding
   const header = [];
 
@@ -215,12 +217,18 @@ export function transformModule(source, id) {
       edits.push([node.start, node.end, META]);
     } else if (node.type === 'ImportExpression') {
       // import('node:fs') in code that only Node runs may stay: a classic script may call
-      // import() too. The site's own modules cannot be fetched from file://.
-      // The specifier may also be named by a top-level constant (so that bundlers building
-      // for the browser do not try to resolve a Node built-in).
+      // import() too. The specifier may also be named by a top-level constant (so that
+      // bundlers building for the browser do not try to resolve a Node built-in). A site
+      // module imported with a literal relative specifier (or such a constant) is carried in
+      // the bundle and run on its first import(), as a browser would load it then.
       const target = node.source.type === 'Identifier' ? constantStrings.get(node.source.name) : node.source;
-      if (target?.type !== 'Literal' || typeof target.value !== 'string' || isRelative(target.value) || target.value.startsWith('/')) {
-        throw failAt(id, node, 'import() of the site\'s own modules is not supported: import them statically');
+      if (target?.type !== 'Literal' || typeof target.value !== 'string' || target.value.startsWith('/')) {
+        throw failAt(id, node, 'import() of the site\'s own modules is supported only with a literal relative specifier (or a top-level constant holding one)');
+      }
+      if (isRelative(target.value)) {
+        const from = resolveSpecifier(target.value, id);
+        dynamicImports.push({ id: from, line: node.loc.start.line });
+        edits.push([node.start, node.end, `${DYNAMIC}(${JSON.stringify(from)})`]);
       }
     } else if (node.type === 'Identifier' && node.name.startsWith(RESERVED_PREFIX)) {
       throw failAt(id, node, `the name ${node.name} is reserved for the bundle (${RESERVED_PREFIX}…)`);
@@ -252,8 +260,8 @@ export function transformModule(source, id) {
   }
   body += source.slice(at);
   // Everything added goes on the function's first line: the module's lines keep their numbers.
-  const code = `async function (${IMPORT}, ${EXPORT}, ${META}) {'use strict'; ${header.join(' ')}\n${body}\n}`;
-  return { code, imports, exports: [...exports.keys()] };
+  const code = `async function (${IMPORT}, ${EXPORT}, ${META}, ${DYNAMIC}) {'use strict'; ${header.join(' ')}\n${body}\n}`;
+  return { code, imports, dynamicImports, exports: [...exports.keys()] };
 }
 
 /** The text of an async function expression that runs a CommonJS script; its module.exports is the default export. */
@@ -263,23 +271,47 @@ function wrapCommonJs(source) {
 }
 
 // Runs the modules in the order given, each after the ones it imports (the bundler has
-// ordered them so), and gives each its namespace object.
+// ordered them so), and gives each its namespace object. Modules marked lazy (reached only
+// through import()) wait: the first import() of one runs it and every lazy module before it
+// in the order that has not run yet (its own imports among them), then resolves with its
+// namespace.
 const RUNTIME = `(async function runModules(modules) {
   'use strict';
   const namespaces = new Map();
   const importFrom = (id) => namespaces.get(id);
-  for (const [id, evaluate] of modules) {
-    const namespace = Object.create(null);
-    Object.defineProperty(namespace, Symbol.toStringTag, { value: 'Module' });
-    namespaces.set(id, namespace);
-    const exportAs = (getters) => {
-      for (const name of Object.keys(getters)) {
-        Object.defineProperty(namespace, name, { get: getters[name], enumerable: true });
+  // Runs, in order, the modules not run yet: the eager ones, or (until an id) the lazy ones
+  // up to it too.
+  async function run(until) {
+    for (const [id, evaluate, lazy] of modules) {
+      if (namespaces.has(id)) {
+        if (id === until) break;
+        continue;
       }
-      Object.preventExtensions(namespace);
-    };
-    await evaluate(importFrom, exportAs, { url: new URL(id, document.baseURI).href });
+      if (lazy && until === undefined) continue;
+      const namespace = Object.create(null);
+      Object.defineProperty(namespace, Symbol.toStringTag, { value: 'Module' });
+      namespaces.set(id, namespace);
+      const exportAs = (getters) => {
+        for (const name of Object.keys(getters)) {
+          Object.defineProperty(namespace, name, { get: getters[name], enumerable: true });
+        }
+        Object.preventExtensions(namespace);
+      };
+      await evaluate(importFrom, exportAs, { url: new URL(id, document.baseURI).href }, dynamicImport);
+      if (id === until) break;
+    }
   }
+  // After start-up, one import() at a time; during it (a module's top-level import()), at
+  // once, as a browser would.
+  let started = false;
+  let running = Promise.resolve();
+  function dynamicImport(id) {
+    if (!started) return run(id).then(() => namespaces.get(id));
+    running = running.then(() => run(id));
+    return running.then(() => namespaces.get(id));
+  }
+  await run(undefined);
+  started = true;
 })`;
 
 /**
@@ -290,8 +322,11 @@ export function bundleModules(entries, load) {
   const done = new Map(); // id -> { exports }
   const visiting = [];
   const ordered = [];
+  const eager = new Set(); // what the entries import statically: run at once
+  const lazyTargets = []; // what import() asks for: run on its first import()
 
-  function visit(id, importer) {
+  function visit(id, importer, lazy = false) {
+    if (!lazy) eager.add(id);
     if (done.has(id)) return done.get(id);
     if (visiting.includes(id)) {
       throw new BundleError(`import cycle: ${[...visiting.slice(visiting.indexOf(id)), id].join(' -> ')} (a single-file page runs modules in a fixed order)`);
@@ -308,8 +343,9 @@ export function bundleModules(entries, load) {
       result = { code: wrapCommonJs(loaded.source), exports: ['default'] };
     } else {
       result = transformModule(loaded.source, id);
+      for (const { id: dependency } of result.dynamicImports) lazyTargets.push([dependency, id]);
       for (const { id: dependency, names, line } of result.imports) {
-        const { exports } = visit(dependency, id);
+        const { exports } = visit(dependency, id, lazy);
         for (const name of names) {
           if (!exports.includes(name)) {
             throw new BundleError(`${id}:${line}: ${dependency} does not export ${name === 'default' ? 'a default' : `"${name}"`} (it exports: ${exports.join(', ') || 'nothing'})`);
@@ -324,7 +360,8 @@ export function bundleModules(entries, load) {
   }
 
   for (const entry of entries) visit(entry, null);
-  const modules = ordered.map(([id, code]) => `// ---- ${id}\n[${JSON.stringify(id)}, ${code}]`);
+  for (let i = 0; i < lazyTargets.length; i++) visit(lazyTargets[i][0], lazyTargets[i][1], true);
+  const modules = ordered.map(([id, code]) => `// ---- ${id}\n[${JSON.stringify(id)}, ${code}, ${!eager.has(id)}]`);
   return `// The page's ES modules as one classic script, made by scripts/bundle-page.mjs.\n${RUNTIME}([\n${modules.join(',\n')}\n]);\n`;
 }
 

@@ -39,6 +39,48 @@ export interface StreamOptions {
   failAfter?: number;
   /** The message of that simulated failure. */
   failMessage?: string;
+
+  // The timing model (src/core/stream/timing.hpp says precisely what each means). With none
+  // of these, a piece comes every delayMs. With any, the stream runs on a plan drawn from
+  // `seed`: the same seed, the same schedule, everywhere.
+
+  /** A measured model to start from (trickle.presets lists them); any field below overrides it. */
+  preset?: TimingPreset;
+  /** Time to the first chunk, in milliseconds (its mean, when ttftJitter spreads it). */
+  ttftMs?: number;
+  /** How the time to the first chunk varies around ttftMs. */
+  ttftJitter?: Jitter;
+  /** A rate in tokens per second (a piece counts as one token until a tokenizer counts). */
+  tokensPerSecond?: number;
+  /** Or a rate in characters (UTF-16 units, the suffix included) per second. */
+  charsPerSecond?: number;
+  /** How the gaps vary around the rate; their mean stays 1 / rate. */
+  jitter?: Jitter;
+  /** Pauses between chunks: each chunk after the first stalls with `probability`, for minMs to maxMs. */
+  stalls?: 'none' | Stalls;
+  /** Chunks delivered together, at the moment the last of them is ready. Default 1. */
+  burst?: number;
+  /** The plan's seed: a whole number below 2^53. Default: one drawn per stream (stream.seed tells it). */
+  seed?: number;
+}
+
+export type TimingPreset = 'gpt-4o' | 'claude-sonnet' | 'gemini-flash' | 'reasoning' | 'fast-host' | 'slow-network';
+
+/**
+ * A spread around a mean, as a factor whose mean is 1: uniform in [1 - sigma, 1 + sigma]
+ * (sigma 0..1), or lognormal with sigma the standard deviation of its logarithm (0..2).
+ */
+export type Jitter = 'none' | { kind: 'none' } | { kind: 'uniform' | 'lognormal'; sigma: number };
+
+export interface Stalls {
+  /** Per chunk after the first, 0..1. */
+  probability: number;
+  minMs: number;
+  /** Default minMs. */
+  maxMs?: number;
+  /** false (default): the model pauses and every later chunk moves back; true: the network
+   *  holds chunks back, then releases what became ready meanwhile at once. */
+  catchUp?: boolean;
 }
 
 /** An async iterator over the chunks of one stream. Ending it (break, return(), throw()) frees its C++ state at once. */
@@ -53,6 +95,13 @@ export interface TrickleStream extends AsyncIterableIterator<string> {
    */
   throw(error?: unknown): Promise<IteratorResult<string, undefined>>;
   [Symbol.asyncIterator](): TrickleStream;
+  /** The seed of the stream's timing plan: give it as `seed` to replay the same schedule. */
+  readonly seed: number;
+  /**
+   * When each chunk arrives, in milliseconds after the first next(), one per chunk: the
+   * whole schedule, computed without running the stream (before or after it starts).
+   */
+  plan(): Promise<number[]>;
 }
 
 export interface TrickleStats {
@@ -108,6 +157,11 @@ export class ManualClock implements Clock {
    * out. Rejects with a RangeError after `maxTimers` (default 100,000) timers.
    */
   runAll(options?: { maxTimers?: number }): Promise<void>;
+  /**
+   * Real-time work the timers depend on: advance(), advanceToNext() and runAll() wait for
+   * it to settle first. (trickle hands it the loading of its full module.)
+   */
+  waitFor(promise: PromiseLike<unknown>): void;
 }
 
 export interface CreateOptions {
@@ -118,6 +172,11 @@ export interface CreateOptions {
    * trickle-wasm.wasm beside the module (`new URL(..., import.meta.url)`).
    */
   wasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  /**
+   * The same for trickle-wasm-full.wasm, the module with the timing model and the wire
+   * formats, loaded on their first use.
+   */
+  fullWasm?: string | URL | ArrayBuffer | ArrayBufferView;
 }
 
 /** The longest text a stream takes, in UTF-16 units (a JS string's length): 2 ** 27. */
@@ -136,6 +195,8 @@ export interface Trickle {
   chat(prompt: string, options?: StreamOptions): TrickleStream;
   /** The text chat(prompt) streams. */
   chatText(prompt: string): string;
+  /** The timing presets' names, in order. */
+  readonly presets: TimingPreset[];
   stats(): TrickleStats;
 }
 

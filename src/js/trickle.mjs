@@ -7,14 +7,17 @@
 //
 // The public front. The work is done by small modules, each with one job:
 //   stream/options.mjs  reading and checking stream options
-//   stream/native.mjs   loading the wasm module and reading its protocol
+//   stream/native.mjs   loading the wasm modules and reading their protocol
+//   stream/engines.mjs  the core module and the full one, loaded on first need
 //   stream/bridge.mjs   everything that crosses JS <-> wasm (slots, starts, records, the timer)
+//   stream/timing.mjs   the timing model's options (ttftMs, tokensPerSecond, preset...)
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
 import { checkOptionsBag, describe, own } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
+import { Engines } from './stream/engines.mjs';
 import { loadNative } from './stream/native.mjs';
 import { CHAT_DEFAULTS, STREAM_DEFAULTS, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
@@ -44,41 +47,47 @@ function checkText(where, name, text) {
   return toWellFormed(text);
 }
 
+function checkWasm(name, wasm) {
+  if (wasm !== undefined && typeof wasm !== 'string' && !(wasm instanceof URL)
+      && !(wasm instanceof ArrayBuffer) && !ArrayBuffer.isView(wasm)) {
+    throw new TypeError(`createTrickle: ${name} must be a URL, a string or the module's bytes, got ${describe(wasm)}`);
+  }
+  return wasm;
+}
+
 function readCreateOptions(options) {
-  checkOptionsBag('createTrickle', options, ['clock', 'wasm']);
+  checkOptionsBag('createTrickle', options, ['clock', 'wasm', 'fullWasm']);
   let clock = own(options, 'clock') ?? eventLoopClock;
   if (clock === 'manual') clock = new ManualClock();
   if (!isClock(clock)) {
     throw new TypeError(`createTrickle: clock must be 'manual' or a ManualClock, got ${describe(clock)}`);
   }
-  const wasm = own(options, 'wasm');
-  if (wasm !== undefined && typeof wasm !== 'string' && !(wasm instanceof URL)
-      && !(wasm instanceof ArrayBuffer) && !ArrayBuffer.isView(wasm)) {
-    throw new TypeError(`createTrickle: wasm must be a URL, a string or the module's bytes, got ${describe(wasm)}`);
-  }
-  return { clock, wasm };
+  return { clock, wasm: checkWasm('wasm', own(options, 'wasm')), fullWasm: checkWasm('fullWasm', own(options, 'fullWasm')) };
 }
 
 /**
  * Loads the WebAssembly module and returns a trickle instance. Each instance has its own
  * wasm memory, scheduler and single timer. Options: `clock` ('manual' or a ManualClock: time
- * moves only when you advance it) and `wasm` (where the .wasm is, when a bundler moved it).
+ * moves only when you advance it), `wasm` and `fullWasm` (where the two .wasm files are, when
+ * a bundler moved them: the second is loaded on first use of the timing model or a format).
  */
 export default async function createTrickle(options) {
-  const { clock, wasm } = readCreateOptions(options);
-  const { native, protocol } = await loadNative(wasm);
-  return new Trickle(native, protocol, clock);
+  const { clock, wasm, fullWasm } = readCreateOptions(options);
+  const { native, protocol } = await loadNative('core', wasm);
+  return new Trickle(native, protocol, clock, fullWasm);
 }
 
 class Trickle {
-  #bridge;
+  #engines;
+  #bridge; // the core module's
   #clock;
   #chatBefore;
   #chatAfter;
 
-  constructor(native, protocol, clock) {
+  constructor(native, protocol, clock, fullWasm) {
     this.#clock = clock;
     this.#bridge = new Bridge(native, protocol, clock);
+    this.#engines = new Engines(this.#bridge, clock, fullWasm);
     // The chat template lives in C++ (llm_stream.hpp); read once, filled here.
     [this.#chatBefore, this.#chatAfter] = native.chatTemplateParts();
   }
@@ -91,17 +100,17 @@ class Trickle {
   /** Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs, failAfter, failMessage). */
   stream(text, options) {
     const checked = checkText('stream', 'text', text);
-    const settings = readStreamOptions('stream', options, STREAM_DEFAULTS);
+    const settings = readStreamOptions('stream', options, STREAM_DEFAULTS, this.#bridge.timing);
     settings.text = checked;
-    return new TrickleStream(this.#bridge, settings);
+    return new TrickleStream(this.#engines, settings);
   }
 
   /** Streams the FastAPI demo's answer to `prompt`: "你提问的是: {prompt}, 我正在流式生成答案...". */
   chat(prompt, options) {
     const checked = checkText('chat', 'prompt', prompt);
-    const settings = readStreamOptions('chat', options, CHAT_DEFAULTS);
+    const settings = readStreamOptions('chat', options, CHAT_DEFAULTS, this.#bridge.timing);
     settings.text = this.#chatBefore + checked + this.#chatAfter;
-    return new TrickleStream(this.#bridge, settings);
+    return new TrickleStream(this.#engines, settings);
   }
 
   /** The text chat(prompt) streams. */
@@ -109,8 +118,13 @@ class Trickle {
     return this.#chatBefore + checkText('chatText', 'prompt', prompt) + this.#chatAfter;
   }
 
+  /** The names of the timing presets (the `preset` option), each a measured model. */
+  get presets() {
+    return Object.keys(this.#bridge.timing.presets);
+  }
+
   /** Numbers for tests and curious users: what the wasm side holds right now. */
   stats() {
-    return this.#bridge.stats();
+    return this.#engines.stats();
   }
 }

@@ -123,13 +123,14 @@ export function helloWorker(page) {
   });
 }
 
-/** Line numbers of the generator's co_await and co_yield in the real C++ source. */
+/** Line numbers of the lesson generator's co_await and co_yield in the real C++ source. */
 export async function cppStepLines() {
   const lines = (await readFile(join(repoRoot, 'src/core/stream/llm_stream.cpp'), 'utf8')).split('\n');
-  return {
-    wait: lines.findIndex((line) => /\bco_await\b/.test(line)) + 1,
-    yield: lines.findIndex((line) => /\bco_yield\b/.test(line)) + 1,
-  };
+  // The function the page shows (web/lesson.mjs finds it the same way); the file holds
+  // other generators too.
+  const start = lines.findIndex((line) => /^async_generator<chunk>\s+llm_stream_answer\(/.test(line));
+  const after = (pattern) => lines.findIndex((line, i) => i > start && pattern.test(line)) + 1;
+  return { wait: after(/\bco_await\b/), yield: after(/\bco_yield\b/) };
 }
 
 /** The text trickle.chat(prompt) streams: the FastAPI template, a space after each word. */

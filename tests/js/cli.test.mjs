@@ -21,7 +21,7 @@ function run(args) {
   });
 }
 
-test('with no text it streams the lesson's sentence', async () => {
+test("with no text it streams the lesson's sentence", async () => {
   const { code, stdout } = await run(['--delay', '1']);
   assert.equal(code, 0);
   assert.equal(stdout, '你好 我 是 一个 模拟 的 LLM \n');

@@ -3,7 +3,7 @@
 // line has to be an error, or tsc fails). Checked by `tsc -p tests/types`; never run.
 import createTrickle, { MAX_TEXT_LENGTH, ManualClock } from '../../src/js/trickle.mjs';
 import type {
-  Clock, CreateOptions, SplitMode, StreamOptions, Trickle, TrickleStats, TrickleStream,
+  Clock, CreateOptions, Jitter, SplitMode, Stalls, StreamOptions, TimingPreset, Trickle, TrickleStats, TrickleStream,
 } from '../../src/js/trickle.mjs';
 import { type Equal, exact, expectType } from './check.mjs';
 
@@ -108,11 +108,46 @@ export function usingTheInstance(trickle: Trickle) {
 
 exact<Equal<SplitMode, 'whitespace' | 'space' | 'char' | 'grapheme'>>();
 exact<Equal<keyof StreamOptions,
-  'delayMs' | 'split' | 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'>>();
+  'delayMs' | 'split' | 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'
+  | 'preset' | 'ttftMs' | 'ttftJitter' | 'tokensPerSecond' | 'charsPerSecond' | 'jitter' | 'stalls' | 'burst' | 'seed'>>();
 exact<Equal<StreamOptions, {
   delayMs?: number; split?: SplitMode; suffix?: string; signal?: AbortSignal;
   timeoutMs?: number; failAfter?: number; failMessage?: string;
+  preset?: TimingPreset; ttftMs?: number; ttftJitter?: Jitter; tokensPerSecond?: number; charsPerSecond?: number;
+  jitter?: Jitter; stalls?: 'none' | Stalls; burst?: number; seed?: number;
 }>>();
+exact<Equal<TimingPreset, 'gpt-4o' | 'claude-sonnet' | 'gemini-flash' | 'reasoning' | 'fast-host' | 'slow-network'>>();
+
+// ---- The timing model
+
+export async function timing(trickle: Trickle) {
+  const stream = trickle.stream('a b c', {
+    preset: 'gpt-4o', ttftMs: 400, ttftJitter: { kind: 'lognormal', sigma: 0.5 }, tokensPerSecond: 120,
+    jitter: 'none', stalls: { probability: 0.01, minMs: 500, maxMs: 2000, catchUp: true }, burst: 2, seed: 7,
+  });
+  trickle.stream('a', { charsPerSecond: 500, jitter: { kind: 'uniform', sigma: 0.2 }, stalls: 'none' });
+  exact<Equal<typeof stream.seed, number>>();
+  exact<Equal<Awaited<ReturnType<TrickleStream['plan']>>, number[]>>();
+  exact<Equal<typeof trickle.presets, TimingPreset[]>>();
+  expectType<number[]>(await stream.plan());
+  // @ts-expect-error not a preset
+  trickle.stream('a', { preset: 'gpt-5' });
+  // @ts-expect-error a jitter needs its sigma
+  trickle.stream('a', { jitter: { kind: 'uniform' } });
+  // @ts-expect-error stalls need a probability
+  trickle.stream('a', { stalls: { minMs: 1 } });
+  // @ts-expect-error the seed is a number
+  trickle.stream('a', { seed: 7n });
+  // @ts-expect-error the seed is read-only
+  stream.seed = 1;
+  await createTrickle({ fullWasm: new URL('https://example.com/trickle-wasm-full.wasm') });
+  // @ts-expect-error fullWasm is a URL, a string or bytes
+  await createTrickle({ fullWasm: 42 });
+  const clock = new ManualClock();
+  clock.waitFor(Promise.resolve());
+  // @ts-expect-error waitFor takes a promise
+  clock.waitFor();
+}
 
 // ---- A stream: an async iterator of strings
 

@@ -175,6 +175,11 @@ void scheduler::reserve_timers(std::size_t count) {
   release_memory_if_idle();
 }
 
+void scheduler::request_turn() noexcept {
+  requested_wake_ = now();
+  clock_.request_wake(*requested_wake_);
+}
+
 void scheduler::release_memory_if_idle() noexcept {
   // After a burst of thousands of sleepers, give the heap's memory back rather than hold
   // it forever; a small queue keeps its capacity to avoid churn, and room reserved with

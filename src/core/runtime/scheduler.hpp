@@ -119,6 +119,9 @@ class scheduler {
   void post(timer& t) noexcept;
   // Takes `t` out of the heap or out of whatever list it is linked in. No-op if neither.
   void cancel(timer& t) noexcept;
+  // Asks the clock for a wake-up at once, whatever is scheduled: for a host with work of its
+  // own left for the next turn (run_due then asks for what comes next, as always).
+  void request_turn() noexcept;
 
   // One turn (see the header): due timers, then the ready work queued before them, then a
   // wake-up request for what comes next (or a cancelled wake-up when nothing is left).

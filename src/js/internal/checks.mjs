@@ -23,6 +23,11 @@ export function describe(value) {
   }
 }
 
+/** An object, not null and not an array (an options bag, a field that takes an object). */
+export function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 export function isAsyncIterable(value) {
   return value != null && typeof value[Symbol.asyncIterator] === 'function';
 }

@@ -90,6 +90,7 @@ export class ManualClock {
   #timers = []; // { due, sequence, callback }, sorted by due then sequence
   #sequence = 0;
   #turn = Promise.resolve();
+  #working = new Set(); // real-time work the timers wait for (waitFor)
 
   constructor(options) {
     checkOptionsBag('ManualClock', options, ['now']);
@@ -107,6 +108,17 @@ export class ManualClock {
   /** Timers set and not yet run or cancelled. */
   get pendingTimers() {
     return this.#timers.length;
+  }
+
+  /**
+   * Work in real time that the timers depend on (trickle loading its full module, say):
+   * advance(), advanceToNext() and runAll() wait for it to settle before they look at the
+   * timers, so that what it will schedule is there to run.
+   */
+  waitFor(promise) {
+    const settled = Promise.resolve(promise).then(() => {}, () => {});
+    this.#working.add(settled);
+    settled.then(() => this.#working.delete(settled));
   }
 
   setTimer(callback, delayMs) {
@@ -149,7 +161,7 @@ export class ManualClock {
    */
   advanceToNext() {
     return this.#queue(async () => {
-      await nextMacrotask(); // work queued in this job may set the timer we are looking for
+      await this.#settle(); // work queued in this job may set the timer we are looking for
       if (this.#timers.length === 0) return false;
       const due = this.#timers[0].due;
       await this.#runUntil(() => Math.max(due, this.#now));
@@ -179,9 +191,18 @@ export class ManualClock {
     return run;
   }
 
-  async #runUntil(targetOf, maxTimers = Infinity) {
-    // Work queued in this job (a stream's first next() starts at its end) comes first.
+  // Work queued in this job (a stream's first next() starts at its end), and real-time work
+  // (waitFor), comes first.
+  async #settle() {
     await nextMacrotask();
+    while (this.#working.size > 0) {
+      await Promise.all(this.#working);
+      await nextMacrotask();
+    }
+  }
+
+  async #runUntil(targetOf, maxTimers = Infinity) {
+    await this.#settle();
     const target = targetOf();
     let ran = 0;
     while (this.#timers.length > 0 && this.#timers[0].due <= target) {
@@ -192,7 +213,7 @@ export class ManualClock {
       const timer = this.#timers.shift();
       if (timer.due > this.#now) this.#now = timer.due;
       timer.callback();
-      await nextMacrotask();
+      await this.#settle();
     }
     if (target !== Infinity && target > this.#now) this.#now = target;
   }

@@ -16,7 +16,11 @@
 
 /** Called as the bridge starts a stream: (slot). */
 export const STREAM_OPENED = Symbol('opened');
-/** Called with a stream's chunks and status: (words, offset, count, status). */
+/**
+ * Called with a stream's chunks and status: (words, offset, count, status, frameBytes). For
+ * a text stream the count (begin, end) pairs at words[offset] are UTF-16 positions in its
+ * text; for an answer stream, byte offsets into the wasm memory's frameBytes address.
+ */
 export const STREAM_DELIVER = Symbol('deliver');
 /** Called when a stream could not be started: (reason). */
 export const STREAM_START_FAILED = Symbol('startFailed');
@@ -50,6 +54,7 @@ export class Bridge {
   #starting = []; // streams whose first next() came during the current job
   #commands;
   #texts;
+  #timings;
   #cancelWake = null; // the armed timer's cancel function
   // True while records are read: user code run from a delivery (a signal's
   // removeEventListener, say) must not start streams (which would overwrite the records) or
@@ -69,6 +74,10 @@ export class Bridge {
     this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
     this.#commands = new WasmBuffer(native, 64 * protocol.startFieldCount * 8);
     this.#texts = new WasmBuffer(native, 4096);
+    this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
+    // The presets' timing blocks, by name, from the module (C++ holds the one table).
+    const presets = native.timingPresets();
+    this.timing = Object.freeze({ protocol, presets: Object.freeze(presets) });
     native.trickleNow = () => clock.now();
     native.trickleRequestWake = (deadlineMs) => this.#arm(deadlineMs);
     native.trickleCancelWake = () => this.#disarm();
@@ -120,7 +129,26 @@ export class Bridge {
     const result = this.#native.pullStream(slot, this.#protocol.maxBatch);
     const bits = this.#protocol.statusBits;
     // Read the memory only now: the call may have grown (replaced) it.
-    stream[STREAM_DELIVER](this.#words(), this.#pullSpansIndex, result >>> bits, result & ((1 << bits) - 1));
+    stream[STREAM_DELIVER](this.#words(), this.#pullSpansIndex, result >>> bits, result & ((1 << bits) - 1),
+      this.#native.pullFrameBytesAddress());
+  }
+
+  /**
+   * The arrival times a stream with `settings` would have, in milliseconds from its first
+   * next(), one per chunk: its whole schedule, computed without running it.
+   */
+  plan(settings) {
+    const native = this.#native;
+    let timingAddress = 0;
+    if (settings.timing !== null) {
+      timingAddress = this.#timings.reserve(this.#protocol.timingFieldCount * 8);
+      if (timingAddress === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
+      new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(settings.timing);
+    }
+    const offsets = native.planStream(settings.text, this.#splitCodes[settings.split], settings.suffix, timingAddress,
+      settings.seed, Math.round(settings.delayMs * 1000));
+    if (offsets === null) throw new RangeError('trickle: this stream cannot be planned (its text does not fit in WebAssembly memory)');
+    return Array.from(offsets);
   }
 
   /** Why the stream in `slot` failed (read before closing it). */
@@ -168,9 +196,18 @@ export class Bridge {
     streams.length = count;
     const p = this.#protocol;
     const fields = p.startFieldCount;
+    // The timing blocks of these streams, each once (streams made with one options object
+    // share theirs).
+    const blocks = [];
+    const blockIndex = new Map();
+    for (const stream of streams) {
+      const block = stream[STREAM_START_SETTINGS].timing;
+      if (block !== null && !blockIndex.has(block)) blockIndex.set(block, blocks.push(block) - 1);
+    }
     const commandsAddress = this.#commands.reserve(count * fields * 8);
     const textAddress = commandsAddress === 0 ? 0 : this.#texts.reserve(textBytes);
-    if (commandsAddress === 0 || (textAddress === 0 && textBytes > 0)) {
+    const timingsAddress = blocks.length === 0 || textAddress === 0 ? 0 : this.#timings.reserve(blocks.length * p.timingFieldCount * 8);
+    if (commandsAddress === 0 || (textAddress === 0 && textBytes > 0) || (timingsAddress === 0 && blocks.length > 0)) {
       this.#failToStart(streams, new RangeError(`trickle: not enough WebAssembly memory to start ${count} `
         + `stream${count === 1 ? '' : 's'} holding up to ${textBytes} bytes of text (streams first read in one job start together)`));
       return;
@@ -179,6 +216,10 @@ export class Bridge {
     // Views made after both reservations: either may have grown (replaced) the memory.
     const commands = new Float64Array(native.HEAPU8.buffer, commandsAddress, count * fields);
     const bytes = new Uint8Array(native.HEAPU8.buffer, textAddress, textBytes);
+    if (blocks.length > 0) {
+      const timings = new Float64Array(native.HEAPU8.buffer, timingsAddress, blocks.length * p.timingFieldCount);
+      blocks.forEach((block, i) => timings.set(block, i * p.timingFieldCount));
+    }
     let written = 0;
     let previousAddress = 0;
     let previousLength = 0;
@@ -201,6 +242,8 @@ export class Bridge {
       commands[at + p.startSplit] = this.#splitCodes[settings.split];
       commands[at + p.startTimeoutUs] = settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000);
       commands[at + p.startFailAfter] = settings.failAfter === undefined ? -1 : settings.failAfter;
+      commands[at + p.startTiming] = settings.timing === null ? -1 : blockIndex.get(settings.timing);
+      commands[at + p.startSeed] = settings.seed;
       if (settings.failAfter !== undefined) {
         const length = utf8.encodeInto(settings.failMessage, bytes.subarray(written)).written;
         commands[at + p.startMessageAddress] = textAddress + written;
@@ -208,7 +251,7 @@ export class Bridge {
         written += length;
       }
     }
-    const recordsAddress = native.startStreams(commandsAddress, count, now);
+    const recordsAddress = native.startStreams(commandsAddress, count, now, timingsAddress);
     // Which streams started: wasm set the slot of each command it could not carry out to -1.
     const outcome = new Float64Array(native.HEAPU8.buffer, commandsAddress, count * fields);
     const failed = [];
@@ -222,6 +265,7 @@ export class Bridge {
     }
     this.#commands.releaseIfLarge();
     this.#texts.releaseIfLarge();
+    this.#timings.releaseIfLarge();
     if (failed.length > 0) {
       const reason = this.#startError();
       this.#failToStart(failed.map((i) => streams[i]), reason);
@@ -275,13 +319,14 @@ export class Bridge {
     this.#reading = true;
     try {
       let i = address >>> 2;
-      const end = i + 1 + this.#words()[i];
-      for (i += 1; i < end;) {
+      const frameBytes = this.#words()[i + p.recordsFrameBytes];
+      const end = i + p.recordsHeaderWords + this.#words()[i + p.recordsWords];
+      for (i += p.recordsHeaderWords; i < end;) {
         const words = this.#words();
         const count = words[i + p.recordCount];
         const stream = this.#held[words[i + p.recordSlot]];
         const first = i + p.recordHeaderWords;
-        stream?.[STREAM_DELIVER](words, first, count, words[i + p.recordStatus]);
+        stream?.[STREAM_DELIVER](words, first, count, words[i + p.recordStatus], frameBytes);
         i = first + 2 * count;
       }
     } finally {

@@ -1,7 +1,8 @@
 // The options of stream() and chat(), read once into a fixed shape and checked, with
 // messages that say what to do. Only own properties count: an option set on
-// Object.prototype changes nothing.
+// Object.prototype changes nothing. The timing model's options are read by timing.mjs.
 import { checkDelay, checkOptionsBag, checkSignal, describe } from '../internal/checks.mjs';
+import { TIMING_OPTIONS, checkSeed, drawSeed, readTiming } from './timing.mjs';
 
 /** The split modes, in the order of the protocol's split codes (split_whitespace, ...). */
 export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char', 'grapheme']);
@@ -15,6 +16,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   timeoutMs: undefined,
   failAfter: undefined,
   failMessage: undefined,
+  ...Object.fromEntries(TIMING_OPTIONS.map((name) => [name, undefined])),
 });
 export const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 const KNOWN_OPTIONS = Object.keys(STREAM_DEFAULTS);
@@ -36,11 +38,23 @@ export class StreamSettings {
     this.timeoutMs = hasOwn(given, 'timeoutMs') ? given.timeoutMs : undefined;
     this.failAfter = hasOwn(given, 'failAfter') ? given.failAfter : undefined;
     this.failMessage = hasOwn(given, 'failMessage') ? given.failMessage : undefined;
+    this.timing = null; // a timing block (timing.mjs), or null: the fixed delay
+    this.seed = hasOwn(given, 'seed') ? given.seed : undefined;
   }
 }
 
-/** Reads and checks the options of trickle.`method`; throws TypeError or RangeError. */
-export function readStreamOptions(method, options, defaults) {
+// The timing options as given, own properties only; only read when the bag has any.
+function timingOptionsOf(options) {
+  const read = {};
+  for (const name of TIMING_OPTIONS) read[name] = hasOwn(options, name) ? options[name] : undefined;
+  return read;
+}
+
+/**
+ * Reads and checks the options of trickle.`method`; throws TypeError or RangeError.
+ * `timing` is { protocol, presets } of the wasm module, for the timing model.
+ */
+export function readStreamOptions(method, options, defaults, timing) {
   const where = `trickle.${method}`;
   checkOptionsBag(where, options, KNOWN_OPTIONS);
   const read = new StreamSettings(defaults, options);
@@ -70,5 +84,7 @@ export function readStreamOptions(method, options, defaults) {
   if (read.failAfter !== undefined && read.failMessage === undefined) {
     read.failMessage = `trickle: simulated failure after ${read.failAfter} chunks`;
   }
+  if (options !== undefined) read.timing = readTiming(where, timingOptionsOf(options), read.delayMs, timing.protocol, timing.presets);
+  read.seed = read.seed === undefined ? drawSeed() : checkSeed(where, read.seed);
   return read;
 }

@@ -58,8 +58,8 @@ function unwatchSignal(signal, core) {
 export class TrickleStream {
   #core;
 
-  constructor(bridge, settings) {
-    this.#core = new StreamCore(bridge, settings, this);
+  constructor(engines, settings) {
+    this.#core = new StreamCore(engines, settings, this);
   }
 
   [Symbol.asyncIterator]() {
@@ -68,6 +68,20 @@ export class TrickleStream {
 
   next() {
     return this.#core.next();
+  }
+
+  /** The seed of the stream's timing plan: the same seed (option `seed`) replays the same schedule. */
+  get seed() {
+    return this.#core.seed;
+  }
+
+  /**
+   * When each chunk arrives, in milliseconds after the first next(): the stream's whole
+   * schedule, one entry per chunk, computed without running it (before or after it starts).
+   * A promise, since a stream with the timing model may wait for the module that has it.
+   */
+  plan() {
+    return this.#core.plan();
   }
 
   return(value) {
@@ -80,9 +94,11 @@ export class TrickleStream {
 }
 
 class StreamCore {
-  #bridge;
+  #engines;
+  #bridge; // the module's bridge it runs on; null until the full module has loaded, if it needs that
   #state = CREATED;
   #settings; // what the start needs (text, delay...), until then
+  #schedule; // what plan() needs: the settings, kept
   #front; // the TrickleStream, until the stream opens (then only the finalizer knows it)
   #slot = -1; // while open: where its C++ state is, and how records name it
   #token = {}; // the finalizer's handle on this stream's registration
@@ -117,14 +133,25 @@ class StreamCore {
   #asleep = false;
   #failure = null; // error to deliver once the buffered chunks are out
 
-  constructor(bridge, settings, front) {
-    this.#bridge = bridge;
+  constructor(engines, settings, front) {
+    this.#engines = engines;
+    this.#bridge = engines.bridgeFor(settings);
     this.#settings = settings;
+    this.#schedule = settings;
     this.#front = front;
     this.#text = settings.text;
     this.#suffix = settings.suffix;
     this.#timeoutMs = settings.timeoutMs;
     this.#signal = settings.signal;
+  }
+
+  get seed() {
+    return this.#schedule.seed;
+  }
+
+  async plan() {
+    const bridge = this.#bridge ?? await this.#engines.full();
+    return bridge.plan(this.#schedule);
   }
 
   // What the bridge needs to start this stream, or null once it no longer should.
@@ -191,7 +218,23 @@ class StreamCore {
       watchSignal(signal, this);
     }
     this.#state = STARTING;
-    this.#bridge.queueStart(this);
+    if (this.#bridge !== null) {
+      this.#bridge.queueStart(this);
+      return;
+    }
+    // The timing model is in the full module: start once it has loaded (a stream ended in
+    // the meantime never starts; a module that cannot load fails the stream).
+    this.#engines.full().then(
+      (bridge) => {
+        if (this.#state !== STARTING) return;
+        this.#bridge = bridge;
+        bridge.queueStart(this);
+      },
+      (error) => {
+        if (this.#state !== STARTING) return;
+        this[STREAM_START_FAILED](error);
+      },
+    );
   }
 
   // Chunks and a status from a record or a pull.

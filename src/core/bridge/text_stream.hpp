@@ -1,0 +1,30 @@
+// A text stream in a slot: the lesson's generator over a copy of the text JS holds, its
+// chunks handed over as UTF-16 spans of that text (JS slices its own string).
+//
+// Made from one start command (protocol.hpp) and, when it has one, its timing block: a
+// fixed delay runs on the lesson's pace, anything else on a timing plan with the command's
+// seed. The failAfter option is a stage between the generator and JS: the piece that would
+// come after the last one allowed arrives as the failure instead, so the lesson's generator
+// stays as the lesson wrote it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "core/bridge/bridge.hpp"
+#include "core/stream/timing.hpp"
+
+namespace trickle::bridge {
+
+// A timing block (protocol.hpp, timing_field) as timing_options; `seed` is the command's.
+timing_options timing_of(const double* block, double seed);
+
+// Everything the stream will need, allocated now. Throws (std::bad_alloc, or
+// std::invalid_argument for timing options the plan refuses), having placed nothing.
+// make_text_stream runs every stream at its fixed delay and refuses a command with a timing
+// block; make_timed_text_stream runs those on their plan. (Two functions, so that the module
+// createTrickle() loads, which never sends a timing block, does not carry the timing model.)
+std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double* timings);
+std::unique_ptr<stream> make_timed_text_stream(host& owner, const double* command, const double* timings);
+
+}  // namespace trickle::bridge
