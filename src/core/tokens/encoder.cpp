@@ -131,6 +131,21 @@ void encoder::encode_ordinary(const std::uint8_t* text, std::size_t size, Sink& 
   }
 }
 
+namespace {
+
+// Keeps what merging a piece gives, to hand it on and to cache it.
+struct collect_ids {
+  std::uint32_t* ids;
+  std::size_t capacity;
+  std::size_t count = 0;
+  void operator()(std::uint32_t id) noexcept {
+    if (count < capacity) ids[count] = id;
+    ++count;
+  }
+};
+
+}  // namespace
+
 template <class Sink>
 void encoder::encode_piece(const std::uint8_t* piece, std::size_t size, Sink& sink) {
   if (size == 1) {
@@ -138,30 +153,52 @@ void encoder::encode_piece(const std::uint8_t* piece, std::size_t size, Sink& si
     return;
   }
   // Most words are one token.
-  if (const std::uint32_t rank = vocabulary_.rank_of(piece, size); rank != no_token) {
+  const std::uint64_t hash = detail::hash_bytes(piece, size);
+  if (const std::uint32_t rank = vocabulary_.rank_of(piece, size, hash); rank != no_token) {
     sink(rank);
     return;
   }
-  if (size <= short_piece_limit) {
-    merge_short(piece, size, sink);
-  } else {
-    merge_long(piece, size, sink);
+  if (size > cached_piece_limit) {
+    if (size <= short_piece_limit) merge_short(piece, size, sink);
+    else merge_long(piece, size, sink);
+    return;
+  }
+  if (cache_.empty()) cache_.resize(cache_entries);
+  cached_piece& cached = cache_[hash & (cache_entries - 1)];
+  if (cached.hash == hash && cached.size == size && detail::same_bytes(cached.bytes, piece, size)) {
+    for (std::size_t i = 0; i < cached.id_count; ++i) sink(cached.ids[i]);
+    return;
+  }
+  std::uint32_t ids[cached_piece_limit];
+  collect_ids collected{ids, cached_piece_limit};
+  merge_short(piece, size, collected);
+  for (std::size_t i = 0; i < collected.count; ++i) sink(ids[i]);
+  if (collected.count <= cached_id_limit) {
+    cached.hash = hash;
+    cached.size = static_cast<std::uint8_t>(size);
+    cached.id_count = static_cast<std::uint8_t>(collected.count);
+    std::memcpy(cached.bytes, piece, size);
+    std::memcpy(cached.ids, ids, collected.count * sizeof ids[0]);
   }
 }
 
 // The parts are [start[k], start[k+1]); pair[k] is the rank of parts k and k+1 together
 // (no_token, the largest value, if that is no token), token[k] the rank of part k. Merging
-// part k with k+1 removes entry k+1 and asks for the two pairs that changed.
+// part k with k+1 removes entry k+1 and asks for the two pairs that changed. The arrays are
+// a few dozen entries: plain loops shift them faster than calls to memmove.
 template <class Sink>
 void encoder::merge_short(const std::uint8_t* piece, std::size_t size, Sink& sink) {
   std::uint32_t start[short_piece_limit + 1];
   std::uint32_t pair[short_piece_limit];
   std::uint32_t token[short_piece_limit];
-  for (std::size_t k = 0; k < size; ++k) {
+  for (std::size_t k = 0; k + 1 < size; ++k) {
     start[k] = static_cast<std::uint32_t>(k);
     token[k] = vocabulary_.rank_of_byte(piece[k]);
-    pair[k] = k + 1 < size ? vocabulary_.rank_of(piece + k, 2) : no_token;
+    pair[k] = vocabulary_.rank_of_pair(piece[k], piece[k + 1]);
   }
+  start[size - 1] = static_cast<std::uint32_t>(size - 1);
+  token[size - 1] = vocabulary_.rank_of_byte(piece[size - 1]);
+  pair[size - 1] = no_token;
   start[size] = static_cast<std::uint32_t>(size);
   std::size_t parts = size;
   while (parts > 1) {
@@ -175,10 +212,13 @@ void encoder::merge_short(const std::uint8_t* piece, std::size_t size, Sink& sin
     }
     if (lowest == no_token) break;
     token[at] = lowest;
-    std::memmove(start + at + 1, start + at + 2, (parts - at - 1) * sizeof start[0]);
-    std::memmove(pair + at + 1, pair + at + 2, (parts - at - 2) * sizeof pair[0]);
-    std::memmove(token + at + 1, token + at + 2, (parts - at - 2) * sizeof token[0]);
     --parts;
+    for (std::size_t k = at + 1; k < parts; ++k) {
+      start[k] = start[k + 1];
+      pair[k] = pair[k + 1];
+      token[k] = token[k + 1];
+    }
+    start[parts] = start[parts + 1];
     pair[at] = at + 1 < parts ? vocabulary_.rank_of(piece + start[at], start[at + 2] - start[at]) : no_token;
     if (at > 0) pair[at - 1] = vocabulary_.rank_of(piece + start[at - 1], start[at + 1] - start[at - 1]);
   }
@@ -204,7 +244,7 @@ void encoder::merge_long(const std::uint8_t* piece, std::size_t size, Sink& sink
     next_[k] = k + 1;
     previous_[k] = k == 0 ? none : k - 1;
     token_[k] = vocabulary_.rank_of_byte(piece[k]);
-    pair_[k] = k + 1 < n ? vocabulary_.rank_of(piece + k, 2) : no_token;
+    pair_[k] = k + 1 < n ? vocabulary_.rank_of_pair(piece[k], piece[k + 1]) : no_token;
     if (pair_[k] != no_token) heap_.push_back((std::uint64_t{pair_[k]} << 32) | k);
   }
   next_[n] = n;

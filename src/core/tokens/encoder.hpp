@@ -67,7 +67,21 @@ class encoder {
   template <class Sink>
   void merge_long(const std::uint8_t* piece, std::size_t size, Sink& sink);
 
+  // The ids of recently merged pieces, by their hash: words come back, and a piece found
+  // here costs one comparison instead of its merges. Direct-mapped, allocated on first use.
+  static constexpr std::size_t cached_piece_limit = 32;  // bytes
+  static constexpr std::size_t cached_id_limit = 15;
+  static constexpr std::size_t cache_entries = 4096;
+  struct cached_piece {
+    std::uint64_t hash = 0;
+    std::uint8_t size = 0;  // 0: empty
+    std::uint8_t id_count = 0;
+    std::uint8_t bytes[cached_piece_limit];
+    std::uint32_t ids[cached_id_limit];
+  };
+
   const tokens::vocabulary& vocabulary_;
+  std::vector<cached_piece> cache_;
   std::string well_formed_;
   std::vector<std::size_t> special_found_;  // encode_text's next occurrence of each special token
   // merge_long's working state, one entry per byte of the piece (see encoder.cpp).

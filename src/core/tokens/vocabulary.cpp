@@ -80,8 +80,8 @@ std::unique_ptr<vocabulary> vocabulary::load(std::span<const std::uint8_t> asset
 
   // The index packs offsets in 24 bits and ranks in 20 (vocabulary.hpp); 256 tokens at
   // least, for the single bytes.
-  if (count < 256 || count > detail::slot_rank_mask) return refuse(std::to_string(count) + " tokens");
-  if (blob_size > detail::slot_offset_mask + 1) return refuse("token bytes over 16 MiB");
+  if (count < 256 || count > detail::rank_mask) return refuse(std::to_string(count) + " tokens");
+  if (blob_size > detail::offset_mask + 1) return refuse("token bytes over 16 MiB");
   v->mergeable_count_ = count;
 
   section_reader reader{asset, header_size};
@@ -162,20 +162,23 @@ bool vocabulary::build_index(std::string& error) {
     const std::uint8_t* bytes = blob_ + offsets_[r];
     const std::size_t length = offsets_[r + 1] - offsets_[r];
     const std::uint64_t hash = detail::hash_bytes(bytes, length);
-    const std::uint64_t entry = ((hash >> detail::slot_tag_shift) << detail::slot_tag_shift) |
-                                (std::uint64_t{r} << detail::slot_rank_shift) |
-                                (std::uint64_t{length} << detail::slot_length_shift) | offsets_[r];
+    const detail::entry_key key = detail::key_of(bytes, length, hash);
+    const std::uint64_t entry = key.value | (std::uint64_t{r} << (key.in_entry ? 40 : 32)) | (key.in_entry ? 0 : offsets_[r]);
     std::uint64_t i = hash & slot_mask_;
     for (; slots_[i] != 0; i = (i + 1) & slot_mask_) {
       const std::uint64_t other = slots_[i];
-      if (((other ^ entry) & detail::slot_tag_and_length) == 0 &&
-          detail::same_bytes(blob_ + (other & detail::slot_offset_mask), bytes, length)) {
+      if ((other & key.mask) == key.value &&
+          (key.in_entry || detail::same_bytes(blob_ + (other & detail::offset_mask), bytes, length))) {
         error = "not a usable token asset: token " + std::to_string(r) + " repeats token " +
-                std::to_string((other >> detail::slot_rank_shift) & detail::slot_rank_mask);
+                std::to_string(detail::entry_rank(other));
         return false;
       }
     }
     slots_[i] = entry;
+  }
+  pair_rank_.assign(65536, no_token);
+  for (std::uint32_t r = 0; r < mergeable_count_; ++r) {
+    if (offsets_[r + 1] - offsets_[r] == 2) pair_rank_[(blob_[offsets_[r]] << 8) | blob_[offsets_[r] + 1]] = r;
   }
   for (unsigned b = 0; b < 256; ++b) {
     const std::uint8_t byte = static_cast<std::uint8_t>(b);

@@ -65,35 +65,68 @@ inline std::uint64_t mix(std::uint64_t x) noexcept {
   return x ^ (x >> 32);
 }
 
-// The index's hash. Strings of up to 8 bytes (most of what BPE asks about) are read in at
-// most two loads that cover every byte, so equal lengths and different bytes never give the
-// same input to mix(). Never reads outside [bytes, bytes + length).
+// The bytes of a string of 1 to 8 bytes as a little-endian number, read in at most two
+// loads that never go past its end.
+inline std::uint64_t pack(const std::uint8_t* bytes, std::size_t length) noexcept {
+  if (length >= 4) {
+    return load32(bytes) | (std::uint64_t{load32(bytes + length - 4)} << (8 * (length - 4)));
+  }
+  return bytes[0] | (std::uint64_t{bytes[length >> 1]} << (8 * (length >> 1))) |
+         (std::uint64_t{bytes[length - 1]} << (8 * (length - 1)));
+}
+
+// The index's hash. Never reads outside [bytes, bytes + length).
 inline std::uint64_t hash_bytes(const std::uint8_t* bytes, std::size_t length) noexcept {
   const std::uint64_t seed = length * 0x9E3779B97F4A7C15ull;
-  if (length <= 3) {
-    if (length == 0) return mix(seed);
-    return mix(seed ^ ((std::uint64_t{bytes[0]} << 16) | (std::uint64_t{bytes[length >> 1]} << 8) | bytes[length - 1]));
-  }
-  if (length <= 8) return mix(seed ^ ((std::uint64_t{load32(bytes)} << 32) | load32(bytes + length - 4)));
+  if (length <= 8) return length == 0 ? mix(seed) : mix(seed ^ pack(bytes, length));
   std::uint64_t h = seed;
-  std::size_t i = 0;
-  for (; i + 8 < length; i += 8) h = mix(h ^ load64(bytes + i));
+  for (std::size_t i = 0; i + 8 < length; i += 8) h = mix(h ^ load64(bytes + i));
   return mix(h ^ load64(bytes + length - 8));
 }
 
+// Equal bytes, for the index's strings: word loads, no call.
 inline bool same_bytes(const std::uint8_t* a, const std::uint8_t* b, std::size_t length) noexcept {
-  if (length <= 8 && length >= 4) {
-    return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4);
+  if (length >= 8) {
+    for (std::size_t i = 0; i + 8 < length; i += 8) {
+      if (load64(a + i) != load64(b + i)) return false;
+    }
+    return load64(a + length - 8) == load64(b + length - 8);
   }
-  return std::memcmp(a, b, length) == 0;
+  if (length >= 4) return load32(a) == load32(b) && load32(a + length - 4) == load32(b + length - 4);
+  for (std::size_t i = 0; i < length; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
-inline constexpr unsigned slot_length_shift = 24;
-inline constexpr unsigned slot_rank_shift = 32;
-inline constexpr unsigned slot_tag_shift = 52;
-inline constexpr std::uint64_t slot_offset_mask = (1ull << 24) - 1;
-inline constexpr std::uint64_t slot_rank_mask = (1ull << 20) - 1;
-inline constexpr std::uint64_t slot_tag_and_length = ~((1ull << slot_length_shift) - 1) & ~(slot_rank_mask << slot_rank_shift);
+// The index's entries, 64 bits each, in two kinds. Zero is an empty slot.
+//   short tokens (1-5 bytes), whole in the entry, so that finding one reads nothing else:
+//     bit 63 set, bits 60-62 length, 40-59 rank, 0-39 the bytes
+//   longer tokens, by their place in the token bytes, with 11 bits of their hash so that a
+//   probe rarely has to look there:
+//     bit 63 clear, bits 52-62 hash, 32-51 rank, 24-31 length, 0-23 offset
+inline constexpr std::size_t inline_limit = 5;
+inline constexpr std::uint64_t rank_mask = (1ull << 20) - 1;
+inline constexpr std::uint64_t offset_mask = (1ull << 24) - 1;
+inline constexpr std::uint64_t inline_flag = 1ull << 63;
+
+inline unsigned rank_shift(std::uint64_t entry) noexcept { return (entry & inline_flag) ? 40 : 32; }
+inline std::uint32_t entry_rank(std::uint64_t entry) noexcept {
+  return static_cast<std::uint32_t>((entry >> rank_shift(entry)) & rank_mask);
+}
+
+// What an entry for these bytes holds apart from its rank; `mask` keeps those bits.
+struct entry_key {
+  std::uint64_t value;
+  std::uint64_t mask;
+  bool in_entry;  // short: the value says it all; else the bytes must be compared
+};
+inline entry_key key_of(const std::uint8_t* bytes, std::size_t length, std::uint64_t hash) noexcept {
+  if (length <= inline_limit) {
+    return {inline_flag | (std::uint64_t{length} << 60) | pack(bytes, length), ~(rank_mask << 40), true};
+  }
+  return {((hash >> 52) << 52 & ~inline_flag) | (std::uint64_t{length} << 24), ~(rank_mask << 32) & ~offset_mask, false};
+}
 
 }  // namespace detail
 
@@ -118,20 +151,27 @@ class vocabulary {
 
   // The rank of a byte string, or no_token if it is not a mergeable token.
   std::uint32_t rank_of(const std::uint8_t* bytes, std::size_t length) const noexcept {
+    return rank_of(bytes, length, detail::hash_bytes(bytes, length));
+  }
+  // The same, given detail::hash_bytes(bytes, length).
+  std::uint32_t rank_of(const std::uint8_t* bytes, std::size_t length, std::uint64_t hash) const noexcept {
     if (length == 0 || length > 255) return no_token;
-    const std::uint64_t hash = detail::hash_bytes(bytes, length);
-    const std::uint64_t wanted = ((hash >> detail::slot_tag_shift) << detail::slot_tag_shift) |
-                                 (std::uint64_t{length} << detail::slot_length_shift);
+    const detail::entry_key key = detail::key_of(bytes, length, hash);
     for (std::uint64_t i = hash & slot_mask_;; i = (i + 1) & slot_mask_) {
       const std::uint64_t entry = slots_[i];
       if (entry == 0) return no_token;
-      if ((entry & detail::slot_tag_and_length) == wanted &&
-          detail::same_bytes(blob_ + (entry & detail::slot_offset_mask), bytes, length)) {
-        return static_cast<std::uint32_t>((entry >> detail::slot_rank_shift) & detail::slot_rank_mask);
+      if ((entry & key.mask) == key.value &&
+          (key.in_entry || detail::same_bytes(blob_ + (entry & detail::offset_mask), bytes, length))) {
+        return detail::entry_rank(entry);
       }
     }
   }
   std::uint32_t rank_of_byte(std::uint8_t byte) const noexcept { return byte_rank_[byte]; }
+  // rank_of() for two bytes, from a table: what byte-pair merging asks first, for every
+  // pair of neighbouring bytes of a piece.
+  std::uint32_t rank_of_pair(std::uint8_t first, std::uint8_t second) const noexcept {
+    return pair_rank_[(first << 8) | second];
+  }
   // The bytes of any token, mergeable or special; empty for an id that is neither.
   std::span<const std::uint8_t> token_bytes(std::uint32_t id) const noexcept;
 
@@ -145,7 +185,8 @@ class vocabulary {
 
   // Bytes the index and the offsets take, beyond the asset itself.
   std::size_t index_bytes() const noexcept {
-    return slots_.size() * sizeof(std::uint64_t) + offsets_.size() * sizeof(std::uint32_t);
+    return slots_.size() * sizeof(std::uint64_t) + offsets_.size() * sizeof(std::uint32_t) +
+           pair_rank_.size() * sizeof(std::uint32_t);
   }
 
  private:
@@ -159,13 +200,11 @@ class vocabulary {
   std::uint32_t mergeable_count_ = 0;
   const std::uint8_t* blob_ = nullptr;
   std::vector<std::uint32_t> offsets_;  // token r is blob_[offsets_[r], offsets_[r+1])
-  // Open addressing, linear probing, a power of two long. An entry packs the token's
-  // offset in the blob (bits 0-23), its length (24-31), its rank (32-51) and 12 bits of its
-  // hash (52-63), so that a probe rarely touches the blob for a string that is not there.
-  // A zero entry (length 0) is empty.
+  // Open addressing, linear probing, a power of two long; detail:: says what an entry holds.
   std::vector<std::uint64_t> slots_;
   std::uint64_t slot_mask_ = 0;
   std::uint32_t byte_rank_[256] = {};
+  std::vector<std::uint32_t> pair_rank_;  // 65,536 entries, no_token where two bytes are no token
   std::vector<special_token> special_;
 
   token_class ascii_class_[128] = {};
