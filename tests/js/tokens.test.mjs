@@ -24,11 +24,23 @@ import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { get_encoding } from 'tiktoken';
+import { instantiateTokenizer, readBytes } from '../../src/js/tokens/tokenizer.mjs';
 import { random, randomUnicode, tokenCorpus } from './token-corpus.mjs';
 
 const build = (path) => fileURLToPath(new URL(`../../build/${path}`, import.meta.url));
 const HARNESS = process.env.TRICKLE_TOKEN_HARNESS ?? build('native/token_harness');
 const NATIVE_ASSETS = build('native/tokens');
+const WASM_MODULE = build('wasm/trickle-tokenizer.wasm');
+const WASM_ASSETS = build('wasm/tokens');
+
+let wasmModule;
+/** The wasm tokenizer for an encoding, through the JS loader, loaded once. */
+async function wasmTokenizer(name) {
+  assert.ok(existsSync(WASM_MODULE), `${WASM_MODULE} is missing: build it with emcmake cmake -S . -B build/wasm && cmake --build build/wasm --target trickle_tokenizer_wasm`);
+  wasmModule ??= { module: await instantiateTokenizer(await readBytes(WASM_MODULE)), loaded: {} };
+  wasmModule.loaded[name] ??= wasmModule.module.load(await readBytes(`${WASM_ASSETS}/${name}.bpe`), name);
+  return wasmModule.loaded[name];
+}
 
 const ENCODINGS = {
   cl100k_base: { reference: cl100k, regex: CL100K_TOKEN_SPLIT_REGEX },
@@ -219,6 +231,56 @@ for (const [name, { regex }] of Object.entries(ENCODINGS)) {
     }
   });
 }
+
+for (const name of Object.keys(ENCODINGS)) {
+  test(`${name}: the wasm module, through its JS loader, gives the same ids, counts and chunks`, async () => {
+    const tokenizer = await wasmTokenizer(name);
+    const texts = corpus.map((c) => c.text);
+    const got = texts.map((text) => tokenizer.encode(text));
+    const expected = texts.map((text) => referenceIds(name, text));
+    const difference = firstDifference(corpus, got, expected);
+    assert.equal(difference, undefined, difference);
+    for (let i = 0; i < texts.length; i += 7) {
+      assert.equal(tokenizer.count(texts[i]), expected[i].length);
+      assert.equal(tokenizer.decode(got[i]), texts[i]);
+    }
+    // Chunks as the native build gives them, and ids in them as encode gives them.
+    const some = texts.filter((_, i) => i % 5 === 0);
+    const native = harness(name, 'chunks', some);
+    for (let i = 0; i < some.length; i++) {
+      const { ends, counts, ids } = tokenizer.chunks(some[i]);
+      const pairs = Array.from(native[i]);
+      assert.deepEqual(Array.from(ends), pairs.filter((_, k) => k % 2 === 0));
+      assert.deepEqual(Array.from(counts), pairs.filter((_, k) => k % 2 === 1));
+      assert.deepEqual(Array.from(ids), Array.from(tokenizer.encode(some[i])));
+    }
+  });
+}
+
+test('the wasm loader: lone surrogates count as U+FFFD, and bad input is refused with the reason', async () => {
+  const o200k = await wasmTokenizer('o200k_base');
+  // A lone surrogate is one UTF-16 unit, as its U+FFFD is: chunk ends index the string given.
+  const text = 'a\ud800b\udc00 \ud83d\ude00';
+  const { ends } = o200k.chunks(text);
+  assert.equal(ends[ends.length - 1], text.length);
+  assert.deepEqual(Array.from(o200k.encode(text)), referenceIds('o200k_base', text.toWellFormed()));
+  assert.deepEqual(Array.from(o200k.encode('<|endoftext|>', { allowSpecial: true })), [199999]);
+  assert.equal(o200k.count(''), 0);
+
+  assert.throws(() => o200k.decode([24912, 200500]), /token 200500 \(at index 1\) is not in o200k_base/);
+  const { module } = wasmModule;
+  assert.throws(() => module.load(new Uint8Array(200)), /not a usable token asset: it does not start with TRKBPE/);
+  const asset = await readBytes(`${WASM_ASSETS}/cl100k_base.bpe`);
+  assert.throws(() => module.load(asset.subarray(0, 5000)), /truncated/);
+  assert.throws(() => module.load(asset, 'o200k_base'), /is cl100k_base, not o200k_base/);
+  const extra = module.load(asset);
+  assert.equal(extra.name, 'cl100k_base');
+  assert.equal(extra.tokenCount, 100256);
+  extra.free();
+  assert.throws(() => extra.encode('x'), /freed/);
+  await assert.rejects(instantiateTokenizer(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), /lacks/);
+  await assert.rejects(instantiateTokenizer(new Uint8Array(10)), /not trickle-tokenizer.wasm/);
+});
 
 test('U+FEFF and the tokens that start with it: tiktoken\'s ids where JS and Rust cut the text alike', () => {
   for (const name of ['cl100k_base', 'o200k_base']) {
