@@ -69,7 +69,10 @@ class encoder {
 
   // The ids of recently merged pieces, by their hash: words come back, and a piece found
   // here costs one comparison instead of its merges. Direct-mapped, allocated on first use.
+ public:
   static constexpr std::size_t cached_piece_limit = 32;  // bytes
+
+ private:
   static constexpr std::size_t cached_id_limit = 15;
   static constexpr std::size_t cache_entries = 4096;
   struct cached_piece {
