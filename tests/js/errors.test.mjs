@@ -113,8 +113,9 @@ test('a wasm module from another version is refused at load, with a message that
     await writeFile(join(other, 'stream', 'trickle-wasm.mjs'), `export default async function () {
       const native = {};
       for (const name of ['startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
-        'pullSpansAddress', 'releaseBurstMemory', 'runDueTimers', 'chatTemplateParts', 'heapBytesInUse',
-        'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free']) native[name] = () => 0;
+        'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'planStream',
+        'timingPresets', 'chatTemplateParts', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount',
+        '_malloc', '_free']) native[name] = () => 0;
       native.protocol = () => ({ startSlot: 0, startFieldCount: 9 });
       return native;
     }\n`);

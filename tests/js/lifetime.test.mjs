@@ -68,25 +68,28 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
     const trickle = await createTrickle();
     // More words than one hand-over takes, so the C++ side still holds the rest.
     const text = Array.from({ length: 3000 }, (_, i) => 'w' + i).join(' ');
-    // Held here until counted, so that none is collected before \`before\` is read.
-    let kept = [];
-    for (let i = 0; i < 200; i++) {
-      const stream = trickle.stream(text, { delayMs: 0 });
-      await stream.next(); // half-read, then forgotten: no break, no return()
-      kept.push(stream);
+    // In a function of its own, so that nothing of it (a loop's last stream) stays
+    // reachable from a frame still running; it holds them all until they are counted.
+    async function makeAndDrop() {
+      const kept = [];
+      for (let i = 0; i < 200; i++) {
+        const stream = trickle.stream(text, { delayMs: 0 });
+        await stream.next(); // half-read, then forgotten: no break, no return()
+        kept.push(stream);
+      }
+      // Half-read and asleep until their next piece, a minute and more away (the first
+      // comes at once: the timing model, on the full module): nothing but the stream itself
+      // (and its timer in wasm) refers to them, and they would not end while this runs.
+      for (let i = 0; i < 200; i++) {
+        const stream = trickle.stream('a b c', { ttftMs: 1, tokensPerSecond: 0.01 + i / 1e6, signal: new AbortController().signal });
+        await stream.next();
+        kept.push(stream);
+      }
+      // Streams already ended (here by an aborted signal) must not be freed a second time.
+      for (let i = 0; i < 200; i++) trickle.stream(text, { signal: AbortSignal.abort() });
+      return trickle.stats().liveStreams;
     }
-    // Half-read and asleep until their next piece, a minute away: nothing but the stream
-    // itself (and its timer in wasm) refers to them, and they would not end by themselves
-    // while this test runs.
-    for (let i = 0; i < 200; i++) {
-      const stream = trickle.stream('a b c', { delayMs: 60_000 + i, signal: new AbortController().signal });
-      await stream.next().catch(() => {});
-      kept.push(stream);
-    }
-    // Streams already ended (here by an aborted signal) must not be freed a second time.
-    for (let i = 0; i < 200; i++) trickle.stream(text, { signal: AbortSignal.abort() });
-    const before = trickle.stats().liveStreams;
-    kept = null;
+    const before = await makeAndDrop();
     for (let i = 0; i < 20 && trickle.stats().liveStreams > 0; i++) {
       globalThis.gc();
       await new Promise((resolve) => setTimeout(resolve, 10));
