@@ -21,6 +21,9 @@ import { Engines } from './stream/engines.mjs';
 import { loadNative } from './stream/native.mjs';
 import { CHAT_DEFAULTS, STREAM_DEFAULTS, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
+import { readAnswer, readFaults } from './wire/answers.mjs';
+import { AnswerBody } from './wire/body.mjs';
+import { makeFetch } from './wire/fetch.mjs';
 
 export { ManualClock };
 
@@ -77,8 +80,39 @@ export default async function createTrickle(options) {
   return new Trickle(native, protocol, clock, fullWasm);
 }
 
+// A copy of an options bag without some of its own keys (undefined stays undefined).
+function withoutKeys(options, keys) {
+  if (options === undefined) return undefined;
+  const rest = {};
+  for (const name of Object.keys(options)) if (!keys.includes(name)) rest[name] = options[name];
+  return rest;
+}
+
+// The request a client of `format` would send for one answer: what trickle.response() and
+// stream.toReadableStream() run through the same fetch, so that every door shares one path.
+const REQUESTS = {
+  'openai-chat': (model, stream) => ['/v1/chat/completions', { model, stream, stream_options: stream ? { include_usage: true } : undefined, messages: [{ role: 'user', content: '' }] }],
+  'openai-responses': (model, stream) => ['/v1/responses', { model, stream, input: '' }],
+  anthropic: (model, stream) => ['/v1/messages', { model, stream, max_tokens: 4096, messages: [{ role: 'user', content: '' }] }],
+  gemini: (model, stream) => [`/v1beta/models/${encodeURIComponent(model)}:${stream ? 'streamGenerateContent' : 'generateContent'}`, { contents: [{ role: 'user', parts: [{ text: '' }] }] }],
+  ollama: (model, stream) => ['/api/chat', { model, stream, messages: [{ role: 'user', content: '' }] }],
+  'ui-message': () => ['/api/chat', { messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: '' }] }] }],
+  'plain-text': () => ['/chat?prompt=', undefined],
+};
+
+function requestFor(format, model, stream) {
+  const make = Object.hasOwn(REQUESTS, format) ? REQUESTS[format] : undefined;
+  if (make === undefined) {
+    throw new RangeError(`trickle.response: format must be one of ${Object.keys(REQUESTS).map((name) => `'${name}'`).join(', ')}, got ${describe(format)}`);
+  }
+  const [path, body] = make(model, stream);
+  const url = new URL(path, 'https://trickle.invalid/');
+  return body === undefined ? [url] : [url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }];
+}
+
 class Trickle {
   #engines;
+  #defaultFetch = null;
   #bridge; // the core module's
   #clock;
   #chatBefore;
@@ -116,6 +150,54 @@ class Trickle {
   /** The text chat(prompt) streams. */
   chatText(prompt) {
     return this.#chatBefore + checkText('chatText', 'prompt', prompt) + this.#chatAfter;
+  }
+
+  /**
+   * A fetch that answers as the real LLM APIs do (README, "Speak the real APIs"): point an
+   * official client at it. `options`: reply (request => string | Answer, or a promise of
+   * one; default: the lesson's chat answer to the last user message), fault, and every
+   * stream option (delayMs, split, the timing model, timeoutMs, failAfter...).
+   */
+  createFetch(options) {
+    checkOptionsBag('trickle.createFetch', options, [...Object.keys(STREAM_DEFAULTS), 'reply', 'fault']);
+    const reply = own(options, 'reply') ?? (({ lastUserText }) => this.chatText(lastUserText));
+    if (typeof reply !== 'function') {
+      throw new TypeError(`trickle.createFetch: reply must be a function (request => string | Answer), got ${describe(reply)}`);
+    }
+    const faults = readFaults('trickle.createFetch', own(options, 'fault'));
+    const streamOptions = withoutKeys(options, ['reply', 'fault']);
+    const settings = readStreamOptions('createFetch', streamOptions, CHAT_DEFAULTS, this.#bridge.timing);
+    if (settings.failAfter !== undefined && faults.spec.error.at < 0 && faults.spec.error.probability === 0) {
+      // failAfter on a wire format: the format's own mid-stream error, after that many chunks.
+      faults.spec.error = { at: settings.failAfter, probability: 0 };
+      faults.spec.errorMessage = settings.failMessage;
+    }
+    return makeFetch({ engines: this.#engines, settings, reply, faults, signal: settings.signal });
+  }
+
+  /** createFetch() with the defaults: the lesson's chat answer, a word every 500 ms. */
+  get fetch() {
+    this.#defaultFetch ??= this.createFetch();
+    return this.#defaultFetch;
+  }
+
+  /**
+   * A Response that speaks `options.format` (default 'openai-chat') with `answer` (a string
+   * or an Answer): for the routes you write yourself (MSW handlers, Next.js route handlers,
+   * Hono). Streamed unless `options.stream` is false. Takes every createFetch option but
+   * reply, and model.
+   */
+  async response(answer, options) {
+    checkOptionsBag('trickle.response', options, [...Object.keys(STREAM_DEFAULTS), 'format', 'model', 'stream', 'fault']);
+    const model = own(options, 'model') ?? 'trickle';
+    if (typeof model !== 'string') throw new TypeError(`trickle.response: model must be a string, got ${describe(model)}`);
+    const stream = own(options, 'stream') ?? true;
+    if (typeof stream !== 'boolean') throw new TypeError(`trickle.response: stream must be true or false, got ${describe(stream)}`);
+    const format = own(options, 'format') ?? 'openai-chat';
+    const checked = readAnswer('trickle.response', answer);
+    const reply = () => checked;
+    const fetch = this.createFetch({ ...withoutKeys(options, ['format', 'model', 'stream']), reply });
+    return fetch(...requestFor(format, model, stream));
   }
 
   /** The names of the timing presets (the `preset` option), each a measured model. */

@@ -194,6 +194,40 @@ bridge::fault_point fault_point_of(const val& v) {
   return point;
 }
 
+// A format's content types and headers, by name (null for an unknown name).
+val format_info(std::string name) {
+  const std::optional<wire::format> f = wire::format_named(name);
+  if (!f) return val::null();
+  const wire::format_info& info = wire::info(*f);
+  val out = val::object();
+  out.set("name", std::string(info.name));
+  out.set("streamContentType", std::string(info.stream_content_type));
+  out.set("bodyContentType", std::string(info.body_content_type));
+  out.set("errorContentType", std::string(info.error_content_type));
+  val headers = val::array();
+  for (const wire::header& h : info.stream_headers) {
+    val pair = val::array();
+    pair.call<void>("push", std::string(h.name), std::string(h.value));
+    headers.call<void>("push", pair);
+  }
+  out.set("headers", headers);
+  return out;
+}
+
+// The body of an HTTP error in the format's own shape; an empty message gets the format's
+// usual wording for the status. null for an unknown format or a status outside 400..599.
+val error_body(std::string name, int status, std::string message) {
+  try {
+    const std::optional<wire::format> f = wire::format_named(name);
+    if (!f) return val::null();
+    std::string out;
+    wire::write_error_body(*f, wire::wire_error{status, message}, out);
+    return val(out);
+  } catch (...) {
+    return val::null();
+  }
+}
+
 // spec: what src/js/wire/answers.mjs builds (checked there): the answer, its format and the
 // stream's options, a timing block, faults.
 double start_answer(std::uint32_t slot, val spec, double now_ms) {
@@ -343,5 +377,7 @@ EMSCRIPTEN_BINDINGS(trickle) {
   function("scheduledTimerCount", +[]() { return static_cast<std::uint32_t>(js_scheduler.scheduled_count()); });
 #ifdef TRICKLE_FULL
   function("startAnswer", &start_answer);
+  function("formatInfo", &format_info);
+  function("errorBody", &error_body);
 #endif
 }

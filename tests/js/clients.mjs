@@ -15,6 +15,8 @@
 // The fetch decides everything the server would; the URLs here only need to be well formed.
 // Every client is told not to retry, so that an HTTP error reaches the caller at once.
 import Anthropic from '@anthropic-ai/sdk';
+import { ApiError } from '@google/genai';
+import { APICallError } from 'ai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { GoogleGenAI } from '@google/genai';
@@ -304,7 +306,8 @@ export async function ollama(fetch, { stream = true } = {}) {
  * leading U+FEFF is kept (TextDecoder and response.text() drop it by default).
  */
 export async function plainText(fetch) {
-  const response = await fetch(`${base}/text`, { method: 'POST', body: prompt });
+  // The lesson's endpoint: GET chat?prompt=.
+  const response = await fetch(`${base}/chat?prompt=${encodeURIComponent(prompt)}`);
   if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let text = '';
@@ -312,3 +315,89 @@ export async function plainText(fetch) {
   text += decoder.decode();
   return { text, reasoning: '', toolCalls: [], usage: undefined };
 }
+
+// --- What each client reads and how it says things ------------------------------------
+
+export const finishes = {
+  openai: { stop: 'stop', length: 'length', tool_calls: 'tool_calls' },
+  responses: { stop: 'completed', length: 'incomplete', tool_calls: 'completed' },
+  anthropic: { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' },
+  ai: { stop: 'stop', length: 'length', tool_calls: 'tool-calls' },
+  gemini: { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' },
+  ollama: { stop: 'stop', length: 'length', tool_calls: 'stop' },
+};
+
+const openaiErrors = { 429: OpenAI.RateLimitError, 500: OpenAI.InternalServerError, 529: OpenAI.InternalServerError };
+const anthropicErrors = {
+  429: Anthropic.RateLimitError,
+  500: Anthropic.InternalServerError,
+  529: Anthropic.OverloadedError,
+};
+
+// path: where the client sends its request (what trickle.fetch will route on);
+// reasoning: the client reads reasoning; argumentsText: it gives the arguments' JSON text;
+// toolIds: it gives the call ids; reasoningTokens: it reports them; body: it can ask for a
+// non-streamed reply (and then at bodyPath).
+export const readers = [
+  {
+    name: 'openai (chat.completions)', read: openaiChat, format: 'openai-chat',
+    path: '/v1/chat/completions', reasoning: true, argumentsText: true, toolIds: true, reasoningTokens: true,
+    finish: finishes.openai, body: true,
+    httpError: (error, status) => error instanceof openaiErrors[status] && error.status === status,
+  },
+  {
+    name: 'openai (responses)', read: openaiResponses, format: 'openai-responses',
+    path: '/v1/responses', reasoning: true, argumentsText: true, toolIds: true, reasoningTokens: true,
+    finish: finishes.responses, body: true,
+    httpError: (error, status) => error instanceof openaiErrors[status] && error.status === status,
+  },
+  {
+    name: '@anthropic-ai/sdk', read: anthropic, format: 'anthropic',
+    path: '/v1/messages', reasoning: true, toolIds: true, finish: finishes.anthropic, body: true,
+    httpError: (error, status) => error instanceof anthropicErrors[status] && error.status === status,
+  },
+  {
+    name: 'ai (DefaultChatTransport, the useChat stream)', read: aiUiMessages, format: 'ui-message',
+    path: '/api/chat', reasoning: true, toolIds: true, reasoningTokens: true, uiUsage: true,
+    // useChat makes an Error of the body's text.
+    httpError: (error, status) => error instanceof Error && error.message === defaultMessages[status],
+  },
+  {
+    name: '@ai-sdk/openai (chat)', read: aiOpenAIChat, format: 'openai-chat',
+    path: '/v1/chat/completions', toolIds: true, reasoningTokens: true, finish: finishes.ai, body: true,
+    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
+  },
+  {
+    name: '@ai-sdk/openai (responses)', read: aiOpenAIResponses, format: 'openai-responses',
+    path: '/v1/responses', reasoning: true, toolIds: true, reasoningTokens: true, finish: finishes.ai, body: true,
+    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
+  },
+  {
+    name: '@ai-sdk/anthropic', read: aiAnthropic, format: 'anthropic',
+    path: '/v1/messages', reasoning: true, toolIds: true, finish: finishes.ai, body: true,
+    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
+  },
+  {
+    name: '@google/genai', read: gemini, format: 'gemini',
+    path: '/v1beta/models/trickle-model:streamGenerateContent?alt=sse',
+    bodyPath: '/v1beta/models/trickle-model:generateContent',
+    reasoning: true, reasoningTokens: true, finish: finishes.gemini, body: true,
+    httpError: (error, status) => error instanceof ApiError && error.status === status,
+  },
+  {
+    name: 'ollama', read: ollama, format: 'ollama',
+    path: '/api/chat', reasoning: true, toolIds: true, finish: finishes.ollama, body: true,
+    httpError: (error, status) => error.name === 'ResponseError' && error.status_code === status,
+  },
+  {
+    name: 'fetch as plain text', read: plainText, format: 'plain-text', path: '/chat?prompt=', textOnly: true,
+    httpError: (error, status) => error.message === `HTTP ${status}: ${defaultMessages[status]}`,
+  },
+];
+
+export const defaultMessages = {
+  429: 'Rate limit reached. Please try again later.',
+  500: 'The server had an error while processing the request.',
+  529: 'Overloaded',
+};
+

@@ -12,11 +12,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Anthropic from '@anthropic-ai/sdk';
-import { ApiError } from '@google/genai';
-import { APICallError } from 'ai';
-import OpenAI from 'openai';
 import * as clients from './clients.mjs';
+import { defaultMessages, readers } from './clients.mjs';
 
 const dumpFrames = process.env.TRICKLE_DUMP_FRAMES ??
   fileURLToPath(new URL('../../build/native/dump_frames', import.meta.url));
@@ -71,91 +68,6 @@ function replyingFetch(reply, next) {
   };
   return { fetch, requests };
 }
-
-// --- What each client reads and how it says things ------------------------------------
-
-const finishes = {
-  openai: { stop: 'stop', length: 'length', tool_calls: 'tool_calls' },
-  responses: { stop: 'completed', length: 'incomplete', tool_calls: 'completed' },
-  anthropic: { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' },
-  ai: { stop: 'stop', length: 'length', tool_calls: 'tool-calls' },
-  gemini: { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' },
-  ollama: { stop: 'stop', length: 'length', tool_calls: 'stop' },
-};
-
-const openaiErrors = { 429: OpenAI.RateLimitError, 500: OpenAI.InternalServerError, 529: OpenAI.InternalServerError };
-const anthropicErrors = {
-  429: Anthropic.RateLimitError,
-  500: Anthropic.InternalServerError,
-  529: Anthropic.OverloadedError,
-};
-
-// path: where the client sends its request (what trickle.fetch will route on);
-// reasoning: the client reads reasoning; argumentsText: it gives the arguments' JSON text;
-// toolIds: it gives the call ids; reasoningTokens: it reports them; body: it can ask for a
-// non-streamed reply (and then at bodyPath).
-const readers = [
-  {
-    name: 'openai (chat.completions)', read: clients.openaiChat, format: 'openai-chat',
-    path: '/v1/chat/completions', reasoning: true, argumentsText: true, toolIds: true, reasoningTokens: true,
-    finish: finishes.openai, body: true,
-    httpError: (error, status) => error instanceof openaiErrors[status] && error.status === status,
-  },
-  {
-    name: 'openai (responses)', read: clients.openaiResponses, format: 'openai-responses',
-    path: '/v1/responses', reasoning: true, argumentsText: true, toolIds: true, reasoningTokens: true,
-    finish: finishes.responses, body: true,
-    httpError: (error, status) => error instanceof openaiErrors[status] && error.status === status,
-  },
-  {
-    name: '@anthropic-ai/sdk', read: clients.anthropic, format: 'anthropic',
-    path: '/v1/messages', reasoning: true, toolIds: true, finish: finishes.anthropic, body: true,
-    httpError: (error, status) => error instanceof anthropicErrors[status] && error.status === status,
-  },
-  {
-    name: 'ai (DefaultChatTransport, the useChat stream)', read: clients.aiUiMessages, format: 'ui-message',
-    path: '/api/chat', reasoning: true, toolIds: true, reasoningTokens: true, uiUsage: true,
-    // useChat makes an Error of the body's text.
-    httpError: (error, status) => error instanceof Error && error.message === defaultMessages[status],
-  },
-  {
-    name: '@ai-sdk/openai (chat)', read: clients.aiOpenAIChat, format: 'openai-chat',
-    path: '/v1/chat/completions', toolIds: true, reasoningTokens: true, finish: finishes.ai, body: true,
-    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
-  },
-  {
-    name: '@ai-sdk/openai (responses)', read: clients.aiOpenAIResponses, format: 'openai-responses',
-    path: '/v1/responses', reasoning: true, toolIds: true, reasoningTokens: true, finish: finishes.ai, body: true,
-    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
-  },
-  {
-    name: '@ai-sdk/anthropic', read: clients.aiAnthropic, format: 'anthropic',
-    path: '/v1/messages', reasoning: true, toolIds: true, finish: finishes.ai, body: true,
-    httpError: (error, status) => APICallError.isInstance(error) && error.statusCode === status,
-  },
-  {
-    name: '@google/genai', read: clients.gemini, format: 'gemini',
-    path: '/v1beta/models/trickle-model:streamGenerateContent?alt=sse',
-    bodyPath: '/v1beta/models/trickle-model:generateContent',
-    reasoning: true, reasoningTokens: true, finish: finishes.gemini, body: true,
-    httpError: (error, status) => error instanceof ApiError && error.status === status,
-  },
-  {
-    name: 'ollama', read: clients.ollama, format: 'ollama',
-    path: '/api/chat', reasoning: true, toolIds: true, finish: finishes.ollama, body: true,
-    httpError: (error, status) => error.name === 'ResponseError' && error.status_code === status,
-  },
-  {
-    name: 'fetch as plain text', read: clients.plainText, format: 'plain-text', path: '/text', textOnly: true,
-    httpError: (error, status) => error.message === `HTTP ${status}: ${defaultMessages[status]}`,
-  },
-];
-
-const defaultMessages = {
-  429: 'Rate limit reached. Please try again later.',
-  500: 'The server had an error while processing the request.',
-  529: 'Overloaded',
-};
 
 // --- Answers ----------------------------------------------------------------------------
 

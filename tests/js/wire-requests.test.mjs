@@ -21,8 +21,8 @@ test('each API is found by its method and path suffix, under any base path', () 
     ['POST', '/v1beta/models/gemini-2.0-flash:streamGenerateContent', 'gemini'],
     ['POST', '/v1beta/models/gemini-2.0-flash:generateContent', 'gemini'],
     ['POST', '/api/chat', 'api-chat'],
-    ['GET', '/trickle/chat', 'text'],
-    ['HEAD', '/chat', 'text'],
+    ['GET', '/trickle/chat', 'plain-text'],
+    ['HEAD', '/chat', 'plain-text'],
   ];
   for (const [method, path, format] of formats) assert.deepEqual(route(method, url(path)), { format }, path);
 });
@@ -102,7 +102,7 @@ test('Gemini: the model and whether to stream come from the path', () => {
 
 test('/api/chat: UI messages with parts are the AI SDK, messages with content are Ollama', () => {
   const ui = read('POST', '/api/chat', { id: 'c1', messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'from useChat' }] }], trigger: 'submit-message' });
-  assert.equal(ui.format, 'ai-sdk');
+  assert.equal(ui.format, 'ui-message');
   assert.equal(ui.lastUserText, 'from useChat');
   const ollama = read('POST', '/api/chat', { model: 'llama3.2', messages: [{ role: 'user', content: 'from ollama' }] });
   assert.equal(ollama.format, 'ollama');
@@ -113,7 +113,7 @@ test('/api/chat: UI messages with parts are the AI SDK, messages with content ar
 
 test('the lesson\'s GET chat?prompt= needs its prompt', () => {
   assert.equal(read('GET', '/chat?prompt=%E4%BD%A0%E5%A5%BD', undefined).lastUserText, '你好');
-  assert.throws(() => read('GET', '/chat', undefined), { status: 400, format: 'text', message: /prompt parameter is missing/ });
+  assert.throws(() => read('GET', '/chat', undefined), { status: 400, format: 'plain-text', message: /prompt parameter is missing/ });
 });
 
 test('bodies a provider would refuse are 400s that name the field, in that provider\'s format', () => {

@@ -103,7 +103,8 @@ export class Bridge {
    */
   hold(slot, core, front, token) {
     this.#held[slot] = core;
-    this.#finalizer.register(front, slot, token);
+    // A core with no front (an answer's body: its reader holds the stream) is not watched.
+    if (front !== null) this.#finalizer.register(front, slot, token);
   }
 
   /**
@@ -131,6 +132,59 @@ export class Bridge {
     // Read the memory only now: the call may have grown (replaced) it.
     stream[STREAM_DELIVER](this.#words(), this.#pullSpansIndex, result >>> bits, result & ((1 << bits) - 1),
       this.#native.pullFrameBytesAddress());
+  }
+
+  /**
+   * Starts an answer stream (the full module): `core` takes a slot (STREAM_OPENED) and its
+   * first record at once; `spec` is what src/wasm/bindings.cpp's start_answer reads. When
+   * the module refuses (memory, an answer the formats refuse), core[STREAM_START_FAILED]
+   * hears why. Called while records are being read (by code a delivery ran), it waits for
+   * the end of that reading: a start writes a new list of records.
+   */
+  startAnswer(core, spec) {
+    if (this.#reading) {
+      queueMicrotask(() => this.startAnswer(core, spec));
+      return;
+    }
+    const slot = this.#takeSlot();
+    const address = this.#native.startAnswer(slot, spec, this.#clock.now());
+    if (address === 0) {
+      this.#freeSlots.push(slot);
+      core[STREAM_START_FAILED](this.#startError());
+      return;
+    }
+    core[STREAM_OPENED](slot);
+    this.#readRecords(address);
+  }
+
+  /** The protocol's code for a split mode's name. */
+  splitCode(split) {
+    return this.#splitCodes[split];
+  }
+
+  /** The timing block of the lesson's schedule: a piece every `delayMs`. */
+  fixedTiming(delayMs) {
+    const p = this.#protocol;
+    const block = new Array(p.timingFieldCount).fill(0);
+    block[p.timingDelayUs] = Math.round(delayMs * 1000);
+    block[p.timingTtftUs] = -1;
+    block[p.timingBurst] = 1;
+    return block;
+  }
+
+  /** A copy of `length` bytes of wasm memory at `address` (frame bytes, read at once). */
+  copyBytes(address, length) {
+    return this.#native.HEAPU8.slice(address, address + length);
+  }
+
+  /** The full module's description of a wire format: content types and headers. */
+  formatInfo(format) {
+    return this.#native.formatInfo(format);
+  }
+
+  /** The body of an HTTP error in `format`'s own shape (400..599). */
+  errorBody(format, status, message) {
+    return this.#native.errorBody(format, status, message);
   }
 
   /**

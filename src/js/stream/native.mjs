@@ -39,7 +39,7 @@ const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamError
   'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'planStream', 'timingPresets',
   'chatTemplateParts', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
 // What only the full module has.
-const FULL_FUNCTIONS = ['startAnswer'];
+const FULL_FUNCTIONS = ['startAnswer', 'formatInfo', 'errorBody'];
 
 // Node's fetch() refuses file: URLs, so in Node the loader reads the bytes itself. The
 // module name is not a literal, so that bundlers building for the browser leave it alone.

@@ -40,6 +40,7 @@ export class StreamSettings {
     this.failMessage = hasOwn(given, 'failMessage') ? given.failMessage : undefined;
     this.timing = null; // a timing block (timing.mjs), or null: the fixed delay
     this.seed = hasOwn(given, 'seed') ? given.seed : undefined;
+    this.seedGiven = false;
   }
 }
 
@@ -85,6 +86,9 @@ export function readStreamOptions(method, options, defaults, timing) {
     read.failMessage = `trickle: simulated failure after ${read.failAfter} chunks`;
   }
   if (options !== undefined) read.timing = readTiming(where, timingOptionsOf(options), read.delayMs, timing.protocol, timing.presets);
+  // A seed given is kept (a fetch then gives every response the same schedule); one drawn
+  // is the stream's own (a fetch draws one for each response).
+  read.seedGiven = read.seed !== undefined;
   read.seed = read.seed === undefined ? drawSeed() : checkSeed(where, read.seed);
   return read;
 }

@@ -15,6 +15,11 @@
 // abort or a time-out drops them, as it would drop bytes still in flight.
 import { abortReason } from '../internal/checks.mjs';
 import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTINGS } from './bridge.mjs';
+import { unwatchSignal, watchSignal } from './signals.mjs';
+import { checkOptionsBag, describe, own } from '../internal/checks.mjs';
+import { readFaults } from '../wire/answers.mjs';
+import { AnswerBody, answerSpec } from '../wire/body.mjs';
+import { FORMATS } from '../wire/requests.mjs';
 
 const CREATED = 0;
 const STARTING = 1;
@@ -24,35 +29,6 @@ const ENDED = 3;
 // Which function of a waiting next() call's pair to call.
 const RESOLVE = 0;
 const REJECT = 1;
-
-// Every stream reading one signal shares one 'abort' listener: one listener each would make
-// each addition cost more the more there are (EventTarget scans its listeners) and make
-// Node warn past ten. A stream joins at its first next() and leaves when it ends.
-const readersOf = new WeakMap(); // signal -> { readers: Set<StreamCore>, listener }
-
-function watchSignal(signal, core) {
-  let watch = readersOf.get(signal);
-  if (watch === undefined) {
-    const readers = new Set();
-    const listener = () => {
-      readersOf.delete(signal);
-      const reason = abortReason(signal);
-      for (const reader of readers) reader.abort(reason);
-      readers.clear();
-    };
-    watch = { readers, listener };
-    readersOf.set(signal, watch);
-    signal.addEventListener('abort', listener, { once: true });
-  }
-  watch.readers.add(core);
-}
-
-function unwatchSignal(signal, core) {
-  const watch = readersOf.get(signal);
-  if (watch === undefined || !watch.readers.delete(core) || watch.readers.size > 0) return;
-  readersOf.delete(signal);
-  signal.removeEventListener('abort', watch.listener);
-}
 
 /** The iterator a caller holds (see the file's header). */
 export class TrickleStream {
@@ -82,6 +58,15 @@ export class TrickleStream {
    */
   plan() {
     return this.#core.plan();
+  }
+
+  /**
+   * The stream's text as a wire format's response body (options.format, default
+   * 'plain-text'; see trickle.fetch): a ReadableStream<Uint8Array> on this stream's
+   * schedule. For a stream not read yet; it is the stream from then on (next() says done).
+   */
+  toReadableStream(options) {
+    return this.#core.toReadableStream(options);
   }
 
   return(value) {
@@ -152,6 +137,33 @@ class StreamCore {
   async plan() {
     const bridge = this.#bridge ?? await this.#engines.full();
     return bridge.plan(this.#schedule);
+  }
+
+  toReadableStream(options) {
+    const where = 'stream.toReadableStream';
+    checkOptionsBag(where, options, ['format', 'model', 'fault']);
+    const format = own(options, 'format') ?? 'plain-text';
+    if (!FORMATS.includes(format)) {
+      throw new RangeError(`${where}: format must be one of ${FORMATS.map((name) => `'${name}'`).join(', ')}, got ${describe(format)}`);
+    }
+    const model = own(options, 'model') ?? 'trickle';
+    if (typeof model !== 'string') throw new TypeError(`${where}: model must be a string, got ${describe(model)}`);
+    const faults = readFaults(where, own(options, 'fault'));
+    if (this.#state !== CREATED) {
+      throw new TypeError(`${where}: the stream has been read already; make a new one (trickle.stream()) for its body`);
+    }
+    const settings = this.#schedule;
+    this.#state = ENDED;
+    this.#settings = null;
+    this.#front = null;
+    if (settings.failAfter !== undefined && faults.spec.error.at < 0 && faults.spec.error.probability === 0) {
+      faults.spec.error = { at: settings.failAfter, probability: 0 };
+      faults.spec.errorMessage = settings.failMessage;
+    }
+    const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
+    const spec = answerSpec(this.#engines.core, { format, answer, model, settings, faults });
+    const signals = settings.signal === undefined ? [] : [settings.signal];
+    return new AnswerBody(this.#engines, spec, { signals, timeoutMs: settings.timeoutMs }).readable;
   }
 
   // What the bridge needs to start this stream, or null once it no longer should.

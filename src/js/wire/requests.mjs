@@ -8,16 +8,16 @@
 //   POST …/messages                                  Anthropic Messages       'anthropic'
 //   POST …/models/{model}:streamGenerateContent      Google Gemini (streamed) 'gemini'
 //   POST …/models/{model}:generateContent            Google Gemini (whole)    'gemini'
-//   POST …/api/chat, messages with `parts`           AI SDK UI message stream 'ai-sdk'
+//   POST …/api/chat, messages with `parts`           AI SDK UI message stream 'ui-message'
 //   POST …/api/chat, messages with `content`         Ollama                   'ollama'
-//   GET  …/chat?prompt=…                             the lesson's plain text  'text'
+//   GET  …/chat?prompt=…                             the lesson's plain text  'plain-text'
 //
 // /api/chat is shared: the AI SDK's useChat (DefaultChatTransport) posts UI messages, each
 // with a `parts` array; Ollama's clients post chat messages, each with a `content` string.
 // The first message decides; a body with neither is read as Ollama's (its own client always
 // sends `model`, the AI SDK never does, which the error message points out).
 
-export const FORMATS = Object.freeze(['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'ai-sdk', 'ollama', 'text']);
+export const FORMATS = Object.freeze(['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'ui-message', 'ollama', 'plain-text']);
 
 /** A request the API would refuse: `status` and a message, in no format yet. */
 export class WireError extends Error {
@@ -37,7 +37,7 @@ const ROUTES = [
   ['anthropic', 'POST', (path) => path.endsWith('/messages')],
   ['gemini', 'POST', (path) => /\/models\/[^/]+:(stream)?[gG]enerateContent$/.test(path)],
   ['api-chat', 'POST', (path) => path.endsWith('/api/chat')],
-  ['text', 'GET', (path) => path.endsWith('/chat')],
+  ['plain-text', 'GET', (path) => path.endsWith('/chat')],
 ];
 
 /**
@@ -105,14 +105,14 @@ function checkModel(format, model) {
  * `messages` as the request gave them; `reasoning` whether it asks to see the model think.
  */
 export function readBody(format, body, url) {
-  if (format === 'text') {
+  if (format === 'plain-text') {
     const prompt = url.searchParams.get('prompt');
-    need(prompt !== null, 'text', 'chat: the prompt parameter is missing (chat?prompt=…)');
+    need(prompt !== null, 'plain-text', 'chat: the prompt parameter is missing (chat?prompt=…)');
     return { format, model: undefined, messages: [{ role: 'user', content: prompt }], lastUserText: prompt, tools: undefined, stream: true, includeUsage: false, reasoning: false };
   }
   if (format === 'api-chat') {
     const first = isObject(body) && Array.isArray(body.messages) ? body.messages[0] : undefined;
-    format = isObject(first) && Array.isArray(first.parts) ? 'ai-sdk' : 'ollama';
+    format = isObject(first) && Array.isArray(first.parts) ? 'ui-message' : 'ollama';
   }
   need(isObject(body), format, 'the request body must be a JSON object');
   switch (format) {
@@ -180,7 +180,7 @@ export function readBody(format, body, url) {
         reasoning: body.generationConfig?.thinkingConfig?.includeThoughts === true,
       };
     }
-    case 'ai-sdk': {
+    case 'ui-message': {
       checkMessages(format, body.messages, 'messages');
       body.messages.forEach((m, i) => need(Array.isArray(m.parts), format, `messages[${i}].parts: expected an array (a UI message)`));
       return {

@@ -1,0 +1,198 @@
+// The body of one answer, as a byte ReadableStream fed by an answer stream in the full wasm
+// module (src/core/bridge/answers/answer_stream.hpp): each record's frame bytes are copied
+// out of wasm memory once and enqueued as they come, one Uint8Array per span (resliced
+// pieces each on their own, as a network would deliver them).
+//
+// Lifetime: the stream starts (t0) at the first read, like an iterator at its first next().
+// It ends, and its C++ state is freed at once, when the answer is complete, when the reader
+// cancels, when `signal` aborts (the body errors with the signal's reason), at its time-out
+// (a TimeoutError), or when a fault drops the connection (a TypeError, as fetch gives for a
+// network error). A body nobody reads keeps its C++ state until it ends by itself: cancel it.
+import { abortReason } from '../internal/checks.mjs';
+import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED } from '../stream/bridge.mjs';
+import { watchSignal, unwatchSignal } from '../stream/signals.mjs';
+
+const CREATED = 0;
+const STARTING = 1;
+const OPEN = 2;
+const ENDED = 3;
+
+let answerCount = 0;
+
+/**
+ * What the full module's start_answer reads (src/wasm/bindings.cpp): the answer (readAnswer),
+ * its format and request facts, and the stream's settings (stream/options.mjs) and faults
+ * (answers.mjs, readFaults). `bridge`: any module's bridge (the protocol is the same).
+ */
+export function answerSpec(bridge, { format, answer, model, inputTokens = 0, includeUsage = false, wholeBody = false, settings, faults }) {
+  return {
+    format,
+    text: answer.text,
+    reasoning: answer.reasoning,
+    toolCalls: answer.toolCalls,
+    finishReason: answer.finishReason,
+    model,
+    id: `${Date.now().toString(36)}${(answerCount++).toString(36)}`,
+    created: Math.floor(Date.now() / 1000),
+    inputTokens,
+    includeUsage,
+    wholeBody,
+    split: bridge.splitCode(settings.split),
+    timing: settings.timing === null ? bridge.fixedTiming(settings.delayMs) : Array.from(settings.timing),
+    seed: settings.seed,
+    timeoutUs: settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000),
+    faults: faults.spec,
+  };
+}
+
+export class AnswerBody {
+  #engines;
+  #spec;
+  #signals;
+  #bridge = null;
+  #state = CREATED;
+  #slot = -1;
+  #token = {};
+  #asleep = false;
+  #controller = null;
+  #waiting = null; // resolves the pending pull()
+  #timeoutMs;
+  /** The ReadableStream<Uint8Array> a Response takes as its body. */
+  readable;
+
+  constructor(engines, spec, { signals = [], timeoutMs } = {}) {
+    this.#engines = engines;
+    this.#spec = spec;
+    this.#signals = signals;
+    this.#timeoutMs = timeoutMs;
+    this.readable = new ReadableStream({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: () => this.#pull(),
+      cancel: () => this.#end(),
+    }, { highWaterMark: 0 });
+    for (const signal of signals) {
+      if (signal.aborted) {
+        this.abort(abortReason(signal));
+        break;
+      }
+      watchSignal(signal, this);
+    }
+  }
+
+  #pull() {
+    if (this.#state === CREATED) return this.#start();
+    if (this.#state === OPEN && !this.#asleep) {
+      this.#bridge.pull(this.#slot, this);
+      if (this.#state !== OPEN || !this.#asleep) return undefined;
+    }
+    if (this.#state === ENDED) return undefined;
+    return new Promise((resolve) => { this.#waiting = resolve; });
+  }
+
+  async #start() {
+    this.#state = STARTING;
+    let bridge;
+    try {
+      bridge = await this.#engines.full();
+    } catch (error) {
+      this[STREAM_START_FAILED](error);
+      return;
+    }
+    if (this.#state !== STARTING) return;
+    this.#bridge = bridge;
+    const started = new Promise((resolve) => { this.#waiting = resolve; });
+    bridge.startAnswer(this, this.#spec);
+    this.#spec = null;
+    await started;
+  }
+
+  [STREAM_OPENED](slot) {
+    this.#state = OPEN;
+    this.#slot = slot;
+    // The body has no front to watch for garbage collection: the reader owns the stream,
+    // and the controller (which the core holds) points back at it.
+    this.#bridge.hold(slot, this, null, this.#token);
+  }
+
+  [STREAM_START_FAILED](reason) {
+    this.#state = ENDED;
+    this.#spec = null;
+    this.#stopWatching();
+    this.#controller.error(reason);
+    this.#wake();
+  }
+
+  [STREAM_DELIVER](words, offset, count, status, frameBytes) {
+    const bridge = this.#bridge;
+    for (let i = offset, end = offset + 2 * count; i < end; i += 2) {
+      this.#controller.enqueue(bridge.copyBytes(frameBytes + words[i], words[i + 1] - words[i]));
+    }
+    const p = bridge.protocol;
+    if (status === p.statusPending) {
+      this.#asleep = true;
+    } else if (status === p.statusMore) {
+      this.#asleep = false;
+    } else if (status === p.statusDone) {
+      this.#release(true);
+      this.#controller.close();
+    } else if (status === p.statusFailed) {
+      const reason = new Error(bridge.errorMessage(this.#slot));
+      this.#release(false);
+      this.#controller.error(reason);
+    } else if (status === p.statusTimedOut) {
+      this.#release(false);
+      this.#controller.error(new DOMException(`trickle: the answer did not finish within ${this.#timeoutMs} ms`, 'TimeoutError'));
+    } else if (status === p.statusDropped) {
+      this.#release(false);
+      this.#controller.error(new TypeError('network error (trickle: the connection dropped, a disconnect fault)'));
+    }
+    if (count > 0 || status !== p.statusPending) this.#wake();
+  }
+
+  #wake() {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.();
+  }
+
+  #release(freedByWasm) {
+    const state = this.#state;
+    this.#state = ENDED;
+    this.#spec = null;
+    this.#stopWatching();
+    if (state !== OPEN) return;
+    this.#bridge.close(this.#slot, freedByWasm, this.#token);
+    this.#slot = -1;
+  }
+
+  #stopWatching() {
+    const signals = this.#signals;
+    this.#signals = [];
+    for (const signal of signals) unwatchSignal(signal, this);
+  }
+
+  /** The reader cancelled: free everything now. */
+  #end() {
+    this.#release(false);
+    this.#wake();
+  }
+
+  /** The signal aborted: the body errors with its reason, and everything is freed now. */
+  abort(reason) {
+    if (this.#state === ENDED) return;
+    this.#release(false);
+    try {
+      this.#controller.error(reason);
+    } catch {
+      // already closed
+    }
+    this.#wake();
+  }
+
+  /** The finalizer never runs for a body (see STREAM_OPENED); kept for the bridge's contract. */
+  dropped() {
+    this.#release(false);
+  }
+}

@@ -1,0 +1,145 @@
+// trickle.fetch and createFetch(): a fetch-compatible function that answers as the real LLM
+// APIs answer (requests.mjs says which routes), with the bytes their official clients
+// parse, written by the C++ encoders of the full wasm module. No server: a Response made
+// here, its body a ReadableStream fed by an answer stream (body.mjs).
+//
+// One implementation, three doors: this function; the Service Worker, which hands it the
+// page's requests; and `trickle serve`, which hands it a Node server's.
+//
+// What a request gets:
+//   - a route no API has: 404; a known route with the wrong method: 405 (with Allow);
+//   - a body that is not JSON, or that the provider would refuse: 400, in the format's shape;
+//   - the http fault (while it lasts): its status, in the format's shape, with Retry-After;
+//   - a reply that throws or returns what is not an answer: 500, saying so;
+//   - else 200: streamed (the format's frames, on the stream's schedule, with its faults), or
+//     for a request that asks for no stream, the whole body once the answer is complete.
+// No request, however malformed, makes this function throw or harms the instance, except
+// what fetch itself would refuse before sending (a URL that cannot be parsed: a TypeError).
+import { abortReason, describe } from '../internal/checks.mjs';
+import { AnswerBody, answerSpec } from './body.mjs';
+import { readAnswer, readFaults } from './answers.mjs';
+import { WireError, readBody, route } from './requests.mjs';
+import { drawSeed } from '../stream/timing.mjs';
+
+// The format a route's errors are written in when the route itself is unknown.
+const FALLBACK_FORMAT = 'openai-chat';
+
+function wordsIn(messages) {
+  // Until a tokenizer counts tokens, usage counts words of every message's text.
+  let words = 0;
+  const count = (text) => { words += text.split(/\s+/).filter(Boolean).length; };
+  const walk = (value) => {
+    if (typeof value === 'string') count(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      if (typeof value.text === 'string') count(value.text);
+      if (value.content !== undefined) walk(value.content);
+      if (Array.isArray(value.parts)) walk(value.parts);
+    }
+  };
+  walk(messages);
+  return words;
+}
+
+/**
+ * The fetch of createFetch(options). `engines` (stream/engines.mjs) gives the full module,
+ * `settings` the checked stream options (delay, split, timing, timeout, failAfter...), `reply`
+ * the function that answers (default: the lesson's chat template), `faults` the checked
+ * fault option.
+ */
+export function makeFetch({ engines, settings, reply, faults, signal: fetchSignal }) {
+  let httpFaultsLeft = faults.http?.times ?? 0;
+
+  async function errorResponse(bridge, format, status, message, extraHeaders = {}) {
+    const info = bridge.formatInfo(format) ?? bridge.formatInfo(FALLBACK_FORMAT);
+    const body = bridge.errorBody(info.name, status, message) ?? message;
+    return new Response(body, {
+      status,
+      headers: { 'content-type': info.errorContentType, 'cache-control': 'no-store', ...extraHeaders },
+    });
+  }
+
+  return async function trickleFetch(input, init) {
+    // What fetch itself refuses (a URL it cannot parse, a GET with a body) it refuses here
+    // too, the same way: a TypeError, before anything is sent.
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const bridge = await engines.full();
+    const routed = route(request.method, url);
+    if (routed instanceof WireError) {
+      const headers = routed.allow === undefined ? {} : { allow: routed.allow };
+      return errorResponse(bridge, routed.format ?? FALLBACK_FORMAT, routed.status, routed.message, headers);
+    }
+    let body;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const text = await request.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        const format = routed.format === 'api-chat' ? 'ollama' : routed.format;
+        return errorResponse(bridge, format, 400, `the request body is not JSON (${text.length} characters)`);
+      }
+    }
+    let asked;
+    try {
+      asked = readBody(routed.format, body, url);
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      return errorResponse(bridge, error.format ?? FALLBACK_FORMAT, error.status, error.message);
+    }
+    const { format } = asked;
+    if (httpFaultsLeft > 0) {
+      httpFaultsLeft -= 1;
+      const { status, retryAfterS, message } = faults.http;
+      const headers = retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) };
+      return errorResponse(bridge, format, status, message, headers);
+    }
+    let answer;
+    try {
+      answer = readAnswer('trickle.fetch: reply', await reply({
+        format, model: asked.model, messages: asked.messages, lastUserText: asked.lastUserText,
+        tools: asked.tools, stream: asked.stream, reasoning: asked.reasoning,
+      }));
+    } catch (error) {
+      return errorResponse(bridge, format, 500, `trickle: the reply function failed: ${error?.message ?? describe(error)}`);
+    }
+    const own = settings.seedGiven ? settings : { ...settings, seed: drawSeed() };
+    const spec = answerSpec(bridge, {
+      format,
+      // The reasoning the reply gives is sent as it is: the reply knows (request.reasoning)
+      // whether the request asked to see the model think.
+      answer,
+      model: asked.model ?? 'trickle',
+      inputTokens: wordsIn(asked.messages),
+      includeUsage: asked.includeUsage,
+      wholeBody: !asked.stream,
+      settings: own,
+      faults,
+    });
+    const signals = fetchSignal === undefined ? [request.signal] : [request.signal, fetchSignal];
+    const answerBody = new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs });
+    const info = bridge.formatInfo(format);
+    const headers = {
+      'content-type': asked.stream ? info.streamContentType : info.bodyContentType,
+      'x-trickle-seed': String(own.seed),
+    };
+    if (asked.stream) {
+      for (const [name, value] of info.headers) headers[name] = value;
+      if (request.method === 'HEAD') {
+        await answerBody.readable.cancel();
+        return new Response(null, { status: 200, headers });
+      }
+      return new Response(answerBody.readable, { status: 200, headers });
+    }
+    // A whole body: the response comes when the answer is complete, as a real API's would.
+    try {
+      const bytes = await new Response(answerBody.readable).arrayBuffer();
+      return new Response(bytes, { status: 200, headers });
+    } catch (error) {
+      const aborted = signals.find((signal) => signal.aborted);
+      if (aborted !== undefined) throw abortReason(aborted);
+      if (error instanceof DOMException || error instanceof TypeError) throw error;
+      return errorResponse(bridge, format, faults.spec.errorStatus, error.message);
+    }
+  };
+}
