@@ -390,7 +390,7 @@ export const readers = [
     httpError: (error, status) => error.name === 'ResponseError' && error.status_code === status,
   },
   {
-    name: 'fetch as plain text', read: plainText, format: 'plain-text', path: '/chat?prompt=', textOnly: true,
+    name: 'fetch as plain text', read: plainText, format: 'plain-text', path: '/chat?prompt=Say%20something.', textOnly: true,
     httpError: (error, status) => error.message === `HTTP ${status}: ${defaultMessages[status]}`,
   },
 ];
