@@ -7,9 +7,14 @@ import createTrickle from '../js/trickle.mjs';
 const LESSON_SENTENCE = '你好 我 是 一个 模拟 的 LLM';
 
 const HELP = `Usage: trickle [options] [text...]
+       trickle serve [--port N] [--host H] [options]
 
 Streams text to the terminal piece by piece, like an LLM answering: the lesson's
 generator, written as a C++20 coroutine and run in WebAssembly.
+
+trickle serve answers as the real LLM APIs do, over HTTP (OpenAI chat and
+responses, Anthropic, Gemini, Ollama, the AI SDK's useChat stream, and the
+lesson's GET /chat?prompt=): point any client at http://127.0.0.1:8080/.
 
   text                 what to stream (default: "${LESSON_SENTENCE}");
                        several arguments are joined with spaces
@@ -26,6 +31,14 @@ Options:
                        char or grapheme)
   -c, --chat <prompt>  stream the FastAPI demo's answer to <prompt> instead:
                        "你提问的是: <prompt>, 我正在流式生成答案..."
+      --preset <name>  time it like a measured model: gpt-4o, claude-sonnet,
+                       gemini-flash, reasoning, fast-host, slow-network
+      --seed <n>       the timing plan's seed (the same seed, the same timing)
+      --fault <json>   what goes wrong, as the option of the same name, e.g.
+                       '{"errorAfter":3}' or '{"http":{"status":429,"times":1}}'
+                       (the format's errors with serve; failAfter when streaming)
+  -p, --port <n>       serve: the port (default 8080; 0: any free one)
+      --host <host>    serve: the address to listen on (default 127.0.0.1)
   -h, --help           show this help
 
 Examples:
@@ -33,6 +46,8 @@ Examples:
   trickle --delay 100 "Hello from a C++ coroutine"
   trickle --split char --delay 200 你好世界
   trickle --chat 你好
+  trickle --preset gemini-flash "Fast and bursty, like Gemini Flash"
+  trickle serve --preset gpt-4o --port 8080
 `;
 
 function fail(message) {
@@ -49,6 +64,11 @@ try {
       split: { type: 'string', short: 's' },
       suffix: { type: 'string' },
       chat: { type: 'string', short: 'c' },
+      preset: { type: 'string' },
+      seed: { type: 'string' },
+      fault: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +93,23 @@ if (values.delay !== undefined) {
 }
 if (values.split !== undefined) options.split = values.split;
 options.suffix = values.suffix ?? (values.split === 'char' || values.split === 'grapheme' ? '' : ' ');
+if (values.preset !== undefined) options.preset = values.preset;
+if (values.seed !== undefined) {
+  if (!/^\d+$/.test(values.seed)) fail(`--seed wants a whole decimal number, got "${values.seed}"`);
+  options.seed = Number(values.seed);
+}
+let fault;
+if (values.fault !== undefined) {
+  try {
+    fault = JSON.parse(values.fault);
+  } catch {
+    fail(`--fault wants JSON, like '{"errorAfter":3}', got ${values.fault}`);
+  }
+}
+const serving = positionals[0] === 'serve';
+if (!serving && (values.port !== undefined || values.host !== undefined)) {
+  fail('--port and --host are for trickle serve');
+}
 if (values.chat !== undefined && positionals.length > 0) {
   fail('give either --chat <prompt> or text to stream, not both');
 }
@@ -86,6 +123,45 @@ process.stdout.on('error', (error) => {
 });
 
 const trickle = await createTrickle();
+
+if (serving) {
+  if (positionals.length > 1) fail(`trickle serve takes no text (got "${positionals.slice(1).join(' ')}")`);
+  let port = 8080;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) fail(`--port wants a port number, 0 to 65535, got "${values.port}"`);
+    port = Number(values.port);
+  }
+  const host = values.host ?? '127.0.0.1';
+  let fetch;
+  try {
+    fetch = trickle.createFetch({ ...options, fault });
+  } catch (error) {
+    fail(error.message.replace(/^trickle\.\w+: /, ''));
+  }
+  const { serveFetch } = await import('./serve.mjs');
+  let server;
+  try {
+    server = await serveFetch(fetch, { port, host, stats: () => trickle.stats() });
+  } catch (error) {
+    process.stderr.write(`trickle serve: cannot listen on ${host}:${port}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const { port: actual } = server.address();
+  process.stdout.write(`trickle serve: listening on http://${host}:${actual}/ (Ctrl-C stops it)\n`);
+} else {
+  if (fault !== undefined) {
+    // Plain streaming has one fault: failing after a number of chunks.
+    const keys = Object.keys(fault ?? {});
+    if (keys.some((key) => key !== 'errorAfter' && key !== 'errorMessage') || !Number.isInteger(fault.errorAfter)) {
+      fail('when streaming to the terminal, --fault takes {"errorAfter": n} (and "errorMessage"); the others are for trickle serve');
+    }
+    options.failAfter = fault.errorAfter;
+    if (fault.errorMessage !== undefined) options.failMessage = String(fault.errorMessage);
+  }
+  await streamToTerminal();
+}
+
+async function streamToTerminal() {
 let stream;
 try {
   stream = values.chat !== undefined
@@ -95,7 +171,14 @@ try {
   fail(error.message.replace(/^trickle\.\w+: /, ''));
 }
 
-for await (const chunk of stream) {
-  process.stdout.write(chunk);
+try {
+  for await (const chunk of stream) {
+    process.stdout.write(chunk);
+  }
+} catch (error) {
+  process.stdout.write('\n');
+  process.stderr.write(`trickle: the stream failed: ${error.message}\n`);
+  process.exit(1);
 }
 process.stdout.write('\n');
+}

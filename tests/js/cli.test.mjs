@@ -99,3 +99,24 @@ test('a failed write (a full disk) ends with one line on stderr and status 1, no
     await full.close();
   }
 });
+
+test('--preset times the stream like a measured model; --seed makes it the same each time', async () => {
+  const { code, stdout } = await run(['--preset', 'fast-host', '--seed', '7', 'a b c']);
+  assert.equal(code, 0);
+  assert.equal(stdout, 'a b c \n');
+  const unknown = await run(['--preset', 'gpt-5', 'a']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no preset is called "gpt-5"/);
+  assert.match((await run(['--seed=-1', 'a'])).stderr, /--seed wants a whole decimal number/);
+  assert.match((await run(['--seed', '0x10', 'a'])).stderr, /--seed wants a whole decimal number/);
+});
+
+test('--fault errorAfter fails the stream after that many chunks, with status 1 and the message', async () => {
+  const { code, stdout, stderr } = await run(['--delay', '0', '--fault', '{"errorAfter":2,"errorMessage":"the model fell over"}', 'a b c d']);
+  assert.equal(code, 1);
+  assert.equal(stdout, 'a b \n');
+  assert.match(stderr, /the stream failed: the model fell over/);
+  assert.match((await run(['--fault', 'nope', 'a'])).stderr, /--fault wants JSON/);
+  assert.match((await run(['--fault', '{"truncateAfter":1}', 'a'])).stderr, /the others are for trickle serve/);
+  assert.match((await run(['--port', '8080', 'a'])).stderr, /--port and --host are for trickle serve/);
+});
