@@ -194,3 +194,21 @@ test('trickle.response() and stream.toReadableStream() speak every format for ro
   await read.return();
   assertNothingLeft(trickle);
 });
+
+test('the README\'s fetch example runs and prints what it says', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = (marker, fence) => {
+    const at = readme.indexOf(marker);
+    assert.ok(at >= 0, `README.md has ${marker}`);
+    const start = readme.indexOf(fence, at) + fence.length;
+    return readme.slice(start, readme.indexOf('```', start));
+  };
+  const code = block('<!-- fetch-example -->', '```js\n')
+    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code],
+    { cwd: new URL('../..', import.meta.url) });
+  assert.equal(stdout, block('<!-- fetch-prints -->', '```\n'));
+});
