@@ -4,10 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle, { ManualClock } from '../../src/js/trickle.mjs';
 import { sleep, wait, withTimeout } from '../../src/js/toolbox.mjs';
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { assertNothingLeft } from './support.mjs';
+import { assertNothingLeft, assertReadmeExampleRuns } from './support.mjs';
 
 /** Reads `stream` to its end, noting the clock's time at each chunk. */
 async function arrivals(stream, clock) {
@@ -173,15 +170,5 @@ test('bad clocks and clock options are TypeErrors or RangeErrors that say what t
 });
 
 test('the README\'s manual clock example runs and prints what it says', async () => {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = (marker, fence) => {
-    const at = readme.indexOf(marker);
-    assert.ok(at >= 0, `README.md has ${marker}`);
-    const start = readme.indexOf(fence, at) + fence.length;
-    return readme.slice(start, readme.indexOf('```', start));
-  };
-  const code = block('<!-- clock-example -->', '```js\n')
-    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code]);
-  assert.equal(stdout, block('<!-- clock-prints -->', '```\n'));
+  await assertReadmeExampleRuns('<!-- clock-example -->', '<!-- clock-prints -->');
 });

@@ -8,19 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { readmeBlock } from './support.mjs';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-// The first ```js block after the "<!-- readme-example -->" marker in README.md.
-async function readmeExample() {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const marker = readme.indexOf('<!-- readme-example -->');
-  assert.ok(marker >= 0, 'README.md has a <!-- readme-example --> marker');
-  const block = /```js\n([\s\S]*?)```/.exec(readme.slice(marker));
-  assert.ok(block, 'a js code block follows the marker');
-  return block[1];
-}
 
 test('npm pack makes a package that another project installs, imports and runs', { timeout: 120_000 }, async (t) => {
   const work = await mkdtemp(join(tmpdir(), 'trickle-package-'));
@@ -41,7 +33,7 @@ test('npm pack makes a package that another project installs, imports and runs',
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: project });
 
-  await writeFile(join(project, 'example.mjs'), await readmeExample());
+  await writeFile(join(project, 'example.mjs'), await readmeBlock('<!-- readme-example -->'));
   const started = performance.now();
   const { stdout } = await run(process.execPath, ['example.mjs'], { cwd: project });
   const elapsed = performance.now() - started;

@@ -58,3 +58,35 @@ export async function runUntilSettled(clock, promise, what = 'the promise') {
   }
   throw new Error(`${what} is still pending at ${clock.now()} ms after 100,000 wake-ups of the manual clock`);
 }
+
+/**
+ * The first fenced block (```js, or a plain ``` for `fence: ''`) after `marker` in
+ * README.md: the README's examples and what they print are what the tests run.
+ */
+export async function readmeBlock(marker, fence = 'js') {
+  const { readFile } = await import('node:fs/promises');
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const at = readme.indexOf(marker);
+  assert.ok(at >= 0, `README.md has a ${marker} marker`);
+  const opening = `\`\`\`${fence}\n`;
+  const start = readme.indexOf(opening, at);
+  assert.ok(start >= 0, `a ${opening.trim()} block follows ${marker}`);
+  const from = start + opening.length;
+  return readme.slice(from, readme.indexOf('```', from));
+}
+
+/**
+ * Runs the README's example after `marker` in a fresh Node, with 'trickle' and
+ * 'trickle/toolbox' imported from the source tree, and checks it prints the block after
+ * `printsMarker`.
+ */
+export async function assertReadmeExampleRuns(marker, printsMarker) {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const code = (await readmeBlock(marker))
+    .replace("from 'trickle/toolbox'", `from '${new URL('../../src/js/toolbox.mjs', import.meta.url)}'`)
+    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code],
+    { cwd: new URL('../..', import.meta.url) });
+  assert.equal(stdout, await readmeBlock(printsMarker, ''));
+}

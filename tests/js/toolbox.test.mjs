@@ -8,12 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners, setMaxListeners } from 'node:events';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import createTrickle from '../../src/js/trickle.mjs';
 // The test's own collector, not the toolbox's collect() under test.
-import { collect as collectAll, runUntilSettled } from './support.mjs';
+import { assertReadmeExampleRuns, collect as collectAll, runUntilSettled } from './support.mjs';
 import {
   gather, asCompleted, merge, wait, shield, withTimeout, abortable, collect, sleep, yieldToEventLoop,
   Lock, Semaphore, AsyncEvent, AsyncQueue, QueueClosedError,
@@ -1319,15 +1317,7 @@ test('wait counts a thenable whose then() throws as settled with an error, and k
 // ---- The README's example runs
 
 test('the README toolbox example runs and prints what it says', async () => {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const marker = readme.indexOf('<!-- toolbox-example -->');
-  assert.ok(marker >= 0, 'README.md has a <!-- toolbox-example --> marker');
-  const code = /```js\n([\s\S]*?)```/.exec(readme.slice(marker))[1]
-    .replace("from 'trickle/toolbox'", `from '${new URL('../../src/js/toolbox.mjs', import.meta.url)}'`)
-    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code]);
-  const expected = /<!-- prints -->\n```\n([\s\S]*?)```/.exec(readme.slice(marker))[1];
-  assert.equal(stdout, expected);
+  await assertReadmeExampleRuns('<!-- toolbox-example -->', '<!-- prints -->');
 });
 
 test('merging many sources listens to its own abort once, not once per source and chunk', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import createTrickle from '../../src/js/trickle.mjs';
 import { defaultMessages, readers } from './clients.mjs';
-import { assertNothingLeft } from './support.mjs';
+import { assertNothingLeft, assertReadmeExampleRuns } from './support.mjs';
 
 const trickle = await createTrickle();
 
@@ -196,19 +196,5 @@ test('trickle.response() and stream.toReadableStream() speak every format for ro
 });
 
 test('the README\'s fetch example runs and prints what it says', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = (marker, fence) => {
-    const at = readme.indexOf(marker);
-    assert.ok(at >= 0, `README.md has ${marker}`);
-    const start = readme.indexOf(fence, at) + fence.length;
-    return readme.slice(start, readme.indexOf('```', start));
-  };
-  const code = block('<!-- fetch-example -->', '```js\n')
-    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code],
-    { cwd: new URL('../..', import.meta.url) });
-  assert.equal(stdout, block('<!-- fetch-prints -->', '```\n'));
+  await assertReadmeExampleRuns('<!-- fetch-example -->', '<!-- fetch-prints -->');
 });
