@@ -127,7 +127,7 @@ function chineseSentence({ pick, between }) {
     case 4: return `最重要的是${pick(ZH.objects)},而不是${pick(ZH.objects)}。`;
     case 5: return `${pick(ZH.subjects)}${pick(ZH.verbs)}${pick(ZH.objects)};${pick(ZH.subjects)}则${pick(ZH.verbs)}${pick(ZH.objects)}。`;
     case 6: return `一位在这行干了很多年的${pick(ZH.roles)}说,${pick(ZH.subjects)}${pick(ZH.verbs)}${pick(ZH.objects)}。`;
-    case 7: return `大约 ${between(2, 9)}${between(0, 9)}% 的${pick(ZH.things)}${pick(ZH.predicates)}。`;
+    case 7: return `大约${between(2, 9)}${between(0, 9)}%的${pick(ZH.things)}${pick(ZH.predicates)}。`;
     case 8: return `${pick(ZH.openers)}${pick(ZH.subjects)}${pick(ZH.verbs)}${pick(ZH.objects)},${pick(ZH.clauses)}。`;
     default: return `${pick(ZH.subjects)}${pick(ZH.verbs)}${pick(ZH.objects)}。`;
   }

@@ -76,7 +76,7 @@ function readSource(input) {
       } catch {
         return { body: text }; // several JSON lines: NDJSON
       }
-      if (Array.isArray(value)) return fromArray(value);
+      if (Array.isArray(value)) return fromArray(value, text);
       if (isPlainObject(value) && (Object.hasOwn(value, 'log') || Object.hasOwn(value, 'events'))) return readSource(value);
       return { body: text }; // one JSON line
     }
@@ -90,12 +90,12 @@ function readSource(input) {
   fail(`expected the text of a recorded stream, its bytes, a timed transcript or a HAR, got ${describe(input)}`);
 }
 
-function fromArray(values) {
+function fromArray(values, text) {
   const messages = values.map((value, i) => {
     if (!isPlainObject(value)) fail(`element ${i} of the JSON array is not an object (a stream's chunk), got ${describe(value)}`);
     return { payload: value, label: `element ${i}` };
   });
-  return { messages };
+  return { messages, body: text };
 }
 
 function fromTimed(transcript) {
@@ -285,6 +285,7 @@ function readFormatOption(options, source) {
 }
 
 function plainText(source) {
+  // A HAR's per-event messages lost the framing between them: their data, joined, is the text.
   const body = source.body ?? source.messages.map((message) => message.data).join('');
   const pieces = source.reads ?? [{ data: body }];
   const chunks = pieces.filter((read) => read.data !== '').map((read) => (read.t === undefined ? { kind: 'text', text: read.data } : { kind: 'text', text: read.data, t: read.t }));
