@@ -82,6 +82,7 @@ function readSource(input) {
     }
     return { body: text };
   }
+  if (Array.isArray(input)) return fromArray(input, JSON.stringify(input));
   if (isPlainObject(input)) {
     if (Object.hasOwn(input, 'log')) return fromHar(input);
     if (Object.hasOwn(input, 'events')) return fromTimed(input);
