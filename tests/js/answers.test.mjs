@@ -9,6 +9,7 @@ import createTrickle from '../../src/js/trickle.mjs';
 import { readAnswer } from '../../src/js/wire/answers.mjs';
 import { ANSWER_DESCRIPTIONS, ANSWER_LANGS, ANSWER_NAMES, builtinAnswer } from '../../src/js/answers/builtin.mjs';
 import { fixturesReply, readFixtures } from '../../src/js/answers/fixtures.mjs';
+import { builtinReply, languageOf } from '../../src/js/answers/reply.mjs';
 
 // ---- A cheap structural reader of markdown ----------------------------------------------
 
@@ -392,8 +393,9 @@ test('fixtures: bad rules are refused when the reply is made, with the rule and 
   refuse([{ match: {} }], /rules\[0\]\.answer is missing/);
   refuse([{ answer: { text: 5 } }], /rules\[0\]\.answer: answer\.text must be a string/);
   refuse([{ answer: { text: 'x', colour: 'red' } }], /unknown option "colour"/);
-  refuse([{ answer: { builtin: 'sonnet' } }], /no built-in answer is called "sonnet"/, RangeError);
-  refuse([{ answer: { builtin: 'markdown', lang: 'de' } }], /lang must be 'en' or 'zh'/, RangeError);
+  refuse([{ answer: { builtin: 'sonnet' } }], /rules\[0\]\.answer: no built-in answer is called "sonnet"/, RangeError);
+  refuse([{ answer: { builtin: 'markdown', lang: 'de' } }], /lang must be 'en', 'zh' or 'auto'/, RangeError);
+  refuse([{ answer: { builtin: 3 } }], /answer\.builtin must be the name of a built-in answer/);
   refuse([{ answer: 'x', times: 0 }], /times must be a whole number from 1/, RangeError);
   refuse([{ answer: 'x', times: '2' }], /times must be a number/);
   refuse([], /unknown key "fallbak"/, TypeError, { fallbak: 'x' });
@@ -407,4 +409,21 @@ test('fixtures: bad rules are refused when the reply is made, with the rule and 
 test('fixtures: a function answer that returns no answer fails with the rule named', async () => {
   const reply = fixturesReply([{ answer: () => ({ txt: 'typo' }) }]);
   await assert.rejects(reply(ask('x')), /rules\[0\]\.answer: the answer: unknown option "txt"/);
+});
+
+test('builtinReply answers every request with a built-in answer, in the language the user wrote in', async () => {
+  const auto = builtinReply('table');
+  assert.deepEqual(await auto(ask('给我看一个表格')), builtinAnswer('table', 'zh'));
+  assert.deepEqual(await auto(ask('show me a table')), builtinAnswer('table', 'en'));
+  assert.deepEqual(await builtinReply('math', 'zh')(ask('in English please')), builtinAnswer('math', 'zh'));
+  assert.equal(languageOf('mixed 中文 text'), 'zh');
+  assert.equal(languageOf(undefined), 'en');
+  assert.throws(() => builtinReply('haiku'), { name: 'RangeError', message: /builtinReply: no built-in answer is called "haiku"/ });
+  assert.throws(() => builtinReply('math', 'ja'), RangeError);
+  // Through createFetch: a fixture's { builtin } with the default 'auto' answers in kind.
+  const trickle = await createTrickle();
+  const fetch = trickle.createFetch({ reply: fixturesReply([{ answer: { builtin: 'reasoning' } }]), delayMs: 0 });
+  const post = (content) => fetch('https://api.test/api/chat', { method: 'POST', body: JSON.stringify({ model: 'llama', stream: false, messages: [{ role: 'user', content }] }) });
+  assert.equal((await (await post('队列还是日志?')).json()).message.content, builtinAnswer('reasoning', 'zh').text);
+  assert.equal((await (await post('queue or log?')).json()).message.thinking, builtinAnswer('reasoning', 'en').reasoning);
 });

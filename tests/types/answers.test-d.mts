@@ -41,3 +41,10 @@ declare const response: Response;
 expectType<Promise<TimedTranscript>>(recordTranscript(response, { now: () => 0 }));
 // @ts-expect-error: not a format
 parseTranscript('x', { format: 'openai' });
+
+import { builtinReply, languageOf } from '../../src/js/answers/reply.mjs';
+expectType<(request: ReplyRequest) => Promise<Answer>>(builtinReply('emoji', 'auto'));
+exact<Equal<ReturnType<typeof languageOf>, 'en' | 'zh'>>();
+// @ts-expect-error: no such answer
+builtinReply('haiku');
+fixturesReply([{ answer: { builtin: 'rtl', lang: 'auto' } }]);

@@ -40,7 +40,7 @@ export interface MatchDetails {
 export type FixtureAnswer =
   | string
   | Answer
-  | { builtin: AnswerName; lang?: AnswerLang }
+  | { builtin: AnswerName; lang?: AnswerLang | 'auto' }
   | ((request: ReplyRequest, match: MatchDetails) => string | Answer | Promise<string | Answer>);
 
 export interface FixtureRule {

@@ -10,6 +10,7 @@
 //       messageCount?: number,         exactly this many messages in the request
 //     },
 //     answer: string | Answer | { builtin: name, lang? } | ((request, match) => answer),
+//                                      lang: 'en', 'zh' or 'auto' (the request's language, the default)
 //     times?: number,                  answers this many requests, then is skipped (default: no limit)
 //   }
 //
@@ -26,6 +27,7 @@ import { describe, isPlainObject } from '../internal/checks.mjs';
 import { readAnswer } from '../wire/answers.mjs';
 import { FORMATS } from '../wire/requests.mjs';
 import { ANSWER_LANGS, checkAnswerName } from './names.mjs';
+import { builtinReply } from './reply.mjs';
 
 const RULE_KEYS = ['match', 'answer', 'times'];
 const MATCH_KEYS = ['lastUserText', 'model', 'format', 'messageCount'];
@@ -114,9 +116,6 @@ function readMatch(where, match) {
   };
 }
 
-let builtinModule = null;
-const loadBuiltin = () => (builtinModule ??= import('./builtin.mjs'));
-
 /**
  * An answer as a rule (or the fallback) gives it, as a function (request, match) => answer
  * or a promise of one. Static answers are checked now, with readAnswer's own rules.
@@ -131,10 +130,13 @@ function readRuleAnswer(where, answer) {
   }
   if (isPlainObject(answer) && Object.hasOwn(answer, 'builtin')) {
     checkKeys(where, answer, BUILTIN_KEYS);
-    const { builtin, lang = 'en' } = answer;
-    if (!ANSWER_LANGS.includes(lang)) throw new RangeError(`${where}.lang must be ${ANSWER_LANGS.map((l) => `'${l}'`).join(' or ')}, got ${describe(lang)}`);
-    checkAnswerName(where, builtin, lang);
-    return async () => (await loadBuiltin()).builtinAnswer(builtin, lang);
+    const { builtin, lang = 'auto' } = answer;
+    if (lang !== 'auto' && !ANSWER_LANGS.includes(lang)) {
+      throw new RangeError(`${where}.lang must be ${ANSWER_LANGS.map((l) => `'${l}'`).join(', ')} or 'auto', got ${describe(lang)}`);
+    }
+    if (typeof builtin !== 'string') throw new TypeError(`${where}.builtin must be the name of a built-in answer, got ${describe(builtin)}`);
+    checkAnswerName(where, builtin, lang === 'auto' ? 'en' : lang);
+    return builtinReply(builtin, lang);
   }
   if (answer === undefined) throw new TypeError(`${where} is missing: give a string, an Answer, { builtin } or a function`);
   readAnswer(where, answer);
