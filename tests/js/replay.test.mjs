@@ -5,6 +5,9 @@
 // last blank line, a HAR) and what is not a recorded stream at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import createTrickle from '../../src/js/trickle.mjs';
 import { FORMATS } from '../../src/js/wire/requests.mjs';
 import { builtinAnswer } from '../../src/js/answers/builtin.mjs';
@@ -265,4 +268,39 @@ test('recordTranscript refuses what is not a Response and marks a text/plain bod
   const sse = await recordTranscript(await trickle.response('a b c', { format: 'openai-chat', delayMs: 0 }));
   assert.equal(sse.format, undefined);
   assert.equal(parseTranscript(sse).format, 'openai-chat');
+});
+
+// trickle's fetch always streams the UI message protocol (useChat asks for nothing else), so
+// its whole body, the UIMessage, comes from the encoder's own tool.
+const dumpFrames = fileURLToPath(new URL('../../build/native/dump_frames', import.meta.url));
+
+function wholeUIMessage(answer) {
+  assert.ok(existsSync(dumpFrames), `${dumpFrames} is missing: build it with cmake --build build/native --target dump_frames`);
+  const input = {
+    text: answer.text ?? '',
+    reasoning: answer.reasoning ?? '',
+    tool_calls: (answer.toolCalls ?? []).map((call) => ({ id: call.id, name: call.name, arguments: JSON.stringify(call.arguments) })),
+    ...(answer.finishReason === undefined ? {} : { finish: answer.finishReason }),
+    model: 'trickle',
+  };
+  const run = spawnSync(dumpFrames, ['ui-message', 'body'], { input: JSON.stringify(input) });
+  assert.equal(run.status, 0, String(run.stderr));
+  const output = run.stdout.toString('utf8');
+  return output.slice(output.indexOf('\n') + 1);
+}
+
+test('a whole (non-streamed) body of every format reads back too, one chunk per field', async () => {
+  for (const format of STREAMED) {
+    for (const [name, lang] of [['tool-call', 'zh'], ['reasoning', 'en'], ['truncated', 'en']]) {
+      const answer = builtinAnswer(name, lang);
+      const body = format === 'ui-message' ? wholeUIMessage(answer) : await bodyOf(answer, format, { stream: false });
+      // The UI message has no finish reason: a cut-off answer reads as stopped.
+      const want = format === 'ui-message' && answer.finishReason === 'length' ? { ...answer, finishReason: 'stop' } : answer;
+      const parsed = parseTranscript(body);
+      assertReadsBack(parsed, want, format, `${format} whole ${name}/${lang}`);
+      assert.ok(parsed.chunks.filter((chunk) => chunk.kind === 'text').length <= 1);
+      // Pretty-printed, as DevTools' preview copies it, it is the same.
+      assert.deepEqual(parseTranscript(JSON.stringify(JSON.parse(body), null, 2)), parsed);
+    }
+  }
 });

@@ -13,7 +13,7 @@ export const DONE = Symbol('[DONE]');
 
 // ---- Telling formats apart --------------------------------------------------------------
 
-const ANTHROPIC_TYPES = new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop',
+const ANTHROPIC_TYPES = new Set(['message', 'message_start', 'content_block_start', 'content_block_delta', 'content_block_stop',
   'message_delta', 'message_stop', 'ping']);
 const UI_TYPES = new Set(['start', 'start-step', 'finish-step', 'finish', 'abort', 'message-metadata',
   'text-start', 'text-delta', 'text-end', 'reasoning-start', 'reasoning-delta', 'reasoning-end',
@@ -30,6 +30,8 @@ const UI_TYPES = new Set(['start', 'start-step', 'finish-step', 'finish', 'abort
 export function formatOf(payload) {
   if (!isObject(payload)) return null;
   if (payload.object === 'chat.completion.chunk' || Array.isArray(payload.choices)) return 'openai-chat';
+  if (payload.object === 'response') return 'openai-responses';
+  if (Array.isArray(payload.parts) && typeof payload.role === 'string') return 'ui-message';
   const { type } = payload;
   if (typeof type === 'string') {
     if (type.startsWith('response.')) return 'openai-responses';
@@ -172,14 +174,17 @@ function readOpenAIChat(builder, payload) {
   // Only the first choice: n > 1 streams interleave several answers, trickle writes one.
   const choice = Array.isArray(payload.choices) ? payload.choices.find((c) => isObject(c) && (c.index ?? 0) === 0) : undefined;
   if (choice === undefined) return;
-  const delta = isObject(choice.delta) ? choice.delta : {};
+  // A whole (non-streamed) body has the message where a chunk has its delta, and no [DONE].
+  const whole = isObject(choice.message);
+  if (whole) builder.ended = true;
+  const delta = whole ? choice.message : isObject(choice.delta) ? choice.delta : {};
   // reasoning_content: DeepSeek, vLLM, Qwen (and trickle); reasoning: OpenRouter.
   builder.add('reasoning', delta.reasoning_content ?? delta.reasoning);
   builder.add('text', delta.content);
   if (Array.isArray(delta.tool_calls)) {
-    for (const part of delta.tool_calls) {
+    for (const [i, part] of delta.tool_calls.entries()) {
       if (!isObject(part)) continue;
-      const call = builder.tool(part.index ?? 0, { id: part.id, name: part.function?.name });
+      const call = builder.tool(part.index ?? i, { id: part.id, name: part.function?.name });
       builder.addArguments(call, part.function?.arguments);
     }
   }
@@ -189,8 +194,29 @@ function readOpenAIChat(builder, payload) {
   }
 }
 
+/** A whole response object (a non-streamed body): its output items, in order. */
+function readResponseOutput(builder, response) {
+  if (!Array.isArray(response.output)) return;
+  for (const [i, item] of response.output.entries()) {
+    if (!isObject(item)) continue;
+    if (item.type === 'reasoning') {
+      const parts = [...(Array.isArray(item.summary) ? item.summary : []), ...(Array.isArray(item.content) ? item.content : [])];
+      for (const part of parts) builder.add('reasoning', part?.text);
+    } else if (item.type === 'message' && Array.isArray(item.content)) {
+      for (const part of item.content) if (part?.type === 'output_text') builder.add('text', part.text);
+    } else if (item.type === 'function_call') {
+      builder.wholeArguments(builder.tool(i, { id: item.call_id, name: item.name }), item.arguments);
+    }
+  }
+}
+
 function readResponses(builder, payload) {
   if (payload === DONE) return;
+  if (payload.object === 'response') {
+    readResponseOutput(builder, payload);
+    readResponses(builder, { type: payload.status === 'incomplete' ? 'response.incomplete' : payload.status === 'failed' ? 'response.failed' : 'response.completed', response: payload });
+    return;
+  }
   const { type } = payload;
   switch (type) {
     case 'response.created':
@@ -243,6 +269,18 @@ function readResponses(builder, payload) {
 function readAnthropic(builder, payload) {
   if (payload === DONE) return;
   switch (payload.type) {
+    case 'message': // a whole (non-streamed) body
+      setModel(builder, payload.model);
+      for (const [i, block] of (Array.isArray(payload.content) ? payload.content : []).entries()) {
+        if (!isObject(block)) continue;
+        if (block.type === 'thinking') builder.add('reasoning', block.thinking);
+        else if (block.type === 'text') builder.add('text', block.text);
+        else if (block.type === 'tool_use') builder.wholeArguments(builder.tool(i, { id: block.id, name: block.name }), block.input ?? {});
+      }
+      if (isObject(payload.usage)) builder.usage = usageOf(payload.usage.input_tokens, payload.usage.output_tokens);
+      readAnthropic(builder, { type: 'message_delta', delta: { stop_reason: payload.stop_reason } });
+      builder.ended = true;
+      return;
     case 'message_start': {
       const { message } = payload;
       if (!isObject(message)) return;
@@ -348,6 +386,21 @@ function readOllama(builder, payload) {
 
 function readUIMessage(builder, payload) {
   if (payload === DONE) {
+    builder.ended = true;
+    return;
+  }
+  if (Array.isArray(payload.parts) && payload.type === undefined) {
+    // A whole UIMessage (a non-streamed body). It has no finish reason: stop, or tool calls.
+    for (const part of payload.parts) {
+      if (!isObject(part) || typeof part.type !== 'string') continue;
+      if (part.type === 'reasoning') builder.add('reasoning', part.text);
+      else if (part.type === 'text') builder.add('text', part.text);
+      else if (part.type.startsWith('tool-') || part.type === 'dynamic-tool') {
+        const name = part.type === 'dynamic-tool' ? part.toolName : part.type.slice('tool-'.length);
+        builder.wholeArguments(builder.tool(part.toolCallId, { id: part.toolCallId, name }), part.input ?? {});
+      }
+    }
+    builder.finish(stopOrTools(builder));
     builder.ended = true;
     return;
   }

@@ -13,6 +13,7 @@
 //     each event is one piece of the body as it arrived (a network read, or one SSE event)
 //     and `t` its arrival in milliseconds from when the request was sent (non-decreasing);
 //     recordTranscript(response) makes one from any fetch Response;
+//   - a whole (non-streamed) body of any format, one JSON object;
 //   - a HAR (DevTools: Network, "Save all as HAR"): the last entry with a streamed body.
 //     DevTools' HAR holds the body (response.content.text) and the request's phases
 //     (timings.wait: time to first byte; timings.receive: first byte to last), but no time
@@ -78,7 +79,8 @@ function readSource(input) {
       }
       if (Array.isArray(value)) return fromArray(value, text);
       if (isPlainObject(value) && (Object.hasOwn(value, 'log') || Object.hasOwn(value, 'events'))) return readSource(value);
-      return { body: text }; // one JSON line
+      // One JSON value: a whole (non-streamed) body, pretty-printed or not, or one NDJSON line.
+      return { messages: [{ payload: value, label: 'the JSON body' }], body: text };
     }
     return { body: text };
   }
