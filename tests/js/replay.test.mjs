@@ -173,6 +173,7 @@ test('input that is not a recorded stream is refused with a TypeError naming the
   refuse({ format: 'anthropic', events: [{ t: 0, data: 'x' }] }, /options\.format is 'gemini' but the timed transcript says 'anthropic'/, { format: 'gemini' });
   refuse({ log: { entries: [{ response: { content: { mimeType: 'text/html', text: '' } } }] } }, /none of the HAR's 1 entries has a response body/);
   refuse([1, 2], /element 0 of the JSON array is not an object/);
+  refuse({ log: { entries: [{ response: { content: { mimeType: 'text/event-stream', text: '%%%', encoding: 'base64' } } }] } }, /says its body is base64, but it is not/);
 });
 
 // ---- Timing -----------------------------------------------------------------------------

@@ -59,8 +59,11 @@ function checkKeys(where, value, known) {
 // ---- Sources: what was pasted, as a body with (maybe) the time of each part -------------
 
 /**
- * { body, reads?: [{ end, t }] (each read's end offset in body and arrival), messages?:
- * [{ data, t?, label }] (already framed events), format?, ttftMs?, durationMs?, label }.
+ * What was given, unwrapped: { body (the text), reads?: [{ end, t, data }] (each read's end
+ * offset in body and its arrival), messages?: [{ payload | data, t?, label }] (events already
+ * framed: a JSON array's elements, a whole body, a HAR's per-event messages), format?,
+ * timed? (t counts from the request), origin? (the request's time on the messages' clock),
+ * ttftMs?, durationMs? }.
  */
 function readSource(input) {
   if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) {
@@ -124,7 +127,12 @@ function fromTimed(transcript) {
 }
 
 function decodeBase64(text) {
-  const binary = atob(text);
+  let binary;
+  try {
+    binary = atob(text);
+  } catch {
+    fail('the HAR entry says its body is base64, but it is not');
+  }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return new TextDecoder().decode(bytes);
@@ -158,7 +166,7 @@ function fromHar(har) {
     source.timed = source.messages.every((message) => message.t !== undefined);
   } else {
     const { content } = entry.response;
-    source.body = content.encoding === 'base64' ? decodeBase64(content.text) : content.text;
+    source.body = (content.encoding === 'base64' ? decodeBase64(content.text) : content.text).replace(/^\uFEFF/, '');
     const timings = entry.timings ?? {};
     const phase = (name) => (typeof timings[name] === 'number' && timings[name] > 0 ? timings[name] : 0);
     if (typeof timings.wait === 'number' && timings.wait >= 0) {
