@@ -102,6 +102,101 @@ export interface TrickleStream extends AsyncIterableIterator<string> {
    * whole schedule, computed without running the stream (before or after it starts).
    */
   plan(): Promise<number[]>;
+  /**
+   * The stream's text as a wire format's response body, on this stream's schedule: for a
+   * stream not read yet (it is the stream from then on). Default format 'plain-text'.
+   * @throws {TypeError} the stream has been read already
+   * @throws {RangeError} not a known format
+   */
+  toReadableStream(options?: { format?: WireFormat; model?: string; fault?: Fault }): ReadableStream<Uint8Array>;
+}
+
+/** The wire formats trickle speaks (README, "Speak the real APIs"). */
+export type WireFormat = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'ollama' | 'ui-message' | 'plain-text';
+
+/** What the model says. */
+export interface Answer {
+  text?: string;
+  /** Streamed first, as the format's thinking. */
+  reasoning?: string;
+  toolCalls?: { id?: string; name: string; arguments: Record<string, unknown> | string }[];
+  /** Default: 'tool_calls' when there are tool calls, else 'stop'. */
+  finishReason?: 'stop' | 'length' | 'tool_calls';
+}
+
+/** What a reply is told of the request it answers. */
+export interface ReplyRequest {
+  format: WireFormat;
+  model?: string;
+  /** As the request gave them, in its format's shape. */
+  messages: unknown[];
+  lastUserText: string;
+  tools?: unknown[];
+  stream: boolean;
+  /** Whether the request asks to see the model think (reasoning_effort, thinking, includeThoughts, think). */
+  reasoning: boolean;
+}
+
+export type Reply = (request: ReplyRequest) => string | Answer | PromiseLike<string | Answer>;
+
+/** The built-in answers' names (README; docs/answers.md). */
+export type BuiltinAnswer = 'markdown' | 'code' | 'table' | 'math' | 'emoji' | 'rtl' | 'long-line' | 'long'
+  | 'reasoning' | 'tool-call' | 'truncated' | 'escape';
+
+/** Where a fault strikes: a chunk index (from 0), or at each chunk with a probability (seeded). */
+export type FaultPoint = number | { probability: number };
+
+/** What goes wrong (README, "Faults"); several may be combined. */
+export interface Fault {
+  /** An HTTP error before the stream, in the format's error JSON; the first `times` requests (default all). */
+  http?: { status: number; retryAfterS?: number; times?: number; message?: string };
+  /** The format's mid-stream error where that chunk would come, then the end. */
+  errorAfter?: FaultPoint;
+  /** The status whose error type it is (429, 500, 503, 529...). Default 500. */
+  errorStatus?: number;
+  errorMessage?: string;
+  /** No byte for stallMs before that chunk, then the rest. */
+  stallAt?: number;
+  stallMs?: number;
+  /** The body ends after that many chunks, without the format's terminator. */
+  truncateAfter?: FaultPoint;
+  /** The connection drops after that many chunks: the body errors with a TypeError. */
+  disconnectAfter?: FaultPoint;
+  /** That chunk's frame is cut in half. */
+  malformedAt?: FaultPoint;
+  /** The bytes in seeded pieces of 1..maxBytes, cut anywhere. */
+  reslice?: { maxBytes: number };
+}
+
+/** A rule matching a request to an answer (docs/answers.md); the first that matches answers. */
+export interface FixtureRule {
+  match?: {
+    lastUserText?: string | RegExp | { regex: string; flags?: string };
+    model?: string | RegExp | { regex: string; flags?: string };
+    format?: WireFormat | WireFormat[];
+    messageCount?: number;
+  };
+  answer: string | Answer | { builtin: BuiltinAnswer; lang?: 'en' | 'zh' } | ((request: ReplyRequest, match: unknown) => string | Answer | PromiseLike<string | Answer>);
+  /** How many requests it answers, then it is spent. */
+  times?: number;
+}
+
+export interface FetchOptions extends StreamOptions {
+  /** Default: the lesson's chat answer to the last user message. */
+  reply?: Reply | BuiltinAnswer | { builtin: BuiltinAnswer; lang?: 'en' | 'zh' | 'auto' };
+  /** Rules tried before the reply (or their JSON-safe shape, with a fallback of its own). */
+  fixtures?: FixtureRule[] | { fixtures: FixtureRule[]; fallback?: FixtureRule['answer'] };
+  fault?: Fault;
+}
+
+export interface ResponseOptions extends StreamOptions {
+  /** Default 'openai-chat'. */
+  format?: WireFormat;
+  /** Default 'trickle'. */
+  model?: string;
+  /** false: the whole body, once the answer is complete. Default true. */
+  stream?: boolean;
+  fault?: Fault;
 }
 
 export interface TrickleStats {
@@ -197,6 +292,16 @@ export interface Trickle {
   chatText(prompt: string): string;
   /** The timing presets' names, in order. */
   readonly presets: TimingPreset[];
+  /**
+   * A fetch that answers as the real LLM APIs do: point an official client at it.
+   * @throws {TypeError} an unknown option, a reply that is no function and no answer's name
+   * @throws {RangeError} an unknown built-in answer, a bad fault
+   */
+  createFetch(options?: FetchOptions): typeof globalThis.fetch;
+  /** createFetch() with the defaults: the lesson's chat answer, a word every 500 ms. */
+  readonly fetch: typeof globalThis.fetch;
+  /** A Response speaking `format` with `answer`, for the routes you write yourself. */
+  response(answer: string | Answer, options?: ResponseOptions): Promise<Response>;
   stats(): TrickleStats;
 }
 

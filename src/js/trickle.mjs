@@ -22,6 +22,8 @@ import { loadNative } from './stream/native.mjs';
 import { CHAT_DEFAULTS, STREAM_DEFAULTS, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
 import { readAnswer, readFaults } from './wire/answers.mjs';
+import { fixturesReply, readFixtures } from './answers/fixtures.mjs';
+import { builtinReply } from './answers/reply.mjs';
 import { AnswerBody } from './wire/body.mjs';
 import { makeFetch } from './wire/fetch.mjs';
 
@@ -78,6 +80,18 @@ export default async function createTrickle(options) {
   const { clock, wasm, fullWasm } = readCreateOptions(options);
   const { native, protocol } = await loadNative('core', wasm);
   return new Trickle(native, protocol, clock, fullWasm);
+}
+
+// The reply option: a function, a built-in answer's name ('markdown', ...), or
+// { builtin, lang }; undefined when not given.
+function readReply(where, reply) {
+  if (reply === undefined || typeof reply === 'function') return reply;
+  if (typeof reply === 'string') return builtinReply(reply);
+  if (reply !== null && typeof reply === 'object' && typeof reply.builtin === 'string') {
+    checkOptionsBag(`${where}: reply`, reply, ['builtin', 'lang']);
+    return builtinReply(reply.builtin, reply.lang ?? 'auto');
+  }
+  throw new TypeError(`${where}: reply must be a function (request => string | Answer), a built-in answer's name or { builtin, lang }, got ${describe(reply)}`);
 }
 
 // A copy of an options bag without some of its own keys (undefined stays undefined).
@@ -155,17 +169,22 @@ class Trickle {
   /**
    * A fetch that answers as the real LLM APIs do (README, "Speak the real APIs"): point an
    * official client at it. `options`: reply (request => string | Answer, or a promise of
-   * one; default: the lesson's chat answer to the last user message), fault, and every
-   * stream option (delayMs, split, the timing model, timeoutMs, failAfter...).
+   * one; or a built-in answer's name, or { builtin, lang }; default: the lesson's chat
+   * answer to the last user message), fixtures (rules matching requests to answers, first
+   * match wins, the reply as their fallback), fault, and every stream option (delayMs,
+   * split, the timing model, timeoutMs, failAfter...).
    */
   createFetch(options) {
-    checkOptionsBag('trickle.createFetch', options, [...Object.keys(STREAM_DEFAULTS), 'reply', 'fault']);
-    const reply = own(options, 'reply') ?? (({ lastUserText }) => this.chatText(lastUserText));
-    if (typeof reply !== 'function') {
-      throw new TypeError(`trickle.createFetch: reply must be a function (request => string | Answer), got ${describe(reply)}`);
+    checkOptionsBag('trickle.createFetch', options, [...Object.keys(STREAM_DEFAULTS), 'reply', 'fixtures', 'fault']);
+    let reply = readReply('trickle.createFetch', own(options, 'reply')) ?? (({ lastUserText }) => this.chatText(lastUserText));
+    const fixtures = own(options, 'fixtures');
+    if (fixtures !== undefined) {
+      // Rules as given, or the JSON-safe shape ({ fixtures, fallback }, RegExps as { regex }).
+      const read = Array.isArray(fixtures) ? { rules: fixtures } : readFixtures(fixtures);
+      reply = fixturesReply(read.rules, { fallback: read.fallback ?? reply });
     }
     const faults = readFaults('trickle.createFetch', own(options, 'fault'));
-    const streamOptions = withoutKeys(options, ['reply', 'fault']);
+    const streamOptions = withoutKeys(options, ['reply', 'fixtures', 'fault']);
     const settings = readStreamOptions('createFetch', streamOptions, CHAT_DEFAULTS, this.#bridge.timing);
     if (settings.failAfter !== undefined && faults.spec.error.at < 0 && faults.spec.error.probability === 0) {
       // failAfter on a wire format: the format's own mid-stream error, after that many chunks.

@@ -242,3 +242,31 @@ export async function clocks(trickle: Trickle) {
   // @ts-expect-error only a ManualClock has runAll()
   await trickle.clock.runAll();
 }
+
+// ---- The wire formats
+
+export async function wire(trickle: Trickle) {
+  const fetch = trickle.createFetch({
+    reply: ({ lastUserText, format }) => ({ text: `${format}: ${lastUserText}`, toolCalls: [{ name: 'f', arguments: { a: 1 } }] }),
+    preset: 'gpt-4o',
+    fault: { http: { status: 429, retryAfterS: 1, times: 1 }, errorAfter: { probability: 0.01 }, reslice: { maxBytes: 9 } },
+  });
+  exact<Equal<typeof fetch, typeof globalThis.fetch>>();
+  exact<Equal<typeof trickle.fetch, typeof globalThis.fetch>>();
+  trickle.createFetch({ reply: 'markdown' });
+  trickle.createFetch({ reply: { builtin: 'rtl', lang: 'zh' } });
+  trickle.createFetch({ fixtures: [{ match: { lastUserText: /weather/i, format: ['openai-chat', 'anthropic'] }, answer: 'Sunny.', times: 1 }] });
+  trickle.createFetch({ reply: async () => 'later' });
+  const response = await trickle.response({ text: 'hi', reasoning: 'why' }, { format: 'anthropic', stream: false });
+  exact<Equal<typeof response, Response>>();
+  const body = trickle.stream('a b').toReadableStream({ format: 'ui-message', fault: { truncateAfter: 1 } });
+  exact<Equal<typeof body, ReadableStream<Uint8Array>>>();
+  // @ts-expect-error not a built-in answer
+  trickle.createFetch({ reply: 'poetry' });
+  // @ts-expect-error not a format
+  await trickle.response('x', { format: 'klingon' });
+  // @ts-expect-error a tool call needs a name
+  await trickle.response({ toolCalls: [{ arguments: {} }] });
+  // @ts-expect-error an unknown fault
+  trickle.createFetch({ fault: { explode: true } });
+}
