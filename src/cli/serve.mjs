@@ -87,6 +87,8 @@ export function serveFetch(fetch, { port = 8080, host = '127.0.0.1', stats } = {
         return;
       }
       response.writeHead(answer.status, { ...Object.fromEntries(answer.headers), ...CORS });
+      // The status and headers now, as an API's server sends them before its first token.
+      response.flushHeaders();
       if (answer.body === null) {
         response.end();
         return;

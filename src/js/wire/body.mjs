@@ -56,11 +56,14 @@ export class AnswerBody {
   #asleep = false;
   #controller = null;
   #waiting = null; // resolves the pending pull()
+  #failAfterQueue = null; // { reason } once the queued bytes are read
   #timeoutMs;
+  #keepAlive; // what the signals depend on (fetch.mjs), held as long as the body is
   /** The ReadableStream<Uint8Array> a Response takes as its body. */
   readable;
 
-  constructor(engines, spec, { signals = [], timeoutMs } = {}) {
+  constructor(engines, spec, { signals = [], timeoutMs, keepAlive } = {}) {
+    this.#keepAlive = keepAlive;
     this.#engines = engines;
     this.#spec = spec;
     this.#signals = signals;
@@ -82,6 +85,11 @@ export class AnswerBody {
   }
 
   #pull() {
+    if (this.#failAfterQueue !== null) {
+      this.#controller.error(this.#failAfterQueue.reason);
+      this.#failAfterQueue = null;
+      return undefined;
+    }
     if (this.#state === CREATED) return this.#start();
     if (this.#state === OPEN && !this.#asleep) {
       this.#bridge.pull(this.#slot, this);
@@ -140,15 +148,22 @@ export class AnswerBody {
     } else if (status === p.statusFailed) {
       const reason = new Error(bridge.errorMessage(this.#slot));
       this.#release(false);
-      this.#controller.error(reason);
+      this.#fail(reason, count);
     } else if (status === p.statusTimedOut) {
       this.#release(false);
-      this.#controller.error(new DOMException(`trickle: the answer did not finish within ${this.#timeoutMs} ms`, 'TimeoutError'));
+      this.#fail(new DOMException(`trickle: the answer did not finish within ${this.#timeoutMs} ms`, 'TimeoutError'), count);
     } else if (status === p.statusDropped) {
       this.#release(false);
-      this.#controller.error(new TypeError('network error (trickle: the connection dropped, a disconnect fault)'));
+      this.#fail(new TypeError('network error (trickle: the connection dropped, a disconnect fault)'), count);
     }
     if (count > 0 || status !== p.statusPending) this.#wake();
+  }
+
+  // Erroring a ReadableStream throws away what it holds: bytes that came with the failure
+  // are read first, and the error is given at the next pull (the queue is empty by then).
+  #fail(reason, bytesJustQueued) {
+    if (bytesJustQueued > 0) this.#failAfterQueue = { reason };
+    else this.#controller.error(reason);
   }
 
   #wake() {
@@ -161,6 +176,7 @@ export class AnswerBody {
     const state = this.#state;
     this.#state = ENDED;
     this.#spec = null;
+    this.#keepAlive = null;
     this.#stopWatching();
     if (state !== OPEN) return;
     this.#bridge.close(this.#slot, freedByWasm, this.#token);

@@ -116,8 +116,14 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
       settings: own,
       faults,
     });
-    const signals = fetchSignal === undefined ? [request.signal] : [request.signal, fetchSignal];
-    const answerBody = new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs });
+    // A Request made from another, or from an init with a signal, follows that signal only
+    // while it lives (undici holds the link weakly): a 60-second answer outlives a Request
+    // nobody keeps. The body keeps both Requests, and watches a signal given in init itself.
+    const signals = [request.signal];
+    const initSignal = init?.signal;
+    if (initSignal instanceof AbortSignal && !signals.includes(initSignal)) signals.push(initSignal);
+    if (fetchSignal !== undefined && !signals.includes(fetchSignal)) signals.push(fetchSignal);
+    const answerBody = new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs, keepAlive: [input, request] });
     const info = bridge.formatInfo(format);
     const headers = {
       'content-type': asked.stream ? info.streamContentType : info.bodyContentType,

@@ -279,6 +279,18 @@ TEST_CASE("an answer stream hands over exactly the format's frames, each piece a
   }
 }
 
+TEST_CASE("the frames that carry no piece go out with a piece: the opening ones with the first, the closing ones with the last") {
+  for (wire::format f : wire::all_formats) {
+    INFO("format " << wire::info(f).name);
+    virtual_time time;
+    bridge::host host{time.sched};
+    const played p = play(host, time, answer_of("one two three", f));
+    // Nothing at the start (a server says nothing until its model has a token), then one
+    // record at each piece's time.
+    CHECK(p.at == std::vector<std::int64_t>{10, 20, 30});
+  }
+}
+
 TEST_CASE("the error fault writes the format's mid-stream error where chunk k would come, then ends") {
   virtual_time time;
   bridge::host host{time.sched};

@@ -45,6 +45,7 @@ class answer_stream final : public stream {
     std::uint32_t reasoning_pieces = 0;
     for (const wire::event& e : events_) {
       if (!carries_piece(e)) continue;
+      pieces_end_ = static_cast<std::size_t>(&e - events_.data()) + 1;
       sizes.push_back(unit_size{1, utf16_length(e.piece)});
       reasoning_pieces += e.kind == wire::event_kind::reasoning;
     }
@@ -66,14 +67,17 @@ class answer_stream final : public stream {
     try {
       if (!carry_.empty() && !emit_carry(out, limit, sink)) return status_more;
       while (sink.count() < limit) {
-        // The frames that carry no piece: before the first piece at once, after the last
-        // right after it.
-        while (next_event_ < events_.size() && !carries_piece(events_[next_event_])) {
-          write_frame(out, events_[next_event_++], sink, limit);
+        // Past the last piece: the closing frames, right after it.
+        if (next_event_ >= pieces_end_) {
+          while (next_event_ < events_.size()) write_frame(out, events_[next_event_++], sink, limit);
+          return end_stream(out, sink, limit);
         }
-        if (next_event_ == events_.size()) return end_stream(out, sink, limit);
         switch (units_.poll(&on_wake, static_cast<stream*>(this))) {
           case async_generator<std::uint32_t>::poll_status::item:
+            // The frames that carry no piece go out with the piece after them: the opening
+            // ones (a role, message_start) at the first piece's time, as a server's first
+            // bytes come when its model has a first token.
+            while (!carries_piece(events_[next_event_])) write_frame(out, events_[next_event_++], sink, limit);
             if (const int ended = deliver_piece(out, sink, limit); ended >= 0) return ended;
             break;
           case async_generator<std::uint32_t>::poll_status::pending:
@@ -214,6 +218,7 @@ class answer_stream final : public stream {
   std::unique_ptr<wire::encoder> encoder_;
   async_generator<std::uint32_t> units_;
   std::size_t next_event_ = 0;
+  std::size_t pieces_end_ = 0;  // just past the last event that carries a piece
   std::uint32_t delivered_ = 0;  // pieces handed over
   std::string carry_;            // resliced bytes that did not fit in the last record
   bool body_written_ = false;
