@@ -99,3 +99,33 @@ test('no request ends the process: malformed request lines, bad JSON, unknown ro
   assert.equal((await fetch(`${origin}/chat?prompt=still`)).status, 200);
   assert.equal((await stats()).liveStreams, 0);
 });
+
+test('the README\'s Playwright set-up starts a server that streams to a page on another origin', async () => {
+  const { readmeBlock } = await import('./support.mjs');
+  const config = await readmeBlock('<!-- playwright-config -->', '');
+  const command = config.match(/command: '(npx trickle serve [^']*)'/)?.[1];
+  assert.ok(command, 'the config names a trickle serve command');
+  // The same arguments, on a port the system picks.
+  const args = command.split(' ').slice(2).map((arg) => (arg === '8787' ? '0' : arg));
+  const served = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const base = await new Promise((resolve) => {
+      served.stdout.on('data', (data) => {
+        const found = String(data).match(/listening on (http:\/\/[\d.]+:\d+)\//);
+        if (found) resolve(found[1]);
+      });
+    });
+    const response = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('x-trickle-seed'), '1');
+    const body = await response.text();
+    assert.match(body, /"role":"assistant"/);
+    assert.match(body, /data: \[DONE\]\n\n$/);
+  } finally {
+    served.kill();
+  }
+});

@@ -198,3 +198,7 @@ test('trickle.response() and stream.toReadableStream() speak every format for ro
 test('the README\'s fetch example runs and prints what it says', async () => {
   await assertReadmeExampleRuns('<!-- fetch-example -->', '<!-- fetch-prints -->');
 });
+
+test('the README\'s chat UI test runs: thinking before the first token, the whole text, an error half-way', async () => {
+  await assertReadmeExampleRuns('<!-- ui-test-example -->', '<!-- ui-test-prints -->');
+});
