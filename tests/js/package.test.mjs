@@ -57,4 +57,17 @@ test('npm pack makes a package that another project installs, imports and runs',
   ].join('\n'));
   const { stdout: fromToolbox } = await run(process.execPath, ['toolbox.mjs'], { cwd: project });
   assert.equal(fromToolbox, '[["a","b"],["c"]]\n');
+
+  // And the answers' modules: built-in answers, fixtures, transcripts.
+  await writeFile(join(project, 'answers.mjs'), [
+    "import { builtinAnswer } from 'trickle/answers/builtin.mjs';",
+    "import { builtinReply } from 'trickle/answers/reply.mjs';",
+    "import { fixturesReply } from 'trickle/answers/fixtures.mjs';",
+    "import { parseTranscript } from 'trickle/answers/transcript.mjs';",
+    "const reply = fixturesReply([{ match: { lastUserText: 'hi' }, answer: 'hello' }]);",
+    "const parsed = parseTranscript('data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\\n\\ndata: [DONE]\\n\\n');",
+    "console.log(builtinAnswer('table').text.includes('|'), typeof builtinReply('code'), await reply({ lastUserText: 'hi' }), parsed.format, parsed.answer.text);",
+  ].join('\n'));
+  const { stdout: fromAnswers } = await run(process.execPath, ['answers.mjs'], { cwd: project });
+  assert.equal(fromAnswers, 'true function hello openai-chat x\n');
 });

@@ -29,14 +29,17 @@ const BREAKAGES = [
   { file: 'toolbox.d.mts', what: 'ManualClock re-exported as a type only', from: "export { ManualClock } from './trickle.mjs';", to: "import type { ManualClock } from './trickle.mjs';\nexport type { ManualClock };" },
 ];
 
+// The answers' modules' declarations, which answers.test-d.mts checks.
+const ANSWERS_DECLARATIONS = ['builtin', 'fixtures', 'reply', 'transcript'].map((name) => `answers/${name}.d.mts`);
+
 let folder;
 let checked; // { errors: Map<copy name, tsc error lines> }
 
 // A copy of the declarations (changed by `breakage`, if given) and the type tests, in folder/<name>/.
 async function makeCopy(name, breakage) {
   const copy = join(folder, name);
-  await mkdir(join(copy, 'src/js'), { recursive: true });
-  for (const file of ['trickle.d.mts', 'toolbox.d.mts']) {
+  await mkdir(join(copy, 'src/js/answers'), { recursive: true });
+  for (const file of ['trickle.d.mts', 'toolbox.d.mts', ...ANSWERS_DECLARATIONS]) {
     let text = await readFile(join(ROOT, 'src/js', file), 'utf8');
     if (breakage?.file === file) {
       assert.ok(text.includes(breakage.from), `${file} still has ${JSON.stringify(breakage.from)} (update this breakage)`);

@@ -8,6 +8,12 @@ import type * as Package from 'trickle';
 import type * as PackageToolbox from 'trickle/toolbox';
 import type * as Source from '../../src/js/trickle.mjs';
 import type * as SourceToolbox from '../../src/js/toolbox.mjs';
+import { builtinAnswer } from 'trickle/answers/builtin.mjs';
+import { builtinReply } from 'trickle/answers/reply.mjs';
+import { fixturesReply } from 'trickle/answers/fixtures.mjs';
+import { parseTranscript } from 'trickle/answers/transcript.mjs';
+import type { Answer } from 'trickle/answers/builtin.mjs';
+import type { ParsedTranscript } from 'trickle/answers/transcript.mjs';
 import { type Equal, exact } from './check.mjs';
 
 // The built declarations export the same names as the sources (a dist/ older than src/ fails).
@@ -35,3 +41,10 @@ exact<Equal<typeof ToolboxManualClock, typeof ManualClock>>();
 export const options: CreateOptions = { clock: new ToolboxManualClock(), wasm: new URL('https://example.com/t.wasm') };
 // @ts-expect-error unknown option, through the package's types as through the sources'
 export const misspelt: CreateOptions = { clokc: 'manual' };
+
+// The answers' modules resolve through their subpaths, with their types.
+export const table: Answer = builtinAnswer('table');
+export const parsed: ParsedTranscript = parseTranscript('data: [DONE]\n\n');
+export const replies = [builtinReply('code'), fixturesReply([{ answer: 'hello' }])];
+// @ts-expect-error: no such built-in answer, through the package as through the sources
+builtinAnswer('sonnet');

@@ -2,7 +2,8 @@
 // project: every sentence and every line of code here is original. Characters that are
 // invisible or easy to mangle in an editor (ZWJ, variation selectors, tag characters, bidi
 // isolates, zero-width spaces) are written as escapes, so the source says exactly what the
-// answer holds.
+// answer holds. A closing script tag is written <\/script>: the single-file page carries
+// this module inside a <script> element, which a bare one would end.
 import { EMOJI, RTL_MARKS, INVISIBLES } from './characters.mjs';
 import { BASH, CPP, DIFF, JSON_CONFIG, PYTHON, RUST, SQL, TYPESCRIPT } from './snippets.mjs';
 
@@ -431,7 +432,7 @@ export const escape = `Text a chat UI must show as text, never run or swallow.
 
 ## HTML that must be escaped
 
-A script tag: <script>alert("this should be visible text")</script>
+A script tag: <script>alert("this should be visible text")<\/script>
 
 An image with a handler: <img src="x" onerror="alert(1)">
 

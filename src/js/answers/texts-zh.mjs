@@ -421,7 +421,7 @@ export const escape = `下面这些内容,聊天界面必须原样显示成文�
 
 ## 必须转义的 HTML
 
-脚本标签:<script>alert("这里应该显示成文字")</script>
+脚本标签:<script>alert("这里应该显示成文字")<\/script>
 
 带事件处理的图片:<img src="x" onerror="alert(1)">
 
