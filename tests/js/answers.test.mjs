@@ -10,6 +10,7 @@ import { readAnswer } from '../../src/js/wire/answers.mjs';
 import { ANSWER_DESCRIPTIONS, ANSWER_LANGS, ANSWER_NAMES, builtinAnswer } from '../../src/js/answers/builtin.mjs';
 import { fixturesReply, readFixtures } from '../../src/js/answers/fixtures.mjs';
 import { builtinReply, languageOf } from '../../src/js/answers/reply.mjs';
+import { assertReadmeExampleRuns } from './support.mjs';
 
 // ---- A cheap structural reader of markdown ----------------------------------------------
 
@@ -426,4 +427,8 @@ test('builtinReply answers every request with a built-in answer, in the language
   const post = (content) => fetch('https://api.test/api/chat', { method: 'POST', body: JSON.stringify({ model: 'llama', stream: false, messages: [{ role: 'user', content }] }) });
   assert.equal((await (await post('队列还是日志?')).json()).message.content, builtinAnswer('reasoning', 'zh').text);
   assert.equal((await (await post('queue or log?')).json()).message.thinking, builtinAnswer('reasoning', 'en').reasoning);
+});
+
+test('the README\'s answers example runs and prints what it says', async () => {
+  await assertReadmeExampleRuns('<!-- answers-example -->', '<!-- answers-prints -->');
 });

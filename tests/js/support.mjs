@@ -83,9 +83,11 @@ export async function readmeBlock(marker, fence = 'js') {
 export async function assertReadmeExampleRuns(marker, printsMarker) {
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
+  const source = (path) => `from '${new URL(`../../src/js/${path}`, import.meta.url)}'`;
   const code = (await readmeBlock(marker))
-    .replace("from 'trickle/toolbox'", `from '${new URL('../../src/js/toolbox.mjs', import.meta.url)}'`)
-    .replace("from 'trickle'", `from '${new URL('../../src/js/trickle.mjs', import.meta.url)}'`);
+    .replaceAll("from 'trickle/toolbox'", source('toolbox.mjs'))
+    .replaceAll(/from 'trickle\/(answers\/[a-z]+\.mjs)'/g, (_, path) => source(path))
+    .replaceAll("from 'trickle'", source('trickle.mjs'));
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code],
     { cwd: new URL('../..', import.meta.url) });
   assert.equal(stdout, await readmeBlock(printsMarker, ''));
