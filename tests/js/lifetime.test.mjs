@@ -105,3 +105,28 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
   assert.equal(after, 0, 'every dropped stream, asleep ones included, was freed by the safety net');
   assert.equal(timerArmed, false, 'and nothing keeps the process alive');
 });
+
+test('a burst of 1,000 streams gives its memory back once they have ended, however they ended', async () => {
+  // A fresh instance, so that the baseline is a heap that never held a burst.
+  const fresh = await createTrickle();
+  const baseline = fresh.stats().heapBytesInUse;
+  for (const ending of ['aborted', 'returned', 'read to the end', 'timed out']) {
+    const controller = new AbortController();
+    const streams = Array.from({ length: 1000 }, (_, i) => fresh.stream(`w${i} a b c d e f`, {
+      delayMs: ending === 'read to the end' ? 0 : 5,
+      signal: controller.signal,
+      timeoutMs: ending === 'timed out' ? 7 : undefined,
+    }));
+    await Promise.allSettled(streams.map((stream) => stream.next()));
+    if (ending === 'aborted') controller.abort();
+    if (ending === 'returned') await Promise.all(streams.map((stream) => stream.return()));
+    if (ending === 'read to the end' || ending === 'timed out') {
+      await Promise.allSettled(streams.map((stream) => collect(stream)));
+    }
+    assertNothingLeft(fresh);
+    // The tables a burst needed (slots, timer groups, hand-over buffers) are not kept: a page
+    // that once ran a thousand streams should not hold their room for the rest of its life.
+    const grown = fresh.stats().heapBytesInUse - baseline;
+    assert.ok(grown <= 64 * 1024, `${ending}: the heap is ${grown} bytes above where it started`);
+  }
+});

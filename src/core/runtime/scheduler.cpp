@@ -181,10 +181,10 @@ void scheduler::request_turn() noexcept {
 }
 
 void scheduler::release_memory_if_idle() noexcept {
-  // After a burst of thousands of sleepers, give the heap's memory back rather than hold
-  // it forever; a small queue keeps its capacity to avoid churn, and room reserved with
+  // After a burst of sleepers, give the heap's memory back rather than hold it forever;
+  // a small queue keeps its capacity to avoid churn, and room reserved with
   // reserve_timers() stays.
-  constexpr std::size_t kept_capacity = 1024;
+  constexpr std::size_t kept_capacity = 32;
   if (!heap_.empty() || groups_.size() <= std::max(kept_capacity, reserved_timers_)) return;
   newest_group_ = nullptr;
   if (reserved_timers_ == 0) {

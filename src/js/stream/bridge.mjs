@@ -27,10 +27,12 @@ export const STREAM_START_FAILED = Symbol('startFailed');
 /** A getter on a queued stream: its settings, or null once it should no longer start. */
 export const STREAM_START_SETTINGS = Symbol('startSettings');
 
-// Buffers for a burst (thousands of streams started at once) are given back afterwards
-// rather than kept forever.
+// What a burst of streams needed is given back once they have all ended, rather than kept
+// forever: the heap comes back to within a few KB of where it started. A page that runs a
+// few streams at a time keeps its small tables (no churn); past KEEP_SLOTS, a new burst
+// allocates afresh, which costs little beside starting that many streams.
 const KEEP_BUFFER_BYTES = 64 * 1024;
-const KEEP_SLOTS = 1024;
+const KEEP_SLOTS = 32;
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
