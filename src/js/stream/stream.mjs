@@ -26,6 +26,14 @@ const STARTING = 1;
 const OPEN = 2;
 const ENDED = 3;
 
+// A chunk's iterator result.
+class Chunk {
+  constructor(value) {
+    this.value = value;
+    this.done = false;
+  }
+}
+
 // Which function of a waiting next() call's pair to call.
 const RESOLVE = 0;
 const REJECT = 1;
@@ -198,7 +206,7 @@ class StreamCore {
         }
       }
       if (this.#nextSpan < this.#spansEnd) {
-        return Promise.resolve({ value: this.#take(), done: false });
+        return Promise.resolve(new Chunk(this.#take()));
       }
       if (this.#state === ENDED) return this.#settleEnded();
     }
@@ -254,7 +262,7 @@ class StreamCore {
     // The usual case first: a next() is waiting and nothing is buffered, so the first
     // chunk goes straight to it.
     if (count > 0 && this.#resolve !== null && this.#nextSpan === this.#spansEnd) {
-      this.#settleOldest(RESOLVE, { value: this.#piece(words[offset], words[offset + 1]), done: false });
+      this.#settleOldest(RESOLVE, new Chunk(this.#piece(words[offset], words[offset + 1])));
       offset += 2;
       count--;
     }
@@ -312,7 +320,7 @@ class StreamCore {
           continue;
         }
       }
-      this.#settleOldest(RESOLVE, { value: this.#take(), done: false });
+      this.#settleOldest(RESOLVE, new Chunk(this.#take()));
     }
   }
 
