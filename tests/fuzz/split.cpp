@@ -1,5 +1,6 @@
 // Fuzzes the splitter (core/text/split.hpp) and the UTF-8 reader under it
-// (core/text/utf8.hpp) against a reference written here from the Unicode standard alone.
+// (core/text/utf8.hpp) against references written from the Unicode standard alone
+// (reference_utf8.hpp, reference_grapheme.hpp).
 //
 // The input is the text. For every input:
 //   - decode_utf8 at every byte position agrees with the reference decoder (value, bytes
@@ -9,6 +10,9 @@
 //   - `space` mode equals JS text.split(" ") (no pieces for empty text), and the pieces
 //     joined with " " are the text;
 //   - `whitespace` mode equals Python's str.split() on the decoded code points;
+//   - `grapheme` mode gives the clusters of UAX #29 read literally (ill-formed sequences
+//     as U+FFFD), and the pieces put back together are the text (grapheme.cpp fuzzes the
+//     rules harder, with text made of the characters they care about);
 //   - every piece is a view of the text itself at the reference's byte offset, and its
 //     UTF-16 positions are the reference's;
 //   - is_python_whitespace agrees with Python's list for every code point (checked once).
@@ -22,102 +26,11 @@
 #include "core/text/split.hpp"
 #include "core/text/utf8.hpp"
 #include "fuzz_support.hpp"
+#include "reference_grapheme.hpp"
+#include "reference_utf8.hpp"
 
 namespace trickle::fuzzing {
 namespace {
-
-// --- The reference decoder: Unicode's table 3-7 of well-formed byte sequences, row by row,
-// and the "maximal subpart" rule for what an ill-formed sequence is (one U+FFFD each, as
-// TextDecoder and the WHATWG Encoding Standard do).
-
-struct byte_range {
-  unsigned char low, high;
-  bool holds(unsigned char byte) const { return byte >= low && byte <= high; }
-};
-
-struct well_formed_row {
-  byte_range lead;
-  int trailing;  // bytes after the lead
-  byte_range next[3];
-};
-
-constexpr byte_range any_continuation{0x80, 0xBF};
-constexpr well_formed_row table_3_7[] = {
-    {{0xC2, 0xDF}, 1, {any_continuation}},
-    {{0xE0, 0xE0}, 2, {{0xA0, 0xBF}, any_continuation}},
-    {{0xE1, 0xEC}, 2, {any_continuation, any_continuation}},
-    {{0xED, 0xED}, 2, {{0x80, 0x9F}, any_continuation}},
-    {{0xEE, 0xEF}, 2, {any_continuation, any_continuation}},
-    {{0xF0, 0xF0}, 3, {{0x90, 0xBF}, any_continuation, any_continuation}},
-    {{0xF1, 0xF3}, 3, {any_continuation, any_continuation, any_continuation}},
-    {{0xF4, 0xF4}, 3, {{0x80, 0x8F}, any_continuation, any_continuation}},
-};
-
-// One code point, or one maximal ill-formed subsequence, of the text.
-struct unit {
-  char32_t value;  // U+FFFD for an ill-formed sequence
-  std::size_t begin;
-  std::size_t length;
-  bool well_formed;
-  std::uint32_t utf16() const { return value >= 0x10000 ? 2 : 1; }
-};
-
-// A well-formed code point back to UTF-8, by the encoding's bit layout: checks that the
-// decoded value is the one the bytes spell, in its shortest form.
-std::string encode(char32_t c) {
-  std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return out;
-}
-
-unit reference_unit_at(std::string_view text, std::size_t begin) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(begin);
-  if (lead < 0x80) return {lead, begin, 1, true};
-  const well_formed_row* row = nullptr;
-  for (const well_formed_row& candidate : table_3_7) {
-    if (candidate.lead.holds(lead)) row = &candidate;
-  }
-  if (row == nullptr) return {0xFFFD, begin, 1, false};
-  int matched = 0;
-  while (matched < row->trailing && begin + 1 + matched < text.size() &&
-         row->next[matched].holds(byte(begin + 1 + matched))) {
-    ++matched;
-  }
-  const std::size_t length = 1 + static_cast<std::size_t>(matched);
-  if (matched < row->trailing) return {0xFFFD, begin, length, false};
-  // Payload bits: the lead keeps 6 - trailing of them, each continuation 6.
-  char32_t value = lead & (0x3F >> row->trailing);
-  for (int i = 1; i <= row->trailing; ++i) value = (value << 6) | (byte(begin + i) & 0x3F);
-  const std::string_view bytes = text.substr(begin, length);
-  FUZZ_CHECK(encode(value) == bytes, "reference decoder: %s decoded as U+%04X",
-             hex(bytes).c_str(), static_cast<unsigned>(value));
-  FUZZ_CHECK(value <= 0x10FFFF && (value < 0xD800 || value > 0xDFFF),
-             "reference decoder: %s is not a scalar value", hex(bytes).c_str());
-  return {value, begin, length, true};
-}
-
-std::vector<unit> reference_decode(std::string_view text) {
-  std::vector<unit> units;
-  for (std::size_t i = 0; i < text.size(); i += units.back().length) {
-    units.push_back(reference_unit_at(text, i));
-  }
-  return units;
-}
 
 // Python's str.isspace() for one character: bidirectional class WS, B or S, or category Zs.
 struct code_point_range {
@@ -161,6 +74,7 @@ const char* mode_name(split_mode mode) {
     case split_mode::whitespace: return "whitespace";
     case split_mode::space: return "space";
     case split_mode::character: return "character";
+    case split_mode::grapheme: return "grapheme";
   }
   return "?";
 }
@@ -239,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                static_cast<unsigned>(want.value), want.length, want.utf16());
   }
 
-  std::vector<std::pair<std::size_t, std::size_t>> characters, spaces, words;
+  std::vector<std::pair<std::size_t, std::size_t>> characters, spaces, words, clusters;
   for (std::size_t i = 0; i < units.size(); ++i) characters.emplace_back(i, i + 1);
   // JS split(" ") on a non-empty text: the stretches between single U+0020s, empty ones kept.
   if (!units.empty()) {
@@ -264,10 +178,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     i = end;
   }
 
+  // UAX #29: the stretches between the reference's boundaries.
+  std::vector<char32_t> values;
+  for (const unit& u : units) values.push_back(u.value);
+  const std::vector<bool> boundary = reference_grapheme_boundaries(values);
+  for (std::size_t i = 0, start = 0; i < units.size(); ++i) {
+    if (!boundary[i + 1]) continue;
+    clusters.emplace_back(start, i + 1);
+    start = i + 1;
+  }
+
   check_mode(text, split_mode::character, pieces_from_spans(units, utf16_at, characters, text.size()));
   check_mode(text, split_mode::space, pieces_from_spans(units, utf16_at, spaces, text.size()));
   check_mode(text, split_mode::whitespace, pieces_from_spans(units, utf16_at, words, text.size()));
+  check_mode(text, split_mode::grapheme, pieces_from_spans(units, utf16_at, clusters, text.size()));
   check_reassembles(text, split_mode::character, "");
+  check_reassembles(text, split_mode::grapheme, "");
   check_reassembles(text, split_mode::space, " ");
   return 0;
 }

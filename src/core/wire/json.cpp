@@ -326,7 +326,10 @@ std::int64_t floor_divide(std::int64_t a, std::int64_t b) { return a / b - ((a %
 
 void append_rfc3339(std::string& out, std::int64_t unix_seconds) {
   const std::int64_t days = floor_divide(unix_seconds, 86400);
-  const std::int64_t second_of_day = unix_seconds - days * 86400;
+  // From the remainder, not as unix_seconds - days * 86400: near INT64_MIN that product
+  // is below the range of int64 (found by tests/fuzz/wire.cpp).
+  std::int64_t second_of_day = unix_seconds % 86400;
+  if (second_of_day < 0) second_of_day += 86400;
   // Civil date from a day count: shift the epoch to 0000-03-01 so that leap days fall at
   // the end of each 400-year era, then peel off eras, years of the era, and the day of the
   // year counted from March.

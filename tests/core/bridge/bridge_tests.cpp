@@ -237,7 +237,8 @@ played play(bridge::host& host, virtual_time& time, bridge::answer_spec spec) {
     }
   };
   take(read_records(host.start_one(bridge::make_answer_stream(host, std::move(spec)))));
-  while (out.status == status_pending || out.status == status_more) {
+  for (int step = 0; out.status == status_pending || out.status == status_more; ++step) {
+    REQUIRE(step < 10'000);  // a stream that never ends fails here instead of hanging
     if (out.status == status_more) {
       const int result = host.pull(slot, max_batch);
       for (int i = 0; i < (result >> status_bits); ++i) {
@@ -383,5 +384,86 @@ TEST_CASE("an answer the formats refuse is not made, and leaves nothing behind")
   auto spec = answer_of("x");
   spec.answer.tool_calls.push_back({"", "", "{}"});
   CHECK_THROWS_AS(bridge::make_answer_stream(host, spec), std::invalid_argument);
+  CHECK(host.live_streams() == 0);
+}
+
+TEST_CASE("with reslice, frames due at once that fill a record all come before any time passes") {
+  // Found by tests/fuzz/bridge.cpp: the bytes that did not fit in the first record waited
+  // for the first piece's deadline, because the record said "pending" instead of "more".
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("one two", wire::format::anthropic);
+  spec.answer.model = std::string(3000, 'm');  // message_start alone fills three records
+  spec.faults.reslice_max = 1;
+  // The frames before the first piece, as the stream writes them (usage counts pieces).
+  wire::answer counted = spec.answer;
+  counted.output_tokens = 2;
+  std::string opening;
+  const auto enc = wire::make_encoder(spec.format, counted);
+  for (const wire::event& e : wire::events_of(counted, spec.split)) {
+    if (e.kind == wire::event_kind::text) break;
+    enc->write(opening, e);
+  }
+  REQUIRE(opening.size() > static_cast<std::size_t>(2 * max_batch));
+
+  const std::uint32_t slot = spec.slot;
+  std::string at_start;
+  int status = status_more;
+  for (const auto& r : read_records(host.start_one(bridge::make_answer_stream(host, std::move(spec))))) {
+    at_start += r.bytes;
+    status = r.status;
+  }
+  CHECK(status == status_more);
+  while (status == status_more) {
+    const int result = host.pull(slot, max_batch);
+    for (int i = 0; i < (result >> status_bits); ++i) {
+      const std::uint32_t* pair = host.pull_spans() + 2 * i;
+      at_start.append(host.pull_frame_bytes() + pair[0], pair[1] - pair[0]);
+    }
+    status = result & ((1 << status_bits) - 1);
+  }
+  CHECK(status == status_pending);
+  CHECK(at_start == opening);
+  CHECK(time.now_ms() == 0);
+  host.close(slot);
+}
+
+TEST_CASE("a whole body cut short by truncate ends once its half is handed over, however it is resliced") {
+  // Found by tests/fuzz/bridge.cpp: when the half body did not fit in one record, every pull
+  // met the fault again and wrote the body again, and the stream never ended.
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("one two three");
+  spec.answer.model = std::string(5000, 'm');  // half the body fills several records
+  spec.whole_body = true;
+  spec.faults.truncate.at = 1;
+  spec.faults.reslice_max = 1;
+  auto answer = spec.answer;
+  const played p = play(host, time, spec);
+  answer.output_tokens = 3;
+  std::string body;
+  wire::write_body(spec.format, answer, body);
+  CHECK(p.status == status_done);
+  CHECK(p.bytes == body.substr(0, body.size() / 2));
+  CHECK(host.live_streams() == 0);
+  CHECK(time.sched.scheduled_count() == 0);
+}
+
+TEST_CASE("the error fault's frame comes whole even when it does not fit in one record") {
+  // Found while fixing the above: the stream ended as soon as the error frame was written,
+  // and the part of it that did not fit in the record was lost.
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("one two three", wire::format::anthropic);
+  const std::string message(3000, 'e');
+  spec.faults.error.at = 1;
+  spec.faults.error_status = 500;
+  spec.faults.error_message = message;
+  spec.faults.reslice_max = 1;
+  const played p = play(host, time, spec);
+  CHECK(p.status == status_done);
+  CHECK(p.bytes.find(message) != std::string::npos);
+  CHECK(p.bytes.size() > message.size());
+  CHECK(p.bytes.compare(p.bytes.size() - 2, 2, "\n\n") == 0);
   CHECK(host.live_streams() == 0);
 }

@@ -28,7 +28,20 @@ using json_array = std::vector<json>;
 using json_object = std::vector<std::pair<std::string, json>>;
 
 struct json {
-  std::variant<std::nullptr_t, bool, double, std::string, json_array, json_object> value;
+  using value_type = std::variant<std::nullptr_t, bool, double, std::string, json_array, json_object>;
+  value_type value;
+
+  // The special members are only declared here and defaulted below the class. Left
+  // implicit, clang 16 with libstdc++ 12 defines them while it instantiates
+  // std::pair<std::string, json> (whose default constructor asks whether json is implicitly
+  // default-constructible), which needs that pair complete: a cycle it reports as an error.
+  json() noexcept;
+  json(value_type v) noexcept : value(std::move(v)) {}
+  json(const json& other);
+  json(json&& other) noexcept;
+  json& operator=(const json& other);
+  json& operator=(json&& other) noexcept;
+  ~json();
 
   bool is_null() const { return std::holds_alternative<std::nullptr_t>(value); }
   bool is_string() const { return std::holds_alternative<std::string>(value); }
@@ -68,6 +81,13 @@ struct json {
     throw json_error(std::string("not ") + what);
   }
 };
+
+inline json::json() noexcept = default;
+inline json::json(const json& other) = default;
+inline json::json(json&& other) noexcept = default;
+inline json& json::operator=(const json& other) = default;
+inline json& json::operator=(json&& other) noexcept = default;
+inline json::~json() = default;
 
 class json_parser {
  public:

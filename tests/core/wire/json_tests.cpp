@@ -166,6 +166,20 @@ TEST_CASE("times are written as RFC 3339 in UTC") {
   CHECK(date(-62135596800) == "0001-01-01T00:00:00Z");
 }
 
+TEST_CASE("every time an int64 holds is written, the extremes included, without overflow") {
+  // Beyond RFC 3339's four-digit years the year is written in full, signed. The extremes
+  // once overflowed while the time of day was worked out (days * 86400 below INT64_MIN).
+  const auto date = [](std::int64_t seconds) {
+    std::string out;
+    append_rfc3339(out, seconds);
+    return out;
+  };
+  CHECK(date(INT64_MIN) == "-292277022657-01-27T08:29:52Z");
+  CHECK(date(INT64_MIN + 1) == "-292277022657-01-27T08:29:53Z");
+  CHECK(date(INT64_MAX) == "292277026596-12-04T15:30:07Z");
+  CHECK(date(-62135596801) == "0000-12-31T23:59:59Z");
+}
+
 TEST_CASE("integers are written in full") {
   std::string out;
   append_integer(out, 0);

@@ -112,7 +112,7 @@ class answer_stream final : public stream {
       const std::size_t start = out.size();
       encoder_->error(out, wire::wire_error{faults.error_status, faults.error_message});
       emit(out, start, sink, limit);
-      return finish(status_done);
+      return end_after_carry();
     }
     if (truncate) return spec_.whole_body ? end_body_cut(out, sink, limit) : finish(status_done);
     if (disconnect) return finish(status_dropped);
@@ -160,8 +160,17 @@ class answer_stream final : public stream {
     wire::write_body(spec_.format, spec_.answer, out);
     out.resize(start + (out.size() - start) / 2);
     emit(out, start, sink, limit);
+    return end_after_carry();
+  }
+
+  // The last bytes are written: the stream ends as soon as JS has what is left in carry_.
+  // Until then, a call writes nothing more (without this, each pull of a resliced, cut body
+  // polled the next piece, met the fault again and wrote the body again, for ever), and
+  // nothing times out or polls the schedule.
+  int end_after_carry() noexcept {
+    next_event_ = events_.size();
     body_written_ = true;
-    return carry_.empty() ? finish(status_done) : status_more;
+    return finish(carry_.empty() ? status_done : status_more);
   }
 
   // Hands out[start, end) over: as one span joined to the previous one, or, with reslice,
