@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/text/boundaries.hpp"
 #include "core/wire/json.hpp"
 
 namespace trickle::wire {
@@ -62,6 +63,48 @@ std::vector<event> events_of(const answer& a, split_mode mode) {
   for (std::uint32_t i = 0; i < a.tool_calls.size(); ++i) {
     events.push_back({event_kind::tool_start, i, {}});
     append_pieces(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, mode);
+    events.push_back({event_kind::tool_end, i, {}});
+  }
+  events.push_back({event_kind::finish, 0, {}});
+  events.push_back({event_kind::end, 0, {}});
+  return events;
+}
+
+namespace {
+
+void append_given(std::vector<event>& events, event_kind kind, std::uint32_t tool, std::string_view text,
+                  const given_field& given, const std::string& field) {
+  if (!given.tokens.empty() && given.tokens.size() != given.ends.size()) {
+    throw std::invalid_argument(field + ": " + std::to_string(given.tokens.size()) + " token counts for " +
+                                std::to_string(given.ends.size()) + " pieces");
+  }
+  utf16_cursor cursor{text};
+  piece p;
+  for (std::size_t i = 0; i < given.ends.size(); ++i) {
+    if (!cursor.advance_to(given.ends[i], p)) {
+      throw std::invalid_argument(field + ": piece " + std::to_string(i) +
+                                  " does not end after the one before it, between two characters, inside the text");
+    }
+    events.push_back({kind, tool, p.text, given.tokens.empty() ? 1 : given.tokens[i]});
+  }
+  if (!cursor.at_end()) throw std::invalid_argument(field + ": the pieces stop before the end of the text");
+}
+
+}  // namespace
+
+std::vector<event> events_of(const answer& a, const given_answer_pieces& given) {
+  if (given.tool_arguments.size() != a.tool_calls.size()) {
+    throw std::invalid_argument("pieces are given for the arguments of " + std::to_string(given.tool_arguments.size()) +
+                                " tool calls, and the answer has " + std::to_string(a.tool_calls.size()));
+  }
+  std::vector<event> events;
+  events.push_back({event_kind::start, 0, {}});
+  append_given(events, event_kind::reasoning, 0, a.reasoning, given.reasoning, "the reasoning");
+  append_given(events, event_kind::text, 0, a.text, given.text, "the text");
+  for (std::uint32_t i = 0; i < a.tool_calls.size(); ++i) {
+    events.push_back({event_kind::tool_start, i, {}});
+    append_given(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, given.tool_arguments[i],
+                 "the arguments of tool call " + std::to_string(i));
     events.push_back({event_kind::tool_end, i, {}});
   }
   events.push_back({event_kind::finish, 0, {}});
