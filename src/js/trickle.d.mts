@@ -12,7 +12,17 @@ export type SplitMode =
    * One extended grapheme cluster per piece (Unicode 17.0, what Intl.Segmenter gives): what a
    * reader sees as one character, so a family emoji or a flag comes out whole.
    */
-  | 'grapheme';
+  | 'grapheme'
+  /**
+   * One GPT token per piece (`encoding`), as OpenAI's API streams them; `tokensPerChunk`
+   * makes chunks of several. A token that ends inside a code point (an emoji split into byte
+   * tokens) waits for the rest of it: every chunk is whole code points, and holds as many
+   * tokens as the timing model charges it.
+   */
+  | 'tokens';
+
+/** The tokenizers: o200k_base (GPT-4o and later, the default) and cl100k_base (GPT-4, GPT-3.5). */
+export type Encoding = 'o200k_base' | 'cl100k_base';
 
 export interface StreamOptions {
   /**
@@ -22,8 +32,10 @@ export interface StreamOptions {
   delayMs?: number;
   /** Default 'whitespace'. */
   split?: SplitMode;
-  /** Appended to every piece. Default '' for stream(), ' ' for chat(). */
+  /** Appended to every piece. Default '' for stream(), ' ' for chat() ('' with split 'tokens'). */
   suffix?: string;
+  /** The tokenizer of split 'tokens' (only with it). Default 'o200k_base'. */
+  encoding?: Encoding;
   /**
    * Ends the stream when aborted: the pending next() (or, if none, the next one) rejects with
    * `signal.reason` (a DOMException named AbortError by default), the C++ state and its timer
@@ -50,7 +62,7 @@ export interface StreamOptions {
   ttftMs?: number;
   /** How the time to the first chunk varies around ttftMs. */
   ttftJitter?: Jitter;
-  /** A rate in tokens per second (a piece counts as one token until a tokenizer counts). */
+  /** A rate in tokens per second: a chunk of split 'tokens' costs its tokens, any other piece one. */
   tokensPerSecond?: number;
   /** Or a rate in characters (UTF-16 units, the suffix included) per second. */
   charsPerSecond?: number;
@@ -58,8 +70,16 @@ export interface StreamOptions {
   jitter?: Jitter;
   /** Pauses between chunks: each chunk after the first stalls with `probability`, for minMs to maxMs. */
   stalls?: 'none' | Stalls;
-  /** Chunks delivered together, at the moment the last of them is ready. Default 1. */
+  /**
+   * Chunks delivered together (several deltas in one network read), at the moment the last
+   * of them is ready. Default 1, or the preset's (not with split 'tokens': see tokensPerChunk).
+   */
   burst?: number;
+  /**
+   * Split 'tokens' only: the tokens one chunk holds (one delta): 1 is OpenAI's shape, 2 to 4
+   * Anthropic's, more Gemini's. Default 1, or the preset's (claude-sonnet 2, gemini-flash 8).
+   */
+  tokensPerChunk?: number;
   /** The plan's seed: a whole number below 2^53. Default: one drawn per stream (stream.seed tells it). */
   seed?: number;
 }
@@ -177,6 +197,17 @@ export interface CreateOptions {
    * formats, loaded on their first use.
    */
   fullWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  /** The same for trickle-tokenizer.wasm, loaded the first time something counts tokens. */
+  tokenizerWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  /** The same for each encoding's vocabulary (o200k_base.bpe, cl100k_base.bpe), loaded on its first use. */
+  tokenAssets?: { [E in Encoding]?: string | URL | ArrayBuffer | ArrayBufferView };
+}
+
+export interface TokenizeOptions {
+  /** Default 'o200k_base'. */
+  encoding?: Encoding;
+  /** Special tokens ('<|endoftext|>'...) become their ids; by default they are plain text. */
+  allowSpecial?: boolean;
 }
 
 /** The longest text a stream takes, in UTF-16 units (a JS string's length): 2 ** 27. */
@@ -197,6 +228,20 @@ export interface Trickle {
   chatText(prompt: string): string;
   /** The timing presets' names, in order. */
   readonly presets: TimingPreset[];
+  /**
+   * The token ids of `text`, as OpenAI's tokenizer gives them. The tokenizer and the
+   * encoding's vocabulary are loaded on first use, once per instance.
+   * @throws {TypeError} (as a rejection) text is not a string, or an option is unknown or of the wrong type
+   * @throws {RangeError} (as a rejection) an unknown encoding, or text longer than MAX_TEXT_LENGTH
+   */
+  tokenize(text: string, options?: TokenizeOptions): Promise<number[]>;
+  /**
+   * The text of token ids (a special token's id gives its text).
+   * @throws {RangeError} (as a rejection) an id that is not a token of the encoding, named by its index
+   */
+  detokenize(ids: readonly number[] | Uint32Array, options?: { encoding?: Encoding }): Promise<string>;
+  /** How many tokens tokenize(text, options) gives. */
+  countTokens(text: string, options?: TokenizeOptions): Promise<number>;
   stats(): TrickleStats;
 }
 

@@ -157,6 +157,16 @@ made_parts make_parts(host& owner, const double* command) {
   return parts;
 }
 
+// The generator of a split_given command. Not inlined into the maker: under -fexceptions
+// every call that moves strings and vectors brings its own clean-up code.
+[[gnu::noinline]] async_generator<chunk> given_generator(host& owner, made_parts& parts, const double* command,
+                                                         const double* block) {
+  given_pieces given = given_of(command);
+  if (block == nullptr) return llm_stream_given(owner.sched(), std::move(parts.text), std::move(given), std::move(parts.options));
+  return llm_stream_given(owner.sched(), std::move(parts.text), std::move(given), std::move(parts.options),
+                          timing_of(block, command[start_seed]));
+}
+
 }  // namespace
 
 std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double*) {
@@ -169,20 +179,15 @@ std::unique_ptr<stream> make_text_stream(host& owner, const double* command, con
 
 std::unique_ptr<stream> make_timed_text_stream(host& owner, const double* command, const double* timings) {
   made_parts parts = make_parts(owner, command);
-  scheduler& sched = owner.sched();
-  std::string& text = parts.text;
-  stream_options& options = parts.options;
-  const bool timed = command[start_timing] >= 0;
-  const double* block = timed ? timings + static_cast<std::ptrdiff_t>(command[start_timing]) * timing_field_count : nullptr;
+  const double* block =
+      command[start_timing] >= 0 ? timings + static_cast<std::ptrdiff_t>(command[start_timing]) * timing_field_count : nullptr;
   if (gives_pieces(command)) {
-    given_pieces given = given_of(command);
-    parts.made->set_generator(
-        timed ? llm_stream_given(sched, std::move(text), std::move(given), std::move(options), timing_of(block, command[start_seed]))
-              : llm_stream_given(sched, std::move(text), std::move(given), std::move(options)));
+    parts.made->set_generator(given_generator(owner, parts, command, block));
+  } else if (block != nullptr) {
+    parts.made->set_generator(llm_stream_answer(owner.sched(), std::move(parts.text), std::move(parts.options),
+                                                timing_of(block, command[start_seed])));
   } else {
-    parts.made->set_generator(
-        timed ? llm_stream_answer(sched, std::move(text), std::move(options), timing_of(block, command[start_seed]))
-              : llm_stream_answer(sched, std::move(text), std::move(options)));
+    parts.made->set_generator(llm_stream_answer(owner.sched(), std::move(parts.text), std::move(parts.options)));
   }
   return std::move(parts.made);
 }

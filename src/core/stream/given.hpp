@@ -14,8 +14,10 @@
 // Each chunk is a view into the stream's own copy of the text, with its UTF-16 span, and
 // the suffix after it, as llm_stream_answer gives them; options.split is not used.
 //
-// The pieces are checked when the stream is made (check_given says how); pieces it refuses
-// surface at the first next() as std::invalid_argument, like refused timing options.
+// The pieces are checked, and their offsets computed, when the stream is made (check_given
+// says what is refused); a refusal surfaces at the first next() as std::invalid_argument,
+// like refused timing options. The stream then holds its text, the ends and one offset per
+// piece: 12 bytes a piece, the same for every schedule (so one coroutine serves them all).
 #pragma once
 
 #include <cstdint>

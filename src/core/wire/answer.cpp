@@ -1,5 +1,7 @@
 #include "core/wire/answer.hpp"
 
+#include <cstdarg>
+#include <cstdio>
 #include <stdexcept>
 
 #include "core/text/boundaries.hpp"
@@ -72,30 +74,41 @@ std::vector<event> events_of(const answer& a, split_mode mode) {
 
 namespace {
 
+// Refused pieces: std::invalid_argument with a message from a printf format, one call per
+// refusal (string concatenations would be inlined at every site).
+[[noreturn]] void refuse(const char* format, ...) {
+  char message[256];
+  va_list arguments;
+  va_start(arguments, format);
+  std::vsnprintf(message, sizeof message, format, arguments);
+  va_end(arguments);
+  throw std::invalid_argument(message);
+}
+
+// `field`: what a message names ("the text", "the arguments of tool call 2").
 void append_given(std::vector<event>& events, event_kind kind, std::uint32_t tool, std::string_view text,
-                  const given_field& given, const std::string& field) {
-  if (!given.tokens.empty() && given.tokens.size() != given.ends.size()) {
-    throw std::invalid_argument(field + ": " + std::to_string(given.tokens.size()) + " token counts for " +
-                                std::to_string(given.ends.size()) + " pieces");
+                  const given_field& given, const char* field) {
+  const std::size_t count = given.ends.size();
+  if (!given.tokens.empty() && given.tokens.size() != count) {
+    refuse("%s: %zu token counts for %zu pieces", field, given.tokens.size(), count);
   }
   utf16_cursor cursor{text};
   piece p;
-  for (std::size_t i = 0; i < given.ends.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     if (!cursor.advance_to(given.ends[i], p)) {
-      throw std::invalid_argument(field + ": piece " + std::to_string(i) +
-                                  " does not end after the one before it, between two characters, inside the text");
+      refuse("%s: piece %zu does not end after the one before it, between two characters, inside the text", field, i);
     }
     events.push_back({kind, tool, p.text, given.tokens.empty() ? 1 : given.tokens[i]});
   }
-  if (!cursor.at_end()) throw std::invalid_argument(field + ": the pieces stop before the end of the text");
+  if (!cursor.at_end()) refuse("%s: the pieces stop before the end of the text", field);
 }
 
 }  // namespace
 
 std::vector<event> events_of(const answer& a, const given_answer_pieces& given) {
   if (given.tool_arguments.size() != a.tool_calls.size()) {
-    throw std::invalid_argument("pieces are given for the arguments of " + std::to_string(given.tool_arguments.size()) +
-                                " tool calls, and the answer has " + std::to_string(a.tool_calls.size()));
+    refuse("pieces are given for the arguments of %zu tool calls, and the answer has %zu", given.tool_arguments.size(),
+           a.tool_calls.size());
   }
   std::vector<event> events;
   events.push_back({event_kind::start, 0, {}});
@@ -103,8 +116,9 @@ std::vector<event> events_of(const answer& a, const given_answer_pieces& given) 
   append_given(events, event_kind::text, 0, a.text, given.text, "the text");
   for (std::uint32_t i = 0; i < a.tool_calls.size(); ++i) {
     events.push_back({event_kind::tool_start, i, {}});
-    append_given(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, given.tool_arguments[i],
-                 "the arguments of tool call " + std::to_string(i));
+    char field[48];
+    std::snprintf(field, sizeof field, "the arguments of tool call %u", static_cast<unsigned>(i));
+    append_given(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, given.tool_arguments[i], field);
     events.push_back({event_kind::tool_end, i, {}});
   }
   events.push_back({event_kind::finish, 0, {}});
