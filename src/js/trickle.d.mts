@@ -84,6 +84,26 @@ export interface StreamOptions {
   seed?: number;
 }
 
+/**
+ * The options of a stream over pieces given as an array, on pace (delayMs) or on the timing
+ * model (each piece one token): those of any stream but the ones that cut a text.
+ */
+export interface PiecesOptions extends Omit<StreamOptions, 'split' | 'encoding' | 'tokensPerChunk'> {
+  offsetsMs?: undefined;
+}
+
+/**
+ * The options of pieces given with their own times (a recorded stream replayed): no pace
+ * and no timing model, since offsetsMs says when each piece comes.
+ */
+export interface ReplayOptions extends Pick<StreamOptions, 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage' | 'seed'> {
+  /**
+   * Each piece's arrival in milliseconds after the first next(), one per piece, never
+   * decreasing (equal offsets come together), each from 0 to 2147483647.
+   */
+  offsetsMs: readonly number[];
+}
+
 export type TimingPreset = 'gpt-4o' | 'claude-sonnet' | 'gemini-flash' | 'reasoning' | 'fast-host' | 'slow-network';
 
 /**
@@ -216,6 +236,16 @@ export const MAX_TEXT_LENGTH: number;
 export interface Trickle {
   /** The instance's clock: the event loop's, or the ManualClock it was created with. */
   readonly clock: Clock;
+  // Before stream(text): Parameters<Trickle['stream']> and the like name the last overload.
+  /**
+   * Streams `pieces` as they are, one chunk each (a recorded stream's deltas, say): on pace,
+   * on the timing model, or each at its own time (ReplayOptions.offsetsMs). plan() and
+   * toReadableStream() work as for any stream. A piece is made well-formed on its own (half
+   * a surrogate pair becomes U+FFFD).
+   * @throws {TypeError} a piece is not a string; split, encoding or tokensPerChunk is given; offsetsMs is given with delayMs or a timing option
+   * @throws {RangeError} a piece is empty; the pieces are longer than MAX_TEXT_LENGTH together; offsetsMs is not one per piece, decreases, or has an entry that is negative, NaN or above 2147483647
+   */
+  stream(pieces: readonly string[], options?: PiecesOptions | ReplayOptions): TrickleStream;
   /**
    * Streams the pieces of `text`.
    * @throws {TypeError} text is not a string, an option has the wrong type (signal not an AbortSignal), or an unknown option is given

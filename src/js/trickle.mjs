@@ -15,10 +15,11 @@
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
-import { checkOptionsBag, describe, own } from './internal/checks.mjs';
+import { checkOptionsBag, describe, isPlainObject, own } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
 import { Engines } from './stream/engines.mjs';
+import { checkGivenOptions, readGivenPieces } from './stream/given.mjs';
 import { loadNative } from './stream/native.mjs';
 import { CHAT_DEFAULTS, ENCODINGS, STREAM_DEFAULTS, checkEncoding, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
@@ -172,11 +173,33 @@ class Trickle {
     return this.#clock;
   }
 
-  /** Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs, failAfter, failMessage). */
+  /**
+   * Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs,
+   * failAfter, failMessage), or, when `text` is an array of strings, those pieces as they
+   * are: on pace, on the timing model (each piece one token), or each at its own time
+   * (options.offsetsMs: milliseconds after the first next(), one per piece).
+   */
   stream(text, options) {
+    if (Array.isArray(text)) return this.#streamPieces(text, options);
+    if (isPlainObject(options) && own(options, 'offsetsMs') !== undefined) {
+      throw new TypeError("trickle.stream: offsetsMs is for pieces given as an array: stream(['Hel', 'lo'], { offsetsMs: [0, 80] })");
+    }
     const checked = checkText('stream', 'text', text);
     const settings = readStreamOptions('stream', options, STREAM_DEFAULTS, this.#bridge.timing);
     settings.text = checked;
+    return new TrickleStream(this.#engines, settings);
+  }
+
+  #streamPieces(pieces, options) {
+    const where = 'trickle.stream';
+    checkOptionsBag(where, options, [...Object.keys(STREAM_DEFAULTS), 'offsetsMs']);
+    const offsetsMs = own(options, 'offsetsMs');
+    checkGivenOptions(where, options, offsetsMs !== undefined);
+    const settings = readStreamOptions('stream', withoutKeys(options, ['offsetsMs']), STREAM_DEFAULTS, this.#bridge.timing);
+    const given = readGivenPieces(where, pieces, offsetsMs, MAX_TEXT_LENGTH);
+    settings.text = given.text;
+    settings.split = 'given';
+    settings.pieces = given.pieces;
     return new TrickleStream(this.#engines, settings);
   }
 

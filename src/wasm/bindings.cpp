@@ -230,6 +230,13 @@ wire::given_field given_field_of(const val& v) {
   const auto count = arguments["length"].as<unsigned>();
   pieces.tool_arguments.reserve(count);
   for (unsigned i = 0; i < count; ++i) pieces.tool_arguments.push_back(given_field_of(arguments[i]));
+  // A recorded stream's own times: microseconds after t0, one per piece (make_answer_stream
+  // checks them). Out-of-range values become -1, which it refuses.
+  const val offsets = given["offsetsUs"];
+  if (offsets.isUndefined() || offsets.isNull()) return;
+  for (const double us : emscripten::convertJSArrayToNumberVector<double>(offsets)) {
+    made.offsets.push_back(us >= 0 && us <= 9.0e15 ? duration{static_cast<std::int64_t>(us)} : duration{-1});
+  }
 }
 
 bridge::fault_point fault_point_of(const val& v) {

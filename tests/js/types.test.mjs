@@ -22,6 +22,7 @@ const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const BREAKAGES = [
   { file: 'trickle.d.mts', what: 'a split mode dropped', from: "  | 'tokens';", to: ';' },
   { file: 'trickle.d.mts', what: 'token ids typed as strings', from: 'tokenize(text: string, options?: TokenizeOptions): Promise<number[]>;', to: 'tokenize(text: string, options?: TokenizeOptions): Promise<string[]>;' },
+  { file: 'trickle.d.mts', what: 'replay offsets left untyped', from: '  offsetsMs: readonly number[];', to: '  offsetsMs: readonly unknown[];' },
   { file: 'trickle.d.mts', what: 'next() typed as any', from: 'next(): Promise<IteratorResult<string, undefined>>;', to: 'next(): Promise<any>;' },
   { file: 'trickle.d.mts', what: 'a stats field dropped', from: '  timerArmed: boolean;\n', to: '' },
   { file: 'trickle.d.mts', what: 'any clock accepted', from: "clock?: 'manual' | ManualClock;", to: 'clock?: unknown;' },

@@ -3,8 +3,8 @@
 // line has to be an error, or tsc fails). Checked by `tsc -p tests/types`; never run.
 import createTrickle, { MAX_TEXT_LENGTH, ManualClock } from '../../src/js/trickle.mjs';
 import type {
-  Clock, CreateOptions, Encoding, Jitter, SplitMode, Stalls, StreamOptions, TimingPreset, TokenizeOptions, Trickle,
-  TrickleStats, TrickleStream,
+  Clock, CreateOptions, Encoding, Jitter, PiecesOptions, ReplayOptions, SplitMode, Stalls, StreamOptions, TimingPreset,
+  TokenizeOptions, Trickle, TrickleStats, TrickleStream,
 } from '../../src/js/trickle.mjs';
 import { type Equal, exact, expectType } from './check.mjs';
 
@@ -175,6 +175,32 @@ export async function tokens(trickle: Trickle, ids: Uint32Array) {
   await trickle.detokenize([1], { allowSpecial: true });
   // @ts-expect-error tokenAssets are named by encoding
   await createTrickle({ tokenAssets: { gpt2: '/gpt2.bpe' } });
+}
+
+// ---- Pieces given already cut, replayed at their own times or on pace
+
+export async function pieces(trickle: Trickle, recorded: string[], at: number[]) {
+  expectType<TrickleStream>(trickle.stream(['Hel', 'lo'], { offsetsMs: [0, 80] }));
+  expectType<TrickleStream>(trickle.stream(recorded, { offsetsMs: at, suffix: '|', timeoutMs: 5000, seed: 3 }));
+  expectType<TrickleStream>(trickle.stream(recorded, { delayMs: 20 }));
+  expectType<TrickleStream>(trickle.stream(recorded, { preset: 'gpt-4o' }));
+  expectType<TrickleStream>(trickle.stream(['a'] as readonly string[]));
+  exact<Equal<ReplayOptions['offsetsMs'], readonly number[]>>();
+  exact<Equal<PiecesOptions['offsetsMs'], undefined>>();
+  // @ts-expect-error pieces are strings
+  trickle.stream(['a', 2]);
+  // @ts-expect-error pieces are already cut: no split
+  trickle.stream(['a'], { split: 'char' });
+  // @ts-expect-error nor an encoding
+  trickle.stream(['a'], { encoding: 'o200k_base' });
+  // @ts-expect-error offsets say when: no delay besides them
+  trickle.stream(['a'], { offsetsMs: [0], delayMs: 5 });
+  // @ts-expect-error nor a timing model
+  trickle.stream(['a'], { offsetsMs: [0], preset: 'gpt-4o' });
+  // @ts-expect-error offsets are numbers
+  trickle.stream(['a'], { offsetsMs: ['0'] });
+  // @ts-expect-error offsetsMs is for pieces, not a text
+  trickle.stream('a', { offsetsMs: [0] });
 }
 
 // ---- A stream: an async iterator of strings

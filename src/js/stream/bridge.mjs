@@ -71,7 +71,7 @@ export class Bridge {
     this.#clock = clock;
     this.#splitCodes = {
       whitespace: protocol.splitWhitespace, space: protocol.splitSpace, char: protocol.splitChar, grapheme: protocol.splitGrapheme,
-      tokens: protocol.splitGiven,
+      tokens: protocol.splitGiven, given: protocol.splitGiven,
     };
     this.#heapWords = native.HEAPU32;
     this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
@@ -205,25 +205,41 @@ export class Bridge {
       new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(settings.timing);
     }
     const pieces = settings.pieces;
-    let endsAddress = 0;
+    // Pieces with offsets of their own need no plan: the offsets are it.
+    if (pieces !== null && pieces.offsetsUs) return Array.from(pieces.offsetsUs, (us) => us / 1000);
+    let at = null;
     if (pieces !== null && pieces.ends.length > 0) {
-      endsAddress = this.#pieces.reserve(pieces.ends.length * 8);
-      if (endsAddress === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
-      this.#writePieces(pieces, endsAddress);
+      const address = this.#pieces.reserve(piecesBytes(pieces));
+      if (address === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
+      at = this.#writePieces(pieces, address);
     }
     const count = pieces === null ? 0 : pieces.ends.length;
     const offsets = native.planStream(settings.text, this.#splitCodes[settings.split], settings.suffix, timingAddress,
-      settings.seed, Math.round(settings.delayMs * 1000), count, endsAddress, endsAddress === 0 ? 0 : endsAddress + 4 * count);
+      settings.seed, Math.round(settings.delayMs * 1000), count, at === null ? 0 : at.ends, at === null ? 0 : at.tokens);
     if (offsets === null) throw new RangeError('trickle: this stream cannot be planned (its text does not fit in WebAssembly memory)');
     return Array.from(offsets);
   }
 
-  // A stream's pieces at `address`: the ends, then the token counts (start_piece_ends and
-  // start_piece_tokens point at the two halves).
+  // A stream's pieces at `address` (piecesBytes of them, 8-byte aligned): their offsets in
+  // microseconds (f64, first, so that they stay aligned), if any, then their ends and their
+  // token counts, if any (u32 each). Returns where each list is (0: not given), as the
+  // start command's start_piece_offsets, start_piece_ends and start_piece_tokens say.
   #writePieces(pieces, address) {
-    const words = new Uint32Array(this.#native.HEAPU8.buffer, address, 2 * pieces.ends.length);
-    words.set(pieces.ends);
-    words.set(pieces.tokens, pieces.ends.length);
+    const heap = this.#native.HEAPU8.buffer;
+    const count = pieces.ends.length;
+    let offsets = 0;
+    if (pieces.offsetsUs) {
+      offsets = address;
+      new Float64Array(heap, address, count).set(pieces.offsetsUs);
+      address += 8 * count;
+    }
+    new Uint32Array(heap, address, count).set(pieces.ends);
+    let tokens = 0;
+    if (pieces.tokens !== null) {
+      tokens = address + 4 * count;
+      new Uint32Array(heap, tokens, count).set(pieces.tokens);
+    }
+    return { offsets, ends: address, tokens };
   }
 
   /** Why the stream in `slot` failed (read before closing it). */
@@ -269,7 +285,7 @@ export class Bridge {
       previousText = settings.text;
       if (settings.failAfter !== undefined) textBytes += settings.failMessage.length * 3;
       // Pieces likewise (streams of one text share the tokenizer's: Engines.piecesOf).
-      if (settings.pieces !== null && settings.pieces !== previousPieces) pieceBytes += settings.pieces.ends.length * 8;
+      if (settings.pieces !== null && settings.pieces !== previousPieces) pieceBytes += piecesBytes(settings.pieces);
       previousPieces = settings.pieces;
     }
     if (count === 0) return;
@@ -307,7 +323,7 @@ export class Bridge {
     let previousLength = 0;
     previousText = null;
     let piecesWritten = 0;
-    let piecesAt = 0;
+    let piecesAt = null;
     previousPieces = null;
     const slots = new Array(count);
     for (let i = 0, at = 0; i < count; i++, at += fields) {
@@ -331,16 +347,15 @@ export class Bridge {
       commands[at + p.startSeed] = settings.seed;
       const pieces = settings.pieces;
       if (pieces !== null && pieces !== previousPieces && pieces.ends.length > 0) {
-        piecesAt = piecesAddress + piecesWritten;
-        this.#writePieces(pieces, piecesAt);
-        piecesWritten += pieces.ends.length * 8;
+        piecesAt = this.#writePieces(pieces, piecesAddress + piecesWritten);
+        piecesWritten += piecesBytes(pieces);
       }
       previousPieces = pieces;
       const pieceCount = pieces === null ? 0 : pieces.ends.length;
       commands[at + p.startPieceCount] = pieceCount;
-      commands[at + p.startPieceEnds] = pieceCount === 0 ? 0 : piecesAt;
-      commands[at + p.startPieceTokens] = pieceCount === 0 ? 0 : piecesAt + 4 * pieceCount;
-      commands[at + p.startPieceOffsets] = 0; // reserved: a recorded stream's own timing
+      commands[at + p.startPieceEnds] = pieceCount === 0 ? 0 : piecesAt.ends;
+      commands[at + p.startPieceTokens] = pieceCount === 0 ? 0 : piecesAt.tokens;
+      commands[at + p.startPieceOffsets] = pieceCount === 0 ? 0 : piecesAt.offsets;
       if (settings.failAfter !== undefined) {
         const length = utf8.encodeInto(settings.failMessage, bytes.subarray(written)).written;
         commands[at + p.startMessageAddress] = textAddress + written;
@@ -463,6 +478,12 @@ export class Bridge {
 
 // A buffer in wasm memory that JS fills for one call, kept for the next unless a burst
 // made it large.
+// The bytes a stream's pieces take in wasm memory (Bridge.#writePieces): a multiple of 8, so
+// that the offsets of the next stream's pieces stay aligned.
+function piecesBytes(pieces) {
+  return pieces.ends.length * (pieces.offsetsUs ? 16 : 8);
+}
+
 class WasmBuffer {
   constructor(native, minimumBytes) {
     this.native = native;

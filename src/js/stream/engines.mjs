@@ -52,7 +52,7 @@ export class Engines {
 
   /** The bridge a stream with `settings` runs on, or null when that is the full one, not loaded yet. */
   bridgeFor(settings) {
-    return settings.timing === null && settings.split !== 'tokens' ? this.core : this.fullNow;
+    return settings.timing === null && settings.pieces === null && settings.split !== 'tokens' ? this.core : this.fullNow;
   }
 
   /**
@@ -122,7 +122,7 @@ export class Engines {
         }
       }
     }
-    const pieces = Object.freeze({ ends: ends.subarray(0, kept), tokens: counts.subarray(0, kept) });
+    const pieces = Object.freeze({ ends: ends.subarray(0, kept), tokens: counts.subarray(0, kept), offsetsUs: null });
     this.#lastPieces = { tokenizer, text, tokensPerChunk, pieces };
     return pieces;
   }

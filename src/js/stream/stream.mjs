@@ -165,7 +165,12 @@ class StreamCore {
     const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
     const engines = this.#engines;
     let spec = answerSpec(engines.core, { format, answer, model, settings, faults });
-    if (settings.split === 'tokens') {
+    if (settings.split === 'given') {
+      // The pieces as they were given, with their own times if they have them.
+      const none = { ends: [], tokens: [] };
+      const { ends, offsetsUs } = settings.pieces;
+      spec.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
+    } else if (settings.split === 'tokens') {
       // Cut into tokens when the body is first read, once the tokenizer is there.
       const made = spec;
       spec = async () => {

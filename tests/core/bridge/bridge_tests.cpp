@@ -541,6 +541,35 @@ TEST_CASE("an answer with given pieces frames exactly those pieces, and its usag
   CHECK(words.bytes.find("\"completion_tokens\":3,") != std::string::npos);
 }
 
+TEST_CASE("an answer with given pieces and offsets frames each piece at t0 plus its own offset, whatever the plan") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("Hi there, you");  // "Hi" 2, " there," 7, " you" 4
+  spec.given = wire::given_answer_pieces{{}, {{2, 9, 13}, {}}, {}};
+  spec.offsets = {0ms, 250ms, 260ms};
+  spec.timing.tokens_per_second = 1;  // the plan would take seconds: the offsets win
+  const played p = play(host, time, spec);
+  CHECK(p.status == status_done);
+  CHECK(p.bytes.find("\"content\":\" there,\"") != std::string::npos);
+  CHECK(p.at.back() == 260);
+  CHECK(time.now_ms() == 260);
+}
+
+TEST_CASE("offsets that are not one per given piece, or that decrease, are refused and leave nothing behind") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("ab");
+  spec.given = wire::given_answer_pieces{{}, {{1, 2}, {}}, {}};
+  spec.offsets = {5ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("one per piece"));
+  spec.offsets = {5ms, 4ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("never decrease"));
+  auto split = answer_of("a b");
+  split.offsets = {1ms, 2ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, split), Catch::Contains("offsets are for given pieces"));
+  CHECK(host.live_streams() == 0);
+}
+
 TEST_CASE("given pieces that do not cut the answer are refused, naming the field, and leave nothing behind") {
   virtual_time time;
   bridge::host host{time.sched};

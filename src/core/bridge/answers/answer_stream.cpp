@@ -1,6 +1,7 @@
 #include "core/bridge/answers/answer_stream.hpp"
 
 #include <new>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -58,7 +59,15 @@ class answer_stream final : public stream {
     spec_.answer.output_tokens = saturated(output_tokens);
     spec_.answer.reasoning_tokens = saturated(reasoning_tokens);
     encoder_ = wire::make_encoder(spec_.format, spec_.answer);  // checks the answer
-    units_ = units_on_plan(owner().sched(), std::move(sizes), timing_plan{spec_.timing}, spec_.faults.stall);
+    if (spec_.offsets.empty()) {
+      units_ = units_on_plan(owner().sched(), std::move(sizes), timing_plan{spec_.timing}, spec_.faults.stall);
+      return;
+    }
+    if (!spec_.given || spec_.offsets.size() != sizes.size()) {
+      throw std::invalid_argument("trickle: offsets are for given pieces, one per piece of every field");
+    }
+    check_offsets(spec_.offsets);
+    units_ = units_at_offsets(owner().sched(), std::move(spec_.offsets), spec_.faults.stall);
   }
 
   std::string_view error_message() const noexcept override {

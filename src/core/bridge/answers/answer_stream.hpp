@@ -29,13 +29,16 @@
 // each field, with their tokens). Each piece is one unit of the plan, costing its tokens, and
 // the usage the formats report counts them: output_tokens is the sum of every piece's tokens,
 // reasoning_tokens that of the reasoning's (one token per piece when cut by a split mode).
-// input_tokens is the caller's.
+// input_tokens is the caller's. Given pieces may bring their own arrival times (offsets, a
+// recorded stream replayed): then each piece comes at t0 + its offset, and the plan only
+// seeds the faults.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/bridge/bridge.hpp"
 #include "core/stream/timing.hpp"
@@ -74,6 +77,9 @@ struct answer_spec {
   timing_options timing;  // its seed set: the faults draw from it too
   duration timeout{-1};   // < 0: none
   answer_faults faults;
+  // With given pieces: each piece's arrival after t0, every field's in stream order (a
+  // recorded stream replayed with its own timing), instead of the plan's; empty: the plan.
+  std::vector<duration> offsets;
 };
 
 // The stream, with everything it needs allocated. Throws std::bad_alloc, or
