@@ -11,10 +11,13 @@ async function stillWorks() {
 }
 
 test('non-string text or prompt is a TypeError', async () => {
-  for (const bad of [undefined, null, 42, {}, ['a'], Symbol('s'), new String('boxed')]) {
+  for (const bad of [undefined, null, 42, {}, Symbol('s'), new String('boxed')]) {
     assert.throws(() => trickle.stream(bad), TypeError);
     assert.throws(() => trickle.chat(bad), TypeError);
   }
+  // An array is pieces for stream() (given-pieces.test.mjs), never a prompt.
+  assert.throws(() => trickle.chat(['a']), TypeError);
+  assert.throws(() => trickle.stream([42]), { name: 'TypeError', message: /pieces\[0\] must be a string, got number 42/ });
   assert.throws(() => trickle.stream(7), { name: 'TypeError', message: /text must be a string, got number 7/ });
   await stillWorks();
 });

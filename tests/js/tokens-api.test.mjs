@@ -157,6 +157,13 @@ test('the tokenizer and each vocabulary load on first use, once per instance, an
     tokenAssets: { o200k_base: (await readFile(build('tokens/cl100k_base.bpe'))).buffer },
   });
   await assert.rejects(bytes.tokenize('x'), /the vocabulary given is cl100k_base, not o200k_base/);
+  // A file that is missing from disk (a package copied without it): the same clear error,
+  // from tokenize() and from a stream cut into tokens alike.
+  const gone = await createTrickle({ tokenizerWasm: new URL('file:///nonexistent/trickle-tokenizer.wasm') });
+  const missingFile = /could not load trickle-tokenizer\.wasm from file:\/\/\/nonexistent\/trickle-tokenizer\.wasm \(ENOENT.*createTrickle\(\{ tokenizerWasm: url \}\)/;
+  await assert.rejects(gone.tokenize('x'), missingFile);
+  await assert.rejects(collect(gone.stream('x', { split: 'tokens' })), missingFile);
+  assertNothingLeft(gone);
   const notWasm = await createTrickle({ tokenizerWasm: new Uint8Array([1, 2, 3]) });
   await assert.rejects(notWasm.tokenize('x'), /not trickle-tokenizer\.wasm/);
 });
