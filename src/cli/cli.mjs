@@ -27,8 +27,13 @@ Options:
                        char        one code point per piece (Chinese text)
                        grapheme    one character as a reader sees it per piece: a
                                    family emoji or a flag comes out whole
+                       tokens      one GPT token per piece, as OpenAI's API streams
+                                   (a token that ends inside a character waits for
+                                   the rest of it)
+      --encoding <e>   the tokenizer of --split tokens: o200k_base (default, GPT-4o
+                       and later) or cl100k_base (GPT-4, GPT-3.5)
       --suffix <text>  written after each piece (default: " ", or "" with --split
-                       char or grapheme)
+                       char, grapheme or tokens)
   -c, --chat <prompt>  stream the FastAPI demo's answer to <prompt> instead:
                        "你提问的是: <prompt>, 我正在流式生成答案..."
       --preset <name>  time it like a measured model: gpt-4o, claude-sonnet,
@@ -45,6 +50,7 @@ Examples:
   trickle
   trickle --delay 100 "Hello from a C++ coroutine"
   trickle --split char --delay 200 你好世界
+  trickle --split tokens --preset gpt-4o "Tokens at GPT-4o's pace"
   trickle --chat 你好
   trickle --preset gemini-flash "Fast and bursty, like Gemini Flash"
   trickle serve --preset gpt-4o --port 8080
@@ -63,6 +69,7 @@ try {
       delay: { type: 'string', short: 'd' },
       split: { type: 'string', short: 's' },
       suffix: { type: 'string' },
+      encoding: { type: 'string' },
       chat: { type: 'string', short: 'c' },
       preset: { type: 'string' },
       seed: { type: 'string' },
@@ -92,7 +99,11 @@ if (values.delay !== undefined) {
   options.delayMs = delayMs;
 }
 if (values.split !== undefined) options.split = values.split;
-options.suffix = values.suffix ?? (values.split === 'char' || values.split === 'grapheme' ? '' : ' ');
+options.suffix = values.suffix ?? (['char', 'grapheme', 'tokens'].includes(values.split) ? '' : ' ');
+if (values.encoding !== undefined) {
+  if (values.split !== 'tokens') fail('--encoding is the tokenizer of --split tokens');
+  options.encoding = values.encoding;
+}
 if (values.preset !== undefined) options.preset = values.preset;
 if (values.seed !== undefined) {
   if (!/^\d+$/.test(values.seed)) fail(`--seed wants a whole decimal number, got "${values.seed}"`);

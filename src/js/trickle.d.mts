@@ -12,7 +12,17 @@ export type SplitMode =
    * One extended grapheme cluster per piece (Unicode 17.0, what Intl.Segmenter gives): what a
    * reader sees as one character, so a family emoji or a flag comes out whole.
    */
-  | 'grapheme';
+  | 'grapheme'
+  /**
+   * One GPT token per piece (`encoding`), as OpenAI's API streams them; `tokensPerChunk`
+   * makes chunks of several. A token that ends inside a code point (an emoji split into byte
+   * tokens) waits for the rest of it: every chunk is whole code points, and holds as many
+   * tokens as the timing model charges it.
+   */
+  | 'tokens';
+
+/** The tokenizers: o200k_base (GPT-4o and later, the default) and cl100k_base (GPT-4, GPT-3.5). */
+export type Encoding = 'o200k_base' | 'cl100k_base';
 
 export interface StreamOptions {
   /**
@@ -22,8 +32,10 @@ export interface StreamOptions {
   delayMs?: number;
   /** Default 'whitespace'. */
   split?: SplitMode;
-  /** Appended to every piece. Default '' for stream(), ' ' for chat(). */
+  /** Appended to every piece. Default '' for stream(), ' ' for chat() ('' with split 'tokens'). */
   suffix?: string;
+  /** The tokenizer of split 'tokens' (only with it). Default 'o200k_base'. */
+  encoding?: Encoding;
   /**
    * Ends the stream when aborted: the pending next() (or, if none, the next one) rejects with
    * `signal.reason` (a DOMException named AbortError by default), the C++ state and its timer
@@ -50,7 +62,7 @@ export interface StreamOptions {
   ttftMs?: number;
   /** How the time to the first chunk varies around ttftMs. */
   ttftJitter?: Jitter;
-  /** A rate in tokens per second (a piece counts as one token until a tokenizer counts). */
+  /** A rate in tokens per second: a chunk of split 'tokens' costs its tokens, any other piece one. */
   tokensPerSecond?: number;
   /** Or a rate in characters (UTF-16 units, the suffix included) per second. */
   charsPerSecond?: number;
@@ -58,10 +70,38 @@ export interface StreamOptions {
   jitter?: Jitter;
   /** Pauses between chunks: each chunk after the first stalls with `probability`, for minMs to maxMs. */
   stalls?: 'none' | Stalls;
-  /** Chunks delivered together, at the moment the last of them is ready. Default 1. */
+  /**
+   * Chunks delivered together (several deltas in one network read), at the moment the last
+   * of them is ready. Default 1, or the preset's (not with split 'tokens': see tokensPerChunk).
+   */
   burst?: number;
+  /**
+   * Split 'tokens' only: the tokens one chunk holds (one delta): 1 is OpenAI's shape, 2 to 4
+   * Anthropic's, more Gemini's. Default 1, or the preset's (claude-sonnet 2, gemini-flash 8).
+   */
+  tokensPerChunk?: number;
   /** The plan's seed: a whole number below 2^53. Default: one drawn per stream (stream.seed tells it). */
   seed?: number;
+}
+
+/**
+ * The options of a stream over pieces given as an array, on pace (delayMs) or on the timing
+ * model (each piece one token): those of any stream but the ones that cut a text.
+ */
+export interface PiecesOptions extends Omit<StreamOptions, 'split' | 'encoding' | 'tokensPerChunk'> {
+  offsetsMs?: undefined;
+}
+
+/**
+ * The options of pieces given with their own times (a recorded stream replayed): no pace
+ * and no timing model, since offsetsMs says when each piece comes.
+ */
+export interface ReplayOptions extends Pick<StreamOptions, 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage' | 'seed'> {
+  /**
+   * Each piece's arrival in milliseconds after the first next(), one per piece, never
+   * decreasing (equal offsets come together), each from 0 to 2147483647.
+   */
+  offsetsMs: readonly number[];
 }
 
 export type TimingPreset = 'gpt-4o' | 'claude-sonnet' | 'gemini-flash' | 'reasoning' | 'fast-host' | 'slow-network';
@@ -272,6 +312,17 @@ export interface CreateOptions {
    * formats, loaded on their first use.
    */
   fullWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  /** The same for trickle-tokenizer.wasm, loaded the first time something counts tokens. */
+  tokenizerWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  /** The same for each encoding's vocabulary (o200k_base.bpe, cl100k_base.bpe), loaded on its first use. */
+  tokenAssets?: { [E in Encoding]?: string | URL | ArrayBuffer | ArrayBufferView };
+}
+
+export interface TokenizeOptions {
+  /** Default 'o200k_base'. */
+  encoding?: Encoding;
+  /** Special tokens ('<|endoftext|>'...) become their ids; by default they are plain text. */
+  allowSpecial?: boolean;
 }
 
 /** The longest text a stream takes, in UTF-16 units (a JS string's length): 2 ** 27. */
@@ -280,6 +331,16 @@ export const MAX_TEXT_LENGTH: number;
 export interface Trickle {
   /** The instance's clock: the event loop's, or the ManualClock it was created with. */
   readonly clock: Clock;
+  // Before stream(text): Parameters<Trickle['stream']> and the like name the last overload.
+  /**
+   * Streams `pieces` as they are, one chunk each (a recorded stream's deltas, say): on pace,
+   * on the timing model, or each at its own time (ReplayOptions.offsetsMs). plan() and
+   * toReadableStream() work as for any stream. A piece is made well-formed on its own (half
+   * a surrogate pair becomes U+FFFD).
+   * @throws {TypeError} a piece is not a string; split, encoding or tokensPerChunk is given; offsetsMs is given with delayMs or a timing option
+   * @throws {RangeError} a piece is empty; the pieces are longer than MAX_TEXT_LENGTH together; offsetsMs is not one per piece, decreases, or has an entry that is negative, NaN or above 2147483647
+   */
+  stream(pieces: readonly string[], options?: PiecesOptions | ReplayOptions): TrickleStream;
   /**
    * Streams the pieces of `text`.
    * @throws {TypeError} text is not a string, an option has the wrong type (signal not an AbortSignal), or an unknown option is given
@@ -302,6 +363,19 @@ export interface Trickle {
   readonly fetch: typeof globalThis.fetch;
   /** A Response speaking `format` with `answer`, for the routes you write yourself. */
   response(answer: string | Answer, options?: ResponseOptions): Promise<Response>;
+   * The token ids of `text`, as OpenAI's tokenizer gives them. The tokenizer and the
+   * encoding's vocabulary are loaded on first use, once per instance.
+   * @throws {TypeError} (as a rejection) text is not a string, or an option is unknown or of the wrong type
+   * @throws {RangeError} (as a rejection) an unknown encoding, or text longer than MAX_TEXT_LENGTH
+   */
+  tokenize(text: string, options?: TokenizeOptions): Promise<number[]>;
+  /**
+   * The text of token ids (a special token's id gives its text).
+   * @throws {RangeError} (as a rejection) an id that is not a token of the encoding, named by its index
+   */
+  detokenize(ids: readonly number[] | Uint32Array, options?: { encoding?: Encoding }): Promise<string>;
+  /** How many tokens tokenize(text, options) gives. */
+  countTokens(text: string, options?: TokenizeOptions): Promise<number>;
   stats(): TrickleStats;
 }
 

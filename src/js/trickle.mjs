@@ -8,18 +8,20 @@
 // The public front. The work is done by small modules, each with one job:
 //   stream/options.mjs  reading and checking stream options
 //   stream/native.mjs   loading the wasm modules and reading their protocol
-//   stream/engines.mjs  the core module and the full one, loaded on first need
+//   stream/engines.mjs  the core module, the full one and the tokenizer, loaded on first need
+//   tokens/             the tokenizer's module and vocabularies (imported on first use)
 //   stream/bridge.mjs   everything that crosses JS <-> wasm (slots, starts, records, the timer)
 //   stream/timing.mjs   the timing model's options (ttftMs, tokensPerSecond, preset...)
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
-import { checkOptionsBag, describe, own } from './internal/checks.mjs';
+import { checkOptionsBag, describe, isPlainObject, own } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
 import { Engines } from './stream/engines.mjs';
+import { checkGivenOptions, readGivenPieces } from './stream/given.mjs';
 import { loadNative } from './stream/native.mjs';
-import { CHAT_DEFAULTS, STREAM_DEFAULTS, readStreamOptions } from './stream/options.mjs';
+import { CHAT_DEFAULTS, ENCODINGS, STREAM_DEFAULTS, checkEncoding, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
 import { readAnswer, readFaults } from './wire/answers.mjs';
 import { fixturesReply, readFixtures } from './answers/fixtures.mjs';
@@ -61,13 +63,53 @@ function checkWasm(name, wasm) {
 }
 
 function readCreateOptions(options) {
-  checkOptionsBag('createTrickle', options, ['clock', 'wasm', 'fullWasm']);
+  checkOptionsBag('createTrickle', options, ['clock', 'wasm', 'fullWasm', 'tokenizerWasm', 'tokenAssets']);
   let clock = own(options, 'clock') ?? eventLoopClock;
   if (clock === 'manual') clock = new ManualClock();
   if (!isClock(clock)) {
     throw new TypeError(`createTrickle: clock must be 'manual' or a ManualClock, got ${describe(clock)}`);
   }
-  return { clock, wasm: checkWasm('wasm', own(options, 'wasm')), fullWasm: checkWasm('fullWasm', own(options, 'fullWasm')) };
+  const assets = own(options, 'tokenAssets');
+  checkOptionsBag('createTrickle: tokenAssets', assets, ENCODINGS);
+  const tokenAssets = {};
+  for (const encoding of ENCODINGS) tokenAssets[encoding] = checkWasm(`tokenAssets.${encoding}`, own(assets, encoding));
+  return {
+    clock,
+    wasm: checkWasm('wasm', own(options, 'wasm')),
+    fullWasm: checkWasm('fullWasm', own(options, 'fullWasm')),
+    tokenFiles: { tokenizerWasm: checkWasm('tokenizerWasm', own(options, 'tokenizerWasm')), tokenAssets },
+  };
+}
+
+const MAX_TOKEN_ID = 2 ** 32 - 1;
+
+// The ids given to detokenize(), checked one by one (the vocabulary checks that each is a token).
+function checkIds(ids) {
+  const where = 'trickle.detokenize';
+  if (!Array.isArray(ids) && !(ArrayBuffer.isView(ids) && !(ids instanceof DataView))) {
+    throw new TypeError(`${where}: ids must be an array of token ids, got ${describe(ids)}`);
+  }
+  if (ids.length > MAX_TEXT_LENGTH) {
+    throw new RangeError(`${where}: ${ids.length} ids are more than the ${MAX_TEXT_LENGTH} it takes at once`);
+  }
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_TOKEN_ID) {
+      throw new RangeError(`${where}: ids[${i}] is ${describe(id)}, not a token id (a whole number from 0)`);
+    }
+  }
+  return Uint32Array.from(ids);
+}
+
+// The options of tokenize() and countTokens(): { encoding, allowSpecial }.
+function readTokenOptions(where, options, names = ['encoding', 'allowSpecial']) {
+  checkOptionsBag(where, options, names);
+  const encoding = checkEncoding(where, own(options, 'encoding'));
+  const allowSpecial = own(options, 'allowSpecial') ?? false;
+  if (typeof allowSpecial !== 'boolean') {
+    throw new TypeError(`${where}: allowSpecial must be true or false, got ${describe(allowSpecial)}`);
+  }
+  return { encoding, allowSpecial };
 }
 
 /**
@@ -77,9 +119,9 @@ function readCreateOptions(options) {
  * a bundler moved them: the second is loaded on first use of the timing model or a format).
  */
 export default async function createTrickle(options) {
-  const { clock, wasm, fullWasm } = readCreateOptions(options);
+  const { clock, wasm, fullWasm, tokenFiles } = readCreateOptions(options);
   const { native, protocol } = await loadNative('core', wasm);
-  return new Trickle(native, protocol, clock, fullWasm);
+  return new Trickle(native, protocol, clock, fullWasm, tokenFiles);
 }
 
 // The reply option: a function, a built-in answer's name ('markdown', ...), or
@@ -132,10 +174,10 @@ class Trickle {
   #chatBefore;
   #chatAfter;
 
-  constructor(native, protocol, clock, fullWasm) {
+  constructor(native, protocol, clock, fullWasm, tokenFiles) {
     this.#clock = clock;
     this.#bridge = new Bridge(native, protocol, clock);
-    this.#engines = new Engines(this.#bridge, clock, fullWasm);
+    this.#engines = new Engines(this.#bridge, clock, fullWasm, tokenFiles);
     // The chat template lives in C++ (llm_stream.hpp); read once, filled here.
     [this.#chatBefore, this.#chatAfter] = native.chatTemplateParts();
   }
@@ -145,11 +187,33 @@ class Trickle {
     return this.#clock;
   }
 
-  /** Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs, failAfter, failMessage). */
+  /**
+   * Streams the pieces of `text` (README: options delayMs, split, suffix, signal, timeoutMs,
+   * failAfter, failMessage), or, when `text` is an array of strings, those pieces as they
+   * are: on pace, on the timing model (each piece one token), or each at its own time
+   * (options.offsetsMs: milliseconds after the first next(), one per piece).
+   */
   stream(text, options) {
+    if (Array.isArray(text)) return this.#streamPieces(text, options);
+    if (isPlainObject(options) && own(options, 'offsetsMs') !== undefined) {
+      throw new TypeError("trickle.stream: offsetsMs is for pieces given as an array: stream(['Hel', 'lo'], { offsetsMs: [0, 80] })");
+    }
     const checked = checkText('stream', 'text', text);
     const settings = readStreamOptions('stream', options, STREAM_DEFAULTS, this.#bridge.timing);
     settings.text = checked;
+    return new TrickleStream(this.#engines, settings);
+  }
+
+  #streamPieces(pieces, options) {
+    const where = 'trickle.stream';
+    checkOptionsBag(where, options, [...Object.keys(STREAM_DEFAULTS), 'offsetsMs']);
+    const offsetsMs = own(options, 'offsetsMs');
+    checkGivenOptions(where, options, offsetsMs !== undefined);
+    const settings = readStreamOptions('stream', withoutKeys(options, ['offsetsMs']), STREAM_DEFAULTS, this.#bridge.timing);
+    const given = readGivenPieces(where, pieces, offsetsMs, MAX_TEXT_LENGTH);
+    settings.text = given.text;
+    settings.split = 'given';
+    settings.pieces = given.pieces;
     return new TrickleStream(this.#engines, settings);
   }
 
@@ -217,6 +281,45 @@ class Trickle {
     const reply = () => checked;
     const fetch = this.createFetch({ ...withoutKeys(options, ['format', 'model', 'stream']), reply });
     return fetch(...requestFor(format, model, stream));
+  }
+
+  /**
+   * The token ids of `text` in `options.encoding` ('o200k_base', the default, or
+   * 'cl100k_base'), as OpenAI's tokenizers give them. Special tokens ('<|endoftext|>'...)
+   * are plain text unless `options.allowSpecial` is true. The tokenizer and the encoding's
+   * vocabulary are loaded on first use (once per instance).
+   */
+  async tokenize(text, options) {
+    const { encoding, allowSpecial } = readTokenOptions('trickle.tokenize', options);
+    const checked = checkText('tokenize', 'text', text);
+    const tokenizer = await this.#engines.tokenizer(encoding);
+    return Array.from(tokenizer.encode(checked, { allowSpecial }));
+  }
+
+  /**
+   * The text of token ids (special tokens' ids give their text). A token that ends inside a
+   * character shows U+FFFD there, as TextDecoder does. A RangeError names the first id that
+   * is not a token of the encoding.
+   */
+  async detokenize(ids, options) {
+    checkOptionsBag('trickle.detokenize', options, ['encoding']);
+    const encoding = checkEncoding('trickle.detokenize', own(options, 'encoding'));
+    const checked = checkIds(ids);
+    const tokenizer = await this.#engines.tokenizer(encoding);
+    try {
+      return tokenizer.decode(checked);
+    } catch (error) {
+      if (error instanceof RangeError) throw new RangeError(error.message.replace(/^trickle: /, 'trickle.detokenize: '));
+      throw error;
+    }
+  }
+
+  /** How many tokens tokenize(text, options) gives, without making the list. */
+  async countTokens(text, options) {
+    const { encoding, allowSpecial } = readTokenOptions('trickle.countTokens', options);
+    const checked = checkText('countTokens', 'text', text);
+    const tokenizer = await this.#engines.tokenizer(encoding);
+    return tokenizer.count(checked, { allowSpecial });
   }
 
   /** The names of the timing presets (the `preset` option), each a measured model. */

@@ -28,6 +28,7 @@
 #include "core/bridge/text_stream.hpp"
 #include "core/runtime/clock.hpp"
 #include "core/runtime/scheduler.hpp"
+#include "core/stream/given.hpp"
 #include "core/stream/llm_stream.hpp"
 #include "core/stream/presets.hpp"
 #include "core/stream/timing.hpp"
@@ -121,23 +122,49 @@ int pull_stream(std::uint32_t slot, int max_chunks) {
 }
 
 // The offsets from t0 (in milliseconds, as a view JS copies at once) at which a stream of
-// `text` would deliver its pieces: what stream.plan() shows before the stream runs.
+// `text` would deliver its pieces: what stream.plan() shows before the stream runs. With
+// split_given, the pieces are the `piece_count` ends and token counts at those addresses
+// (as in a start command; tokens_address 0: one each).
 std::vector<double> planned;
+
+#ifdef TRICKLE_FULL
+// plan_stream's split_given case (not inlined: see read_given).
+[[gnu::noinline]] std::vector<duration> plan_given(const std::string& text, const stream_options& options,
+                                                   std::uintptr_t timing_address, double seed, int piece_count,
+                                                   std::uintptr_t ends_address, std::uintptr_t tokens_address) {
+  given_pieces given;
+  const auto* ends = reinterpret_cast<const std::uint32_t*>(ends_address);
+  given.ends.assign(ends, ends + piece_count);
+  if (tokens_address != 0) {
+    const auto* tokens = reinterpret_cast<const std::uint32_t*>(tokens_address);
+    given.tokens.assign(tokens, tokens + piece_count);
+  }
+  if (timing_address == 0) return plan_given_offsets(text, given, options);
+  return plan_given_offsets(text, given, options, bridge::timing_of(reinterpret_cast<const double*>(timing_address), seed));
+}
+#endif
+
 val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t timing_address, double seed,
-                double delay_us) {
+                double delay_us, int piece_count, std::uintptr_t ends_address, std::uintptr_t tokens_address) {
   try {
     stream_options options;
-    options.split = static_cast<split_mode>(split);
+    if (split != split_given) options.split = static_cast<split_mode>(split);
     options.suffix = std::move(suffix);
     options.delay = duration{static_cast<std::int64_t>(delay_us)};
 #ifdef TRICKLE_FULL
-    const std::vector<duration> offsets =
-        timing_address == 0
-            ? plan_stream_offsets(text, options)
-            : plan_stream_offsets(text, options, bridge::timing_of(reinterpret_cast<const double*>(timing_address), seed));
+    std::vector<duration> offsets;
+    if (split == split_given) {
+      offsets = plan_given(text, options, timing_address, seed, piece_count, ends_address, tokens_address);
+    } else {
+      offsets = timing_address == 0
+                    ? plan_stream_offsets(text, options)
+                    : plan_stream_offsets(text, options,
+                                          bridge::timing_of(reinterpret_cast<const double*>(timing_address), seed));
+    }
 #else
-    (void)seed;
-    if (timing_address != 0) return val::null();  // no timing model in this module
+    (void)seed, (void)piece_count, (void)ends_address, (void)tokens_address;
+    // No timing model and no given pieces in this module.
+    if (timing_address != 0 || split == split_given) return val::null();
     const std::vector<duration> offsets = plan_stream_offsets(text, options);
 #endif
     planned.assign(offsets.size(), 0);
@@ -171,6 +198,7 @@ val timing_presets() {
         static_cast<double>(t.stalls.max.count()),
         t.stalls.catch_up ? 1.0 : 0.0,
         static_cast<double>(t.burst),
+        static_cast<double>(t.tokens_per_chunk),
     };
     for (double field : fields) block.call<void>("push", field);
     presets.set(std::string(name), block);
@@ -184,6 +212,31 @@ wire::finish_reason finish_named(const std::string& name) {
   if (name == "length") return wire::finish_reason::length;
   if (name == "tool_calls") return wire::finish_reason::tool_calls;
   return wire::finish_reason::automatic;
+}
+
+// One field's given pieces: { ends, tokens } (typed arrays or arrays of whole numbers).
+wire::given_field given_field_of(const val& v) {
+  return {emscripten::convertJSArrayToNumberVector<std::uint32_t>(v["ends"]),
+          emscripten::convertJSArrayToNumberVector<std::uint32_t>(v["tokens"])};
+}
+
+// An answer's given pieces (spec.given: { reasoning, text, toolArguments }), into `made`.
+// Not inlined: start_answer is the module's largest function already.
+[[gnu::noinline]] void read_given(const val& given, bridge::answer_spec& made) {
+  wire::given_answer_pieces& pieces = made.given.emplace();
+  pieces.reasoning = given_field_of(given["reasoning"]);
+  pieces.text = given_field_of(given["text"]);
+  const val arguments = given["toolArguments"];
+  const auto count = arguments["length"].as<unsigned>();
+  pieces.tool_arguments.reserve(count);
+  for (unsigned i = 0; i < count; ++i) pieces.tool_arguments.push_back(given_field_of(arguments[i]));
+  // A recorded stream's own times: microseconds after t0, one per piece (make_answer_stream
+  // checks them). Out-of-range values become -1, which it refuses.
+  const val offsets = given["offsetsUs"];
+  if (offsets.isUndefined() || offsets.isNull()) return;
+  for (const double us : emscripten::convertJSArrayToNumberVector<double>(offsets)) {
+    made.offsets.push_back(us >= 0 && us <= 9.0e15 ? duration{static_cast<std::int64_t>(us)} : duration{-1});
+  }
 }
 
 bridge::fault_point fault_point_of(const val& v) {
@@ -254,7 +307,12 @@ double start_answer(std::uint32_t slot, val spec, double now_ms) {
     a.input_tokens = spec["inputTokens"].as<unsigned>();
     a.include_usage = spec["includeUsage"].as<bool>();
     made.whole_body = spec["wholeBody"].as<bool>();
-    made.split = static_cast<split_mode>(spec["split"].as<int>());
+    const int split = spec["split"].as<int>();
+    if (split == split_given) {
+      read_given(spec["given"], made);
+    } else {
+      made.split = static_cast<split_mode>(split);
+    }
     std::vector<double> block = emscripten::convertJSArrayToNumberVector<double>(spec["timing"]);
     if (block.size() != timing_field_count) throw std::invalid_argument("trickle: a timing block of the wrong size");
     made.timing = bridge::timing_of(block.data(), spec["seed"].as<double>());
@@ -300,6 +358,10 @@ val protocol_constants() {
       {"startMessageLength", start_message_length},
       {"startTiming", start_timing},
       {"startSeed", start_seed},
+      {"startPieceCount", start_piece_count},
+      {"startPieceEnds", start_piece_ends},
+      {"startPieceTokens", start_piece_tokens},
+      {"startPieceOffsets", start_piece_offsets},
       {"startFieldCount", start_field_count},
       {"timingDelayUs", timing_delay_us},
       {"timingTtftUs", timing_ttft_us},
@@ -314,6 +376,7 @@ val protocol_constants() {
       {"timingStallMaxUs", timing_stall_max_us},
       {"timingStallCatchUp", timing_stall_catch_up},
       {"timingBurst", timing_burst},
+      {"timingTokensPerChunk", timing_tokens_per_chunk},
       {"timingFieldCount", timing_field_count},
       {"jitterNone", jitter_none},
       {"jitterUniform", jitter_uniform},
@@ -322,6 +385,7 @@ val protocol_constants() {
       {"splitSpace", split_space},
       {"splitChar", split_char},
       {"splitGrapheme", split_grapheme},
+      {"splitGiven", split_given},
       {"recordsWords", records_words},
       {"recordsFrameBytes", records_frame_bytes},
       {"recordsHeaderWords", records_header_words},

@@ -44,10 +44,29 @@ test('flags choose the split mode, suffix and the chat template', async () => {
   assert.equal((await run(['-d', '0', 'several', 'words'])).stdout, 'several words \n');
 });
 
+test('--split tokens streams GPT tokens, whole characters each, in the encoding --encoding names', async () => {
+  assert.equal((await run(['-d', '0', '--split', 'tokens', '--suffix', '|', 'Hi 🫠 there'])).stdout, 'Hi| 🫠| there|\n');
+  assert.equal((await run(['-d', '0', '--split', 'tokens', '--encoding', 'cl100k_base', '--suffix', '|', 'Hi 🫠 there'])).stdout,
+    'Hi| 🫠| there|\n');
+  // o200k_base and cl100k_base cut Chinese differently (o200k has the words as tokens).
+  assert.equal((await run(['-d', '0', '--split', 'tokens', '--suffix', '|', '你好世界'])).stdout, '你好|世界|\n');
+  assert.equal((await run(['-d', '0', '--split', 'tokens', '--encoding', 'cl100k_base', '--suffix', '|', '你好世界'])).stdout,
+    '你|好|世|界|\n');
+  for (const [args, message] of [
+    [['--split', 'tokens', '--encoding', 'gpt2', 'x'], /encoding must be 'o200k_base' or 'cl100k_base', got "gpt2"/],
+    [['--encoding', 'cl100k_base', 'x'], /--encoding is the tokenizer of --split tokens/],
+  ]) {
+    const { code, stdout, stderr } = await run(args);
+    assert.equal(code, 2, `trickle ${args.join(' ')}`);
+    assert.equal(stdout, '');
+    assert.match(stderr, message);
+  }
+});
+
 test('--help says how to use it', async () => {
   const { code, stdout } = await run(['--help']);
   assert.equal(code, 0);
-  for (const flag of ['--delay', '--split', '--suffix', '--chat', 'whitespace', 'space', 'char']) {
+  for (const flag of ['--delay', '--split', '--suffix', '--chat', 'whitespace', 'space', 'char', 'tokens', '--encoding']) {
     assert.ok(stdout.includes(flag), `help mentions ${flag}`);
   }
 });

@@ -156,7 +156,7 @@ test('runAll() gives up with a RangeError on a timer that sets itself again fore
 
 test('bad clocks and clock options are TypeErrors or RangeErrors that say what to do', async () => {
   await assert.rejects(createTrickle({ clock: 'manaul' }), { name: 'TypeError', message: /clock must be 'manual' or a ManualClock/ });
-  await assert.rejects(createTrickle({ clokc: 'manual' }), { name: 'TypeError', message: /unknown option "clokc" \(known: clock, wasm, fullWasm\)/ });
+  await assert.rejects(createTrickle({ clokc: 'manual' }), { name: 'TypeError', message: /unknown option "clokc" \(known: clock, wasm, fullWasm, tokenizerWasm, tokenAssets\)/ });
   await assert.rejects(createTrickle('manual'), { name: 'TypeError', message: /options must be an object/ });
   await assert.rejects(createTrickle({ wasm: 42 }), { name: 'TypeError', message: /wasm must be a URL/ });
   assert.throws(() => new ManualClock({ now: Number.NaN }), TypeError);

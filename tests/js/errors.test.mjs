@@ -11,10 +11,13 @@ async function stillWorks() {
 }
 
 test('non-string text or prompt is a TypeError', async () => {
-  for (const bad of [undefined, null, 42, {}, ['a'], Symbol('s'), new String('boxed')]) {
+  for (const bad of [undefined, null, 42, {}, Symbol('s'), new String('boxed')]) {
     assert.throws(() => trickle.stream(bad), TypeError);
     assert.throws(() => trickle.chat(bad), TypeError);
   }
+  // An array is pieces for stream() (given-pieces.test.mjs), never a prompt.
+  assert.throws(() => trickle.chat(['a']), TypeError);
+  assert.throws(() => trickle.stream([42]), { name: 'TypeError', message: /pieces\[0\] must be a string, got number 42/ });
   assert.throws(() => trickle.stream(7), { name: 'TypeError', message: /text must be a string, got number 7/ });
   await stillWorks();
 });
@@ -30,7 +33,7 @@ test('a negative, NaN, infinite or too large delay is a RangeError', async () =>
 test('options of the wrong type are TypeErrors; unknown values are RangeErrors', async () => {
   assert.throws(() => trickle.stream('a', { delayMs: '500' }), TypeError);
   assert.throws(() => trickle.stream('a', { split: 3 }), TypeError);
-  assert.throws(() => trickle.stream('a', { split: 'words' }), { name: 'RangeError', message: /'whitespace', 'space', 'char' or 'grapheme'/ });
+  assert.throws(() => trickle.stream('a', { split: 'words' }), { name: 'RangeError', message: /'whitespace', 'space', 'char', 'grapheme' or 'tokens'/ });
   assert.throws(() => trickle.stream('a', { suffix: 1 }), TypeError);
   assert.throws(() => trickle.stream('a', { failAfter: '2' }), TypeError);
   assert.throws(() => trickle.stream('a', { failAfter: 1.5 }), RangeError);

@@ -23,7 +23,9 @@ test('npm pack makes a package that another project installs, imports and runs',
   const [{ filename, files }] = JSON.parse(packed);
   const names = files.map((f) => f.path).sort();
   for (const expected of ['dist/js/trickle.mjs', 'dist/js/stream/trickle-wasm.mjs', 'dist/js/stream/trickle-wasm.wasm',
-    'dist/js/trickle.d.mts', 'dist/js/toolbox.mjs', 'dist/js/toolbox.d.mts', 'dist/cli/cli.mjs', 'package.json', 'README.md']) {
+    'dist/js/trickle.d.mts', 'dist/js/toolbox.mjs', 'dist/js/toolbox.d.mts', 'dist/cli/cli.mjs', 'package.json', 'README.md',
+    'dist/js/tokens/load.mjs', 'dist/js/tokens/trickle-tokenizer.wasm', 'dist/js/tokens/o200k_base.bpe',
+    'dist/js/tokens/cl100k_base.bpe']) {
     assert.ok(names.includes(expected), `package contains ${expected}`);
   }
   assert.ok(!names.some((n) => n.startsWith('src/') || n.startsWith('tests/')), 'package holds only what users need');
@@ -70,4 +72,20 @@ test('npm pack makes a package that another project installs, imports and runs',
   ].join('\n'));
   const { stdout: fromAnswers } = await run(process.execPath, ['answers.mjs'], { cwd: project });
   assert.equal(fromAnswers, 'true function hello openai-chat x\n');
+
+  // The tokenizer and both vocabularies load from beside the package's loader; pieces replay.
+  await writeFile(join(project, 'tokens.mjs'), [
+    "import createTrickle from 'trickle';",
+    'const trickle = await createTrickle();',
+    "const ids = await trickle.tokenize('hello world');",
+    "const cl100k = await trickle.countTokens('hello world', { encoding: 'cl100k_base' });",
+    "const chunks = [];",
+    "for await (const chunk of trickle.stream('Melting 🫠', { split: 'tokens', delayMs: 0 })) chunks.push(chunk);",
+    "for await (const chunk of trickle.stream(['re', 'played'], { offsetsMs: [0, 1] })) chunks.push(chunk);",
+    'console.log(JSON.stringify([ids, cl100k, chunks]));',
+  ].join('\n'));
+  const { stdout: fromTokens } = await run(process.execPath, ['tokens.mjs'], { cwd: project });
+  assert.equal(fromTokens, '[[24912,2375],2,["Mel","ting"," 🫠","re","played"]]\n');
+  const { stdout: tokensBin } = await run(join(project, 'node_modules/.bin/trickle'), ['-d', '0', '--split', 'tokens', 'hello world'], { cwd: project });
+  assert.equal(tokensBin, 'hello world\n');
 });

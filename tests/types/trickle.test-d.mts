@@ -3,7 +3,8 @@
 // line has to be an error, or tsc fails). Checked by `tsc -p tests/types`; never run.
 import createTrickle, { MAX_TEXT_LENGTH, ManualClock } from '../../src/js/trickle.mjs';
 import type {
-  Clock, CreateOptions, Jitter, SplitMode, Stalls, StreamOptions, TimingPreset, Trickle, TrickleStats, TrickleStream,
+  Clock, CreateOptions, Encoding, Jitter, PiecesOptions, ReplayOptions, SplitMode, Stalls, StreamOptions, TimingPreset,
+  TokenizeOptions, Trickle, TrickleStats, TrickleStream,
 } from '../../src/js/trickle.mjs';
 import { type Equal, exact, expectType } from './check.mjs';
 
@@ -106,15 +107,16 @@ export function usingTheInstance(trickle: Trickle) {
   trickle.close();
 }
 
-exact<Equal<SplitMode, 'whitespace' | 'space' | 'char' | 'grapheme'>>();
+exact<Equal<SplitMode, 'whitespace' | 'space' | 'char' | 'grapheme' | 'tokens'>>();
 exact<Equal<keyof StreamOptions,
-  'delayMs' | 'split' | 'suffix' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'
-  | 'preset' | 'ttftMs' | 'ttftJitter' | 'tokensPerSecond' | 'charsPerSecond' | 'jitter' | 'stalls' | 'burst' | 'seed'>>();
+  'delayMs' | 'split' | 'suffix' | 'encoding' | 'signal' | 'timeoutMs' | 'failAfter' | 'failMessage'
+  | 'preset' | 'ttftMs' | 'ttftJitter' | 'tokensPerSecond' | 'charsPerSecond' | 'jitter' | 'stalls' | 'burst'
+  | 'tokensPerChunk' | 'seed'>>();
 exact<Equal<StreamOptions, {
-  delayMs?: number; split?: SplitMode; suffix?: string; signal?: AbortSignal;
+  delayMs?: number; split?: SplitMode; suffix?: string; encoding?: Encoding; signal?: AbortSignal;
   timeoutMs?: number; failAfter?: number; failMessage?: string;
   preset?: TimingPreset; ttftMs?: number; ttftJitter?: Jitter; tokensPerSecond?: number; charsPerSecond?: number;
-  jitter?: Jitter; stalls?: 'none' | Stalls; burst?: number; seed?: number;
+  jitter?: Jitter; stalls?: 'none' | Stalls; burst?: number; tokensPerChunk?: number; seed?: number;
 }>>();
 exact<Equal<TimingPreset, 'gpt-4o' | 'claude-sonnet' | 'gemini-flash' | 'reasoning' | 'fast-host' | 'slow-network'>>();
 
@@ -147,6 +149,58 @@ export async function timing(trickle: Trickle) {
   clock.waitFor(Promise.resolve());
   // @ts-expect-error waitFor takes a promise
   clock.waitFor();
+}
+
+// ---- Tokens
+
+export async function tokens(trickle: Trickle, ids: Uint32Array) {
+  exact<Equal<Encoding, 'o200k_base' | 'cl100k_base'>>();
+  exact<Equal<TokenizeOptions, { encoding?: Encoding; allowSpecial?: boolean }>>();
+  exact<Equal<ReturnType<Trickle['tokenize']>, Promise<number[]>>>();
+  exact<Equal<ReturnType<Trickle['detokenize']>, Promise<string>>>();
+  exact<Equal<ReturnType<Trickle['countTokens']>, Promise<number>>>();
+  expectType<number[]>(await trickle.tokenize('hello', { encoding: 'cl100k_base', allowSpecial: true }));
+  expectType<string>(await trickle.detokenize([24912, 2375]));
+  expectType<string>(await trickle.detokenize(ids, { encoding: 'o200k_base' }));
+  expectType<number>(await trickle.countTokens('hello'));
+  trickle.stream('a b', { split: 'tokens', encoding: 'cl100k_base', tokensPerChunk: 3, tokensPerSecond: 50 });
+  await createTrickle({ tokenizerWasm: '/trickle-tokenizer.wasm', tokenAssets: { o200k_base: new URL('https://example.com/o200k_base.bpe') } });
+  // @ts-expect-error not an encoding
+  await trickle.tokenize('a', { encoding: 'p50k_base' });
+  // @ts-expect-error allowSpecial is true or false
+  await trickle.countTokens('a', { allowSpecial: 'yes' });
+  // @ts-expect-error ids are numbers
+  await trickle.detokenize(['24912']);
+  // @ts-expect-error detokenize has no allowSpecial: special ids always give their text
+  await trickle.detokenize([1], { allowSpecial: true });
+  // @ts-expect-error tokenAssets are named by encoding
+  await createTrickle({ tokenAssets: { gpt2: '/gpt2.bpe' } });
+}
+
+// ---- Pieces given already cut, replayed at their own times or on pace
+
+export async function pieces(trickle: Trickle, recorded: string[], at: number[]) {
+  expectType<TrickleStream>(trickle.stream(['Hel', 'lo'], { offsetsMs: [0, 80] }));
+  expectType<TrickleStream>(trickle.stream(recorded, { offsetsMs: at, suffix: '|', timeoutMs: 5000, seed: 3 }));
+  expectType<TrickleStream>(trickle.stream(recorded, { delayMs: 20 }));
+  expectType<TrickleStream>(trickle.stream(recorded, { preset: 'gpt-4o' }));
+  expectType<TrickleStream>(trickle.stream(['a'] as readonly string[]));
+  exact<Equal<ReplayOptions['offsetsMs'], readonly number[]>>();
+  exact<Equal<PiecesOptions['offsetsMs'], undefined>>();
+  // @ts-expect-error pieces are strings
+  trickle.stream(['a', 2]);
+  // @ts-expect-error pieces are already cut: no split
+  trickle.stream(['a'], { split: 'char' });
+  // @ts-expect-error nor an encoding
+  trickle.stream(['a'], { encoding: 'o200k_base' });
+  // @ts-expect-error offsets say when: no delay besides them
+  trickle.stream(['a'], { offsetsMs: [0], delayMs: 5 });
+  // @ts-expect-error nor a timing model
+  trickle.stream(['a'], { offsetsMs: [0], preset: 'gpt-4o' });
+  // @ts-expect-error offsets are numbers
+  trickle.stream(['a'], { offsetsMs: ['0'] });
+  // @ts-expect-error offsetsMs is for pieces, not a text
+  trickle.stream('a', { offsetsMs: [0] });
 }
 
 // ---- A stream: an async iterator of strings

@@ -10,7 +10,10 @@
 // the job, JS writes one command per stream into a table of doubles in wasm memory (every
 // field fits a double exactly) and calls startStreams(table, count, now_ms, timings) once.
 // Streams with a timing model point into a second table, of timing blocks, which streams
-// made with the same options share.
+// made with the same options share. A stream whose pieces are given (split_given: the
+// tokenizer's chunks) points at their lists: the pieces' ends in UTF-16 units of its text
+// (u32), the tokens each holds (u32) and, reserved for replaying a recorded stream with its
+// own timing, each one's arrival after t0 in microseconds (f64). All are copied at once.
 //
 // Records (wasm -> JS). Every call that runs streams (startStreams, startAnswer,
 // runDueTimers) answers with the address of one list of 32-bit words:
@@ -44,6 +47,10 @@ enum start_field : int {
   start_message_length,   // bytes
   start_timing,           // index of the stream's timing block, < 0: none (the fixed delay)
   start_seed,             // the timing plan's seed: a whole number below 2^53
+  start_piece_count,      // split_given: how many pieces (0 for empty text)
+  start_piece_ends,       // split_given: address of start_piece_count u32 UTF-16 ends
+  start_piece_tokens,     // split_given: address of the pieces' u32 token counts; 0: one each
+  start_piece_offsets,    // split_given: address of f64 microseconds after t0; 0: pace or plan
   start_field_count,
 };
 
@@ -62,6 +69,7 @@ enum timing_field : int {
   timing_stall_max_us,
   timing_stall_catch_up,     // 0 or 1
   timing_burst,
+  timing_tokens_per_chunk,  // read by the JS layer, which merges the tokenizer's chunks
   timing_field_count,
 };
 
@@ -71,12 +79,14 @@ enum jitter_code : int {
   jitter_lognormal,
 };
 
-// How text is cut (the JS option `split`).
+// How text is cut (the JS option `split`). split_given: as the command's piece lists say
+// (the JS option split: 'tokens'; only the module with the timing model runs it).
 enum split_code : int {
   split_whitespace,
   split_space,
   split_char,
   split_grapheme,
+  split_given,
 };
 
 // The words at the head of a list of records, and of one stream's record.

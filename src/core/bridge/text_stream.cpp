@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/runtime/async_generator.hpp"
+#include "core/stream/given.hpp"
 #include "core/stream/llm_stream.hpp"
 
 namespace trickle::bridge {
@@ -105,13 +106,43 @@ struct made_parts {
   stream_options options;
 };
 
+template <typename T>
+const T* pointer_at(double address) {
+  return reinterpret_cast<const T*>(static_cast<std::uintptr_t>(address));
+}
+
+bool gives_pieces(const double* command) { return static_cast<int>(command[start_split]) == split_given; }
+
+// A split_given command's pieces, copied out of the lists it points at.
+given_pieces given_of(const double* command) {
+  const auto count = static_cast<std::size_t>(command[start_piece_count]);
+  given_pieces given;
+  if (count == 0) return given;
+  const auto* ends = pointer_at<std::uint32_t>(command[start_piece_ends]);
+  given.ends.assign(ends, ends + count);
+  if (command[start_piece_tokens] != 0) {
+    const auto* tokens = pointer_at<std::uint32_t>(command[start_piece_tokens]);
+    given.tokens.assign(tokens, tokens + count);
+  }
+  if (command[start_piece_offsets] != 0) {
+    const auto* offsets = pointer_at<double>(command[start_piece_offsets]);
+    given.offsets.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      // Checked by the stream (check_given): a value out of range becomes one it refuses.
+      const double us = offsets[i];
+      given.offsets.push_back(us >= 0 && us <= 9.0e15 ? microseconds(us) : duration{-1});
+    }
+  }
+  return given;
+}
+
 made_parts make_parts(host& owner, const double* command) {
   const auto slot = static_cast<std::uint32_t>(command[start_slot]);
   const double timeout_us = command[start_timeout_us];
   owner.reserve_for_new_stream(slot, timeout_us >= 0);
   made_parts parts;
   parts.options.delay = microseconds(command[start_delay_us]);
-  parts.options.split = static_cast<split_mode>(static_cast<int>(command[start_split]));
+  if (!gives_pieces(command)) parts.options.split = static_cast<split_mode>(static_cast<int>(command[start_split]));
   std::string fail_message;
   std::uint64_t fail_after = text_stream::no_failure;
   if (command[start_fail_after] >= 0) {
@@ -126,10 +157,21 @@ made_parts make_parts(host& owner, const double* command) {
   return parts;
 }
 
+// The generator of a split_given command. Not inlined into the maker: under -fexceptions
+// every call that moves strings and vectors brings its own clean-up code.
+[[gnu::noinline]] async_generator<chunk> given_generator(host& owner, made_parts& parts, const double* command,
+                                                         const double* block) {
+  given_pieces given = given_of(command);
+  if (block == nullptr) return llm_stream_given(owner.sched(), std::move(parts.text), std::move(given), std::move(parts.options));
+  return llm_stream_given(owner.sched(), std::move(parts.text), std::move(given), std::move(parts.options),
+                          timing_of(block, command[start_seed]));
+}
+
 }  // namespace
 
 std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double*) {
   if (command[start_timing] >= 0) throw std::invalid_argument("trickle: this module has no timing model");
+  if (gives_pieces(command)) throw std::invalid_argument("trickle: this module takes no given pieces");
   made_parts parts = make_parts(owner, command);
   parts.made->set_generator(llm_stream_answer(owner.sched(), std::move(parts.text), std::move(parts.options)));
   return std::move(parts.made);
@@ -137,8 +179,11 @@ std::unique_ptr<stream> make_text_stream(host& owner, const double* command, con
 
 std::unique_ptr<stream> make_timed_text_stream(host& owner, const double* command, const double* timings) {
   made_parts parts = make_parts(owner, command);
-  if (command[start_timing] >= 0) {
-    const double* block = timings + static_cast<std::ptrdiff_t>(command[start_timing]) * timing_field_count;
+  const double* block =
+      command[start_timing] >= 0 ? timings + static_cast<std::ptrdiff_t>(command[start_timing]) * timing_field_count : nullptr;
+  if (gives_pieces(command)) {
+    parts.made->set_generator(given_generator(owner, parts, command, block));
+  } else if (block != nullptr) {
     parts.made->set_generator(llm_stream_answer(owner.sched(), std::move(parts.text), std::move(parts.options),
                                                 timing_of(block, command[start_seed])));
   } else {

@@ -3,7 +3,8 @@
 //
 // Made from one start command (protocol.hpp) and, when it has one, its timing block: a
 // fixed delay runs on the lesson's pace, anything else on a timing plan with the command's
-// seed. The failAfter option is a stage between the generator and JS: the piece that would
+// seed. Its pieces are cut by the command's split mode, or given (split_given: the
+// tokenizer's chunks, each costing the plan its tokens; stream/given.hpp). The failAfter option is a stage between the generator and JS: the piece that would
 // come after the last one allowed arrives as the failure instead, so the lesson's generator
 // stays as the lesson wrote it.
 #pragma once
@@ -22,8 +23,8 @@ timing_options timing_of(const double* block, double seed);
 // Everything the stream will need, allocated now. Throws (std::bad_alloc, or
 // std::invalid_argument for timing options the plan refuses), having placed nothing.
 // make_text_stream runs every stream at its fixed delay and refuses a command with a timing
-// block; make_timed_text_stream runs those on their plan. (Two functions, so that the module
-// createTrickle() loads, which never sends a timing block, does not carry the timing model.)
+// block or given pieces; make_timed_text_stream runs those too. (Two functions, so that the
+// module createTrickle() loads, which never sends either, carries neither.)
 std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double* timings);
 std::unique_ptr<stream> make_timed_text_stream(host& owner, const double* command, const double* timings);
 

@@ -57,12 +57,6 @@ async_generator<chunk> stream_on_plan_in_bursts(scheduler& sched, std::string te
   }
 }
 
-// Timing options that say no more than "this delay": pace's schedule, to the microsecond.
-bool is_fixed_delay(const timing_options& timing) noexcept {
-  return !timing.ttft && timing.tokens_per_second == 0 && timing.chars_per_second == 0 &&
-         timing.gap_jitter.kind == jitter_kind::none && timing.stalls.probability == 0 && timing.burst == 1;
-}
-
 // A stream whose options were refused: it fails at its first next(), like the lesson's
 // stream with a negative delay.
 async_generator<chunk> refused_stream(std::exception_ptr why) {

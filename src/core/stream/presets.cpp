@@ -27,7 +27,13 @@ namespace trickle {
 // short, regular intervals, Anthropic's chunk sizes and intervals vary ("choppy"), and
 // Gemini sends larger chunks than the others; Chrome for Developers' "How LLMs stream
 // responses" (2025-01-21) shows Gemini 1.5 Flash chunks of 2 and 15 words. The gap sigmas
-// and burst sizes below are our reading of those observations, not measurements.
+// and chunk sizes below are our reading of those observations, not measurements.
+//
+// A chunk size is given twice, once per kind of unit. For a stream cut into tokens it is
+// tokens_per_chunk: k tokens in one chunk, one delta, which is what those observations
+// describe. For one cut into words or characters a chunk cannot hold several units, so
+// burst delivers k units together instead, the nearest shape; the JS layer uses a preset's
+// burst only when the stream is not cut into tokens, or a Gemini chunk would hold 8 x 8.
 namespace {
 
 struct preset {
@@ -50,7 +56,8 @@ const std::array<preset, 6> presets{{
     // GPT-4o on OpenAI's API. AA via induwara.lk (2026-06-24): TTFT 0.45 s, 131 tokens/s.
     // Others: AA's GPT-4o (May '24) page, OpenAI 0.39 s and 81 tokens/s (Azure 115/s);
     // kickllm.com (April 2026) 0.35 s, 95/s. TTFT sigma: deploybase p50 250 ms, p95 700 ms
-    // -> 0.63. Smooth stream (thoughteddies): gap sigma 0.3, one token per chunk.
+    // -> 0.63. Smooth stream (thoughteddies): gap sigma 0.3, one token per chunk (the
+    // default of tokens_per_chunk and burst).
     {"gpt-4o", [] { return with_rate(milliseconds(450), 0.6, 131, 0.3); }},
 
     // Claude Sonnet 4.6 on Anthropic's API. AA via induwara.lk (2026-06-24): 0.74 s, 104/s.
@@ -62,6 +69,7 @@ const std::array<preset, 6> presets{{
      [] {
        auto options = with_rate(milliseconds(740), 0.55, 104, 0.6);
        options.burst = 2;
+       options.tokens_per_chunk = 2;
        return options;
      }},
 
@@ -74,6 +82,7 @@ const std::array<preset, 6> presets{{
      [] {
        auto options = with_rate(milliseconds(500), 0.65, 200, 0.3);
        options.burst = 8;
+       options.tokens_per_chunk = 8;
        return options;
      }},
 

@@ -86,6 +86,14 @@ void validate(const timing_options& options) {
   if (options.burst == 0) {
     reject("burst must be at least 1: it is how many units arrive together (1: one at a time)");
   }
+  if (options.tokens_per_chunk == 0) {
+    reject("tokens_per_chunk must be at least 1: it is how many tokens one chunk holds (1: one token per chunk)");
+  }
+}
+
+bool is_fixed_delay(const timing_options& options) noexcept {
+  return !options.ttft && options.tokens_per_second == 0 && options.chars_per_second == 0 &&
+         options.gap_jitter.kind == jitter_kind::none && options.stalls.probability == 0 && options.burst == 1;
 }
 
 std::uint64_t draw_seed() noexcept {

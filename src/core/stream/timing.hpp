@@ -31,6 +31,13 @@
 // the moment the group's last unit is ready. The model above is unchanged, so the rate
 // stays honest; the consumer just sees fewer, larger arrivals.
 //
+// Tokens per chunk (a chunk's shape, not its time): when an answer is cut into tokens, how
+// many a chunk holds: 1 is OpenAI's shape (one token per delta), 2 to 4 Anthropic's, more
+// Gemini's. Whoever cuts the text applies it (the JS layer merges the tokenizer's chunks,
+// each chunk then one unit costing its tokens); the plan never reads it. It differs from
+// burst: k tokens in one chunk are one delta a client sees, k chunks in a burst are k deltas
+// that arrive at one moment.
+//
 // Jitter, precisely (a relative spread around the mean, never a shift of the mean):
 //   none       F = 1.
 //   uniform    F uniform in [1 - sigma, 1 + sigma], sigma in [0, 1]: sigma is the largest
@@ -103,11 +110,16 @@ struct timing_options {
   jitter gap_jitter;
   stall_options stalls;
   std::uint32_t burst = 1;           // units per delivery, >= 1
+  std::uint32_t tokens_per_chunk = 1;  // a token stream's chunk shape, >= 1; see the header
   std::optional<std::uint64_t> seed; // none: the plan draws one (draw_seed); plan.seed() tells
 };
 
 // Throws std::invalid_argument naming the first invalid option and what to do about it.
 void validate(const timing_options& options);
+
+// Whether the options say no more than "a unit every delay": pace's schedule, to the
+// microsecond, which the streams run on the cheaper pace instead of a plan.
+bool is_fixed_delay(const timing_options& options) noexcept;
 
 // A fresh seed from the steady clock and a process-wide counter, mixed by splitmix64:
 // different for every call, not reproducible (that is what a given seed is for), and not

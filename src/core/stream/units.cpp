@@ -1,6 +1,7 @@
 #include "core/stream/units.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "core/runtime/sleep.hpp"
@@ -22,6 +23,27 @@ async_generator<std::uint32_t> units_on_plan(scheduler& sched, std::vector<unit_
     }
     co_await sched.sleep_until(t0 + due + silence, stop);
     for (std::uint32_t i = first; i < end; ++i) co_yield i;
+  }
+}
+
+void check_offsets(const std::vector<duration>& offsets) {
+  duration previous{};
+  for (const duration offset : offsets) {
+    if (offset < previous || offset > timing_plan::max_offset) {
+      throw std::invalid_argument("trickle: the pieces' offsets must count from t0, never decrease and stay below 285 years");
+    }
+    previous = offset;
+  }
+}
+
+async_generator<std::uint32_t> units_at_offsets(scheduler& sched, std::vector<duration> offsets,
+                                                std::optional<unit_stall> stall, stop_token stop) {
+  const time_point t0 = sched.now();
+  duration silence{};
+  for (std::uint32_t i = 0; i < offsets.size(); ++i) {
+    if (stall && stall->at == i) silence = stall->length;
+    co_await sched.sleep_until(t0 + offsets[i] + silence, stop);
+    co_yield i;
   }
 }
 

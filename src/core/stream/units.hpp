@@ -30,4 +30,11 @@ struct unit_stall {
 async_generator<std::uint32_t> units_on_plan(scheduler& sched, std::vector<unit_size> sizes, timing_plan plan,
                                              std::optional<unit_stall> stall = std::nullopt, stop_token stop = {});
 
+// The schedule of units that bring their own times (a recorded stream replayed): unit i at
+// t0 + offsets[i], the stall fault as above. Throws std::invalid_argument, before any unit,
+// for offsets that are negative, decrease or pass timing_plan::max_offset (check_offsets).
+void check_offsets(const std::vector<duration>& offsets);
+async_generator<std::uint32_t> units_at_offsets(scheduler& sched, std::vector<duration> offsets,
+                                                std::optional<unit_stall> stall = std::nullopt, stop_token stop = {});
+
 }  // namespace trickle

@@ -4,29 +4,48 @@
 
 namespace trickle {
 
+bool utf16_cursor::advance_to(std::uint32_t end, piece& out) noexcept {
+  if (end <= unit_) return false;  // not after the previous end (or an empty piece)
+  std::size_t byte = byte_;
+  std::uint32_t unit = unit_;
+  while (unit < end) {
+    if (byte == text_.size()) return false;  // past the end of the text
+    const decoded_code_point step = decode_utf8(text_, byte);
+    byte += step.byte_length;
+    unit += step.utf16_length;
+  }
+  if (unit != end) return false;  // inside a surrogate pair
+  out = {text_.substr(byte_, byte - byte_), unit_, unit};
+  byte_ = byte;
+  unit_ = unit;
+  return true;
+}
+
 bool split_at_utf16(std::string_view text, std::span<const std::uint32_t> ends, std::vector<piece>& out) {
   const std::size_t kept = out.size();
-  const auto refuse = [&out, kept] {
+  utf16_cursor cursor{text};
+  piece next;
+  for (const std::uint32_t end : ends) {
+    if (!cursor.advance_to(end, next)) {
+      out.resize(kept);
+      return false;
+    }
+    out.push_back(next);
+  }
+  if (!cursor.at_end()) {  // the last end is not the text's end
     out.resize(kept);
     return false;
-  };
-  std::size_t byte = 0;
-  std::uint32_t unit = 0;
-  for (const std::uint32_t end : ends) {
-    if (end <= unit) return refuse();  // not after the previous end (or an empty piece)
-    const std::size_t begin_byte = byte;
-    const std::uint32_t begin_unit = unit;
-    while (unit < end) {
-      if (byte == text.size()) return refuse();  // past the end of the text
-      const decoded_code_point step = decode_utf8(text, byte);
-      byte += step.byte_length;
-      unit += step.utf16_length;
-    }
-    if (unit != end) return refuse();  // inside a surrogate pair
-    out.push_back({text.substr(begin_byte, byte - begin_byte), begin_unit, unit});
   }
-  if (byte != text.size()) return refuse();  // the last end is not the text's end
   return true;
+}
+
+bool valid_utf16_ends(std::string_view text, std::span<const std::uint32_t> ends) noexcept {
+  utf16_cursor cursor{text};
+  piece next;
+  for (const std::uint32_t end : ends) {
+    if (!cursor.advance_to(end, next)) return false;
+  }
+  return cursor.at_end();
 }
 
 }  // namespace trickle

@@ -10,8 +10,11 @@
 //     (a surrogate pair in JS), and the last must be the text's length. Empty text takes an
 //     empty list.
 //   - Each piece is a view into the text, with its UTF-16 span, as split() gives them.
+//   - utf16_cursor walks the same way one piece at a time, allocating nothing: a stream
+//     over thousands of given pieces keeps only their ends, not a piece for each.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -22,5 +25,25 @@
 namespace trickle {
 
 bool split_at_utf16(std::string_view text, std::span<const std::uint32_t> ends, std::vector<piece>& out);
+
+// Whether split_at_utf16 would take `ends`, without making the pieces.
+bool valid_utf16_ends(std::string_view text, std::span<const std::uint32_t> ends) noexcept;
+
+// The text cut at one given end after another, from its start.
+class utf16_cursor {
+ public:
+  explicit utf16_cursor(std::string_view text) noexcept : text_(text) {}
+
+  // The piece from where the cursor is to `end`, and the cursor moves there. False, with the
+  // cursor where it was, when `end` is not after it, lies past the text or falls inside a
+  // surrogate pair.
+  bool advance_to(std::uint32_t end, piece& out) noexcept;
+  bool at_end() const noexcept { return byte_ == text_.size(); }
+
+ private:
+  std::string_view text_;
+  std::size_t byte_ = 0;
+  std::uint32_t unit_ = 0;
+};
 
 }  // namespace trickle

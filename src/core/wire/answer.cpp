@@ -1,7 +1,10 @@
 #include "core/wire/answer.hpp"
 
+#include <cstdarg>
+#include <cstdio>
 #include <stdexcept>
 
+#include "core/text/boundaries.hpp"
 #include "core/wire/json.hpp"
 
 namespace trickle::wire {
@@ -62,6 +65,60 @@ std::vector<event> events_of(const answer& a, split_mode mode) {
   for (std::uint32_t i = 0; i < a.tool_calls.size(); ++i) {
     events.push_back({event_kind::tool_start, i, {}});
     append_pieces(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, mode);
+    events.push_back({event_kind::tool_end, i, {}});
+  }
+  events.push_back({event_kind::finish, 0, {}});
+  events.push_back({event_kind::end, 0, {}});
+  return events;
+}
+
+namespace {
+
+// Refused pieces: std::invalid_argument with a message from a printf format, one call per
+// refusal (string concatenations would be inlined at every site).
+[[noreturn]] void refuse(const char* format, ...) {
+  char message[256];
+  va_list arguments;
+  va_start(arguments, format);
+  std::vsnprintf(message, sizeof message, format, arguments);
+  va_end(arguments);
+  throw std::invalid_argument(message);
+}
+
+// `field`: what a message names ("the text", "the arguments of tool call 2").
+void append_given(std::vector<event>& events, event_kind kind, std::uint32_t tool, std::string_view text,
+                  const given_field& given, const char* field) {
+  const std::size_t count = given.ends.size();
+  if (!given.tokens.empty() && given.tokens.size() != count) {
+    refuse("%s: %zu token counts for %zu pieces", field, given.tokens.size(), count);
+  }
+  utf16_cursor cursor{text};
+  piece p;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!cursor.advance_to(given.ends[i], p)) {
+      refuse("%s: piece %zu does not end after the one before it, between two characters, inside the text", field, i);
+    }
+    events.push_back({kind, tool, p.text, given.tokens.empty() ? 1 : given.tokens[i]});
+  }
+  if (!cursor.at_end()) refuse("%s: the pieces stop before the end of the text", field);
+}
+
+}  // namespace
+
+std::vector<event> events_of(const answer& a, const given_answer_pieces& given) {
+  if (given.tool_arguments.size() != a.tool_calls.size()) {
+    refuse("pieces are given for the arguments of %zu tool calls, and the answer has %zu", given.tool_arguments.size(),
+           a.tool_calls.size());
+  }
+  std::vector<event> events;
+  events.push_back({event_kind::start, 0, {}});
+  append_given(events, event_kind::reasoning, 0, a.reasoning, given.reasoning, "the reasoning");
+  append_given(events, event_kind::text, 0, a.text, given.text, "the text");
+  for (std::uint32_t i = 0; i < a.tool_calls.size(); ++i) {
+    events.push_back({event_kind::tool_start, i, {}});
+    char field[48];
+    std::snprintf(field, sizeof field, "the arguments of tool call %u", static_cast<unsigned>(i));
+    append_given(events, event_kind::tool_arguments, i, a.tool_calls[i].arguments, given.tool_arguments[i], field);
     events.push_back({event_kind::tool_end, i, {}});
   }
   events.push_back({event_kind::finish, 0, {}});

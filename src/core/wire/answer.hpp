@@ -12,8 +12,9 @@
 //     std::invalid_argument rather than letting a client choke on a broken frame.
 //   - id is the bare response id; each format adds its own prefix (chatcmpl-, resp_, msg_...).
 //     An empty id or tool call id gets a deterministic default.
-//   - Token counts are whatever the caller counted (pieces for now); the encoders only
-//     report them. reasoning_tokens is the part of output_tokens spent on reasoning.
+//   - Token counts are whatever the caller counted (the pieces' tokens when they are given,
+//     else the pieces); the encoders only report them. reasoning_tokens is the part of
+//     output_tokens spent on reasoning.
 //
 // events_of() lists the events a stream is made of, in the only order the encoders accept:
 //   start, reasoning pieces, text pieces, per tool call (start, argument fragments, end),
@@ -21,7 +22,8 @@
 // Pieces are views into the answer and reassemble it exactly (no byte is dropped): each
 // piece is one unit of the split mode with the separators before it attached, the way an
 // LLM's tokens carry their leading space (" world"); the last piece keeps any trailing
-// separator. The answer must outlive the events.
+// separator. Or the pieces are given (the tokenizer's chunks of each field, with the tokens
+// each holds): then they are exactly those. The answer must outlive the events.
 #pragma once
 
 #include <cstddef>
@@ -86,10 +88,29 @@ struct event {
   event_kind kind;
   std::uint32_t tool = 0;
   std::string_view piece;
+  std::uint32_t tokens = 1;  // what the piece costs, in tokens (one per piece unless given)
 };
 
 // The whole stream of `a`, pieces cut as described above (argument fragments too).
 std::vector<event> events_of(const answer& a, split_mode mode);
+
+// One field's pieces given explicitly: each piece's end in the field, in UTF-16 units (as
+// JS counts; boundaries.hpp), and the tokens each holds.
+struct given_field {
+  std::vector<std::uint32_t> ends;
+  std::vector<std::uint32_t> tokens;  // empty: one each
+};
+
+struct given_answer_pieces {
+  given_field reasoning;
+  given_field text;
+  std::vector<given_field> tool_arguments;  // one per tool call, in order
+};
+
+// The whole stream of `a` with its pieces given. std::invalid_argument names the field
+// whose ends do not cut it (boundaries.hpp) or whose token counts are not one per piece,
+// and a list of tool arguments that is not one per call.
+std::vector<event> events_of(const answer& a, const given_answer_pieces& given);
 
 // How many events carry a piece (reasoning, text, argument fragments): the output token
 // count while tokens are counted in pieces.

@@ -7,6 +7,7 @@
 // The protocol (src/wasm/protocol.hpp, read at load by native.mjs):
 //   - A stream's first next() queues it; at the end of the job one startStreams() call
 //     starts every queued stream, from one table of commands, at one reading of the clock.
+//     A stream cut into tokens brings its pieces (ends and token counts), written beside.
 //   - startStreams() and runDueTimers() answer with one list of records, one per stream:
 //     slot, status, count, then count UTF-16 [begin, end) spans of the stream's text.
 //   - A stream whose buffer runs dry while it is awake (more was due than one record holds)
@@ -57,6 +58,7 @@ export class Bridge {
   #commands;
   #texts;
   #timings;
+  #pieces; // the given pieces' lists (u32 ends, then u32 token counts), per stream
   #cancelWake = null; // the armed timer's cancel function
   // True while records are read: user code run from a delivery (a signal's
   // removeEventListener, say) must not start streams (which would overwrite the records) or
@@ -71,12 +73,14 @@ export class Bridge {
     this.#clock = clock;
     this.#splitCodes = {
       whitespace: protocol.splitWhitespace, space: protocol.splitSpace, char: protocol.splitChar, grapheme: protocol.splitGrapheme,
+      tokens: protocol.splitGiven, given: protocol.splitGiven,
     };
     this.#heapWords = native.HEAPU32;
     this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
     this.#commands = new WasmBuffer(native, 64 * protocol.startFieldCount * 8);
     this.#texts = new WasmBuffer(native, 4096);
     this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
+    this.#pieces = new WasmBuffer(native, 4096);
     // The presets' timing blocks, by name, from the module (C++ holds the one table).
     const presets = native.timingPresets();
     this.timing = Object.freeze({ protocol, presets: Object.freeze(presets) });
@@ -171,6 +175,7 @@ export class Bridge {
     block[p.timingDelayUs] = Math.round(delayMs * 1000);
     block[p.timingTtftUs] = -1;
     block[p.timingBurst] = 1;
+    block[p.timingTokensPerChunk] = 1;
     return block;
   }
 
@@ -201,10 +206,42 @@ export class Bridge {
       if (timingAddress === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
       new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(settings.timing);
     }
+    const pieces = settings.pieces;
+    // Pieces with offsets of their own need no plan: the offsets are it.
+    if (pieces !== null && pieces.offsetsUs) return Array.from(pieces.offsetsUs, (us) => us / 1000);
+    let at = null;
+    if (pieces !== null && pieces.ends.length > 0) {
+      const address = this.#pieces.reserve(piecesBytes(pieces));
+      if (address === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
+      at = this.#writePieces(pieces, address);
+    }
+    const count = pieces === null ? 0 : pieces.ends.length;
     const offsets = native.planStream(settings.text, this.#splitCodes[settings.split], settings.suffix, timingAddress,
-      settings.seed, Math.round(settings.delayMs * 1000));
+      settings.seed, Math.round(settings.delayMs * 1000), count, at === null ? 0 : at.ends, at === null ? 0 : at.tokens);
     if (offsets === null) throw new RangeError('trickle: this stream cannot be planned (its text does not fit in WebAssembly memory)');
     return Array.from(offsets);
+  }
+
+  // A stream's pieces at `address` (piecesBytes of them, 8-byte aligned): their offsets in
+  // microseconds (f64, first, so that they stay aligned), if any, then their ends and their
+  // token counts, if any (u32 each). Returns where each list is (0: not given), as the
+  // start command's start_piece_offsets, start_piece_ends and start_piece_tokens say.
+  #writePieces(pieces, address) {
+    const heap = this.#native.HEAPU8.buffer;
+    const count = pieces.ends.length;
+    let offsets = 0;
+    if (pieces.offsetsUs) {
+      offsets = address;
+      new Float64Array(heap, address, count).set(pieces.offsetsUs);
+      address += 8 * count;
+    }
+    new Uint32Array(heap, address, count).set(pieces.ends);
+    let tokens = 0;
+    if (pieces.tokens !== null) {
+      tokens = address + 4 * count;
+      new Uint32Array(heap, tokens, count).set(pieces.tokens);
+    }
+    return { offsets, ends: address, tokens };
   }
 
   /** Why the stream in `slot` failed (read before closing it). */
@@ -238,7 +275,9 @@ export class Bridge {
     // first `count` entries of `streams` become the ones that are.
     let count = 0;
     let textBytes = 0;
+    let pieceBytes = 0;
     let previousText = null;
+    let previousPieces = null;
     for (const stream of streams) {
       const settings = stream[STREAM_START_SETTINGS];
       if (settings === null) continue;
@@ -247,6 +286,9 @@ export class Bridge {
       if (settings.text !== previousText) textBytes += settings.text.length * 3;
       previousText = settings.text;
       if (settings.failAfter !== undefined) textBytes += settings.failMessage.length * 3;
+      // Pieces likewise (streams of one text share the tokenizer's: Engines.piecesOf).
+      if (settings.pieces !== null && settings.pieces !== previousPieces) pieceBytes += piecesBytes(settings.pieces);
+      previousPieces = settings.pieces;
     }
     if (count === 0) return;
     streams.length = count;
@@ -263,9 +305,11 @@ export class Bridge {
     const commandsAddress = this.#commands.reserve(count * fields * 8);
     const textAddress = commandsAddress === 0 ? 0 : this.#texts.reserve(textBytes);
     const timingsAddress = blocks.length === 0 || textAddress === 0 ? 0 : this.#timings.reserve(blocks.length * p.timingFieldCount * 8);
-    if (commandsAddress === 0 || (textAddress === 0 && textBytes > 0) || (timingsAddress === 0 && blocks.length > 0)) {
+    const piecesAddress = pieceBytes === 0 || textAddress === 0 ? 0 : this.#pieces.reserve(pieceBytes);
+    if (commandsAddress === 0 || (textAddress === 0 && textBytes > 0) || (timingsAddress === 0 && blocks.length > 0)
+        || (piecesAddress === 0 && pieceBytes > 0)) {
       this.#failToStart(streams, new RangeError(`trickle: not enough WebAssembly memory to start ${count} `
-        + `stream${count === 1 ? '' : 's'} holding up to ${textBytes} bytes of text (streams first read in one job start together)`));
+        + `stream${count === 1 ? '' : 's'} holding up to ${textBytes + pieceBytes} bytes of text and pieces (streams first read in one job start together)`));
       return;
     }
     const native = this.#native;
@@ -280,6 +324,9 @@ export class Bridge {
     let previousAddress = 0;
     let previousLength = 0;
     previousText = null;
+    let piecesWritten = 0;
+    let piecesAt = null;
+    previousPieces = null;
     const slots = new Array(count);
     for (let i = 0, at = 0; i < count; i++, at += fields) {
       const settings = streams[i][STREAM_START_SETTINGS];
@@ -300,6 +347,17 @@ export class Bridge {
       commands[at + p.startFailAfter] = settings.failAfter === undefined ? -1 : settings.failAfter;
       commands[at + p.startTiming] = settings.timing === null ? -1 : blockIndex.get(settings.timing);
       commands[at + p.startSeed] = settings.seed;
+      const pieces = settings.pieces;
+      if (pieces !== null && pieces !== previousPieces && pieces.ends.length > 0) {
+        piecesAt = this.#writePieces(pieces, piecesAddress + piecesWritten);
+        piecesWritten += piecesBytes(pieces);
+      }
+      previousPieces = pieces;
+      const pieceCount = pieces === null ? 0 : pieces.ends.length;
+      commands[at + p.startPieceCount] = pieceCount;
+      commands[at + p.startPieceEnds] = pieceCount === 0 ? 0 : piecesAt.ends;
+      commands[at + p.startPieceTokens] = pieceCount === 0 ? 0 : piecesAt.tokens;
+      commands[at + p.startPieceOffsets] = pieceCount === 0 ? 0 : piecesAt.offsets;
       if (settings.failAfter !== undefined) {
         const length = utf8.encodeInto(settings.failMessage, bytes.subarray(written)).written;
         commands[at + p.startMessageAddress] = textAddress + written;
@@ -322,6 +380,7 @@ export class Bridge {
     this.#commands.releaseIfLarge();
     this.#texts.releaseIfLarge();
     this.#timings.releaseIfLarge();
+    this.#pieces.releaseIfLarge();
     if (failed.length > 0) {
       const reason = this.#startError();
       this.#failToStart(failed.map((i) => streams[i]), reason);
@@ -421,6 +480,12 @@ export class Bridge {
 
 // A buffer in wasm memory that JS fills for one call, kept for the next unless a burst
 // made it large.
+// The bytes a stream's pieces take in wasm memory (Bridge.#writePieces): a multiple of 8, so
+// that the offsets of the next stream's pieces stay aligned.
+function piecesBytes(pieces) {
+  return pieces.ends.length * (pieces.offsetsUs ? 16 : 8);
+}
+
 class WasmBuffer {
   constructor(native, minimumBytes) {
     this.native = native;

@@ -1,6 +1,8 @@
-// The two wasm modules of one trickle instance (stream/native.mjs): the core, loaded by
-// createTrickle(), and the full one, loaded the first time a stream or a fetch needs the
-// timing model or a wire format. Each has its own memory, scheduler and bridge; both keep
+// The wasm modules of one trickle instance (stream/native.mjs): the core, loaded by
+// createTrickle(), the full one, loaded the first time a stream or a fetch needs the timing
+// model, a wire format or pieces given by the tokenizer, and the tokenizer with each of its
+// vocabularies, loaded the first time something counts tokens (tokens/load.mjs, imported only
+// then). The two stream modules each have their own memory, scheduler and bridge; both keep
 // time on the instance's one clock.
 import { Bridge } from './bridge.mjs';
 import { loadNative } from './native.mjs';
@@ -9,15 +11,23 @@ export class Engines {
   #clock;
   #fullWasm;
   #loadingFull = null;
+  #tokenFiles; // { tokenizerWasm, tokenAssets }: createTrickle's options
+  #tokenizerModule = null; // a promise of { load, module }: tokens/load.mjs and the instantiated wasm
+  #tokenizers = new Map(); // encoding -> Tokenizer, once loaded
+  #loadingTokenizers = new Map(); // encoding -> the promise of it, while loading
+  // The last text cut into pieces, which the next stream very often shares (a thousand
+  // streams of one answer are cut once).
+  #lastPieces = { tokenizer: null, text: '', tokensPerChunk: 0, pieces: null };
   /** The core module's bridge. */
   core;
   /** The full module's bridge, once loaded (null until then). */
   fullNow = null;
 
-  constructor(core, clock, fullWasm) {
+  constructor(core, clock, fullWasm, tokenFiles = {}) {
     this.core = core;
     this.#clock = clock;
     this.#fullWasm = fullWasm;
+    this.#tokenFiles = tokenFiles;
   }
 
   /** The full module's bridge, loading it on first need. A failed load is tried again next time. */
@@ -42,7 +52,89 @@ export class Engines {
 
   /** The bridge a stream with `settings` runs on, or null when that is the full one, not loaded yet. */
   bridgeFor(settings) {
-    return settings.timing === null ? this.core : this.fullNow;
+    return settings.timing === null && settings.pieces === null && settings.split !== 'tokens' ? this.core : this.fullNow;
+  }
+
+  /**
+   * The tokenizer of `encoding` (src/js/tokens/tokenizer.mjs), loading the module and the
+   * vocabulary on first need; each is loaded once per instance, and a failed load is tried
+   * again next time. Like the full module's, the load is real-time work a manual clock waits for.
+   */
+  tokenizer(encoding) {
+    const loaded = this.#tokenizers.get(encoding);
+    if (loaded !== undefined) return Promise.resolve(loaded);
+    let loading = this.#loadingTokenizers.get(encoding);
+    if (loading !== undefined) return loading;
+    loading = this.#loadTokenizer(encoding).then(
+      (tokenizer) => {
+        this.#tokenizers.set(encoding, tokenizer);
+        this.#loadingTokenizers.delete(encoding);
+        return tokenizer;
+      },
+      (error) => {
+        this.#loadingTokenizers.delete(encoding);
+        throw error;
+      },
+    );
+    this.#loadingTokenizers.set(encoding, loading);
+    this.#clock.waitFor?.(loading);
+    return loading;
+  }
+
+  /** The tokenizer of `encoding` if it is loaded already, else null. */
+  tokenizerNow(encoding) {
+    return this.#tokenizers.get(encoding) ?? null;
+  }
+
+  async #loadTokenizer(encoding) {
+    this.#tokenizerModule ??= (async () => {
+      const load = await import('../tokens/load.mjs');
+      return { load, module: await load.loadTokenizerModule(this.#tokenFiles.tokenizerWasm) };
+    })().catch((error) => {
+      this.#tokenizerModule = null;
+      throw error;
+    });
+    const { load, module } = await this.#tokenizerModule;
+    return load.loadVocabulary(module, encoding, this.#tokenFiles.tokenAssets?.[encoding]);
+  }
+
+  /**
+   * The pieces of a stream cut into tokens: { ends, tokens }, each piece's end in UTF-16
+   * units of `text` and the tokens it holds. The tokenizer's chunks (whole characters: a
+   * token that ends inside one is merged with the next), merged until each holds at least
+   * `tokensPerChunk` tokens (the last may hold fewer). Special tokens are plain text.
+   */
+  piecesOf(tokenizer, text, tokensPerChunk) {
+    const last = this.#lastPieces;
+    if (last.tokenizer === tokenizer && last.text === text && last.tokensPerChunk === tokensPerChunk) return last.pieces;
+    const { ends, counts } = tokenizer.chunks(text);
+    let kept = ends.length;
+    if (tokensPerChunk > 1) {
+      kept = 0;
+      let held = 0;
+      for (let i = 0; i < ends.length; i++) {
+        held += counts[i];
+        if (held >= tokensPerChunk || i === ends.length - 1) {
+          ends[kept] = ends[i];
+          counts[kept] = held;
+          kept++;
+          held = 0;
+        }
+      }
+    }
+    const pieces = Object.freeze({ ends: ends.subarray(0, kept), tokens: counts.subarray(0, kept), offsetsUs: null });
+    this.#lastPieces = { tokenizer, text, tokensPerChunk, pieces };
+    return pieces;
+  }
+
+  /**
+   * Everything a stream with split 'tokens' and `settings` needs before it starts: its
+   * bridge (the full module) and its pieces, set on the settings. Resolves with the bridge.
+   */
+  async prepareTokens(settings) {
+    const [bridge, tokenizer] = await Promise.all([this.full(), this.tokenizer(settings.encoding)]);
+    settings.pieces ??= this.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
+    return bridge;
   }
 
   /** Both modules' figures, added up. */

@@ -28,10 +28,12 @@ const MODULES = {
 // Every name of the protocol this layer uses, and every function it calls.
 const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'startDelayUs', 'startSplit',
   'startTimeoutUs', 'startFailAfter', 'startMessageAddress', 'startMessageLength', 'startTiming', 'startSeed',
+  'startPieceCount', 'startPieceEnds', 'startPieceTokens', 'startPieceOffsets',
   'startFieldCount', 'timingDelayUs', 'timingTtftUs', 'timingTtftJitter', 'timingTtftSigma', 'timingTokensPerSecond',
   'timingCharsPerSecond', 'timingJitter', 'timingSigma', 'timingStallProbability', 'timingStallMinUs',
-  'timingStallMaxUs', 'timingStallCatchUp', 'timingBurst', 'timingFieldCount', 'jitterNone', 'jitterUniform',
-  'jitterLognormal', 'splitWhitespace', 'splitSpace', 'splitChar', 'splitGrapheme', 'recordsWords',
+  'timingStallMaxUs', 'timingStallCatchUp', 'timingBurst', 'timingTokensPerChunk', 'timingFieldCount', 'jitterNone',
+  'jitterUniform', 'jitterLognormal', 'splitWhitespace', 'splitSpace', 'splitChar', 'splitGrapheme', 'splitGiven',
+  'recordsWords',
   'recordsFrameBytes', 'recordsHeaderWords', 'recordSlot', 'recordStatus', 'recordCount', 'recordHeaderWords',
   'statusMore', 'statusPending', 'statusDone', 'statusFailed', 'statusTimedOut', 'statusDropped', 'statusBits',
   'maxBatch'];

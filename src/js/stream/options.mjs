@@ -4,8 +4,10 @@
 import { checkDelay, checkOptionsBag, checkSignal, describe } from '../internal/checks.mjs';
 import { TIMING_OPTIONS, checkSeed, drawSeed, readTiming } from './timing.mjs';
 
-/** The split modes, in the order of the protocol's split codes (split_whitespace, ...). */
-export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char', 'grapheme']);
+/** The split modes, in the order of the protocol's split codes (split_whitespace, ..., split_given). */
+export const SPLIT_MODES = Object.freeze(['whitespace', 'space', 'char', 'grapheme', 'tokens']);
+/** The tokenizer's encodings (split: 'tokens', trickle.tokenize...), the default first. */
+export const ENCODINGS = Object.freeze(['o200k_base', 'cl100k_base']);
 const MAX_FAIL_AFTER = 2147483647;
 
 export const STREAM_DEFAULTS = Object.freeze({
@@ -16,6 +18,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   timeoutMs: undefined,
   failAfter: undefined,
   failMessage: undefined,
+  encoding: undefined,
   ...Object.fromEntries(TIMING_OPTIONS.map((name) => [name, undefined])),
 });
 export const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
@@ -33,7 +36,9 @@ export class StreamSettings {
     this.text = ''; // set by the caller
     this.delayMs = hasOwn(given, 'delayMs') && given.delayMs !== undefined ? given.delayMs : defaults.delayMs;
     this.split = hasOwn(given, 'split') && given.split !== undefined ? given.split : defaults.split;
-    this.suffix = hasOwn(given, 'suffix') && given.suffix !== undefined ? given.suffix : defaults.suffix;
+    // Tokens carry their own spaces: chat()'s ' ' after each word would only break them.
+    this.suffix = hasOwn(given, 'suffix') && given.suffix !== undefined ? given.suffix
+      : this.split === 'tokens' ? '' : defaults.suffix;
     this.signal = hasOwn(given, 'signal') ? given.signal : undefined;
     this.timeoutMs = hasOwn(given, 'timeoutMs') ? given.timeoutMs : undefined;
     this.failAfter = hasOwn(given, 'failAfter') ? given.failAfter : undefined;
@@ -41,7 +46,24 @@ export class StreamSettings {
     this.timing = null; // a timing block (timing.mjs), or null: the fixed delay
     this.seed = hasOwn(given, 'seed') ? given.seed : undefined;
     this.seedGiven = false;
+    this.encoding = hasOwn(given, 'encoding') ? given.encoding : undefined;
+    // split 'tokens': how many tokens a chunk holds (the timing block's, or 1), and the
+    // stream's pieces { ends, tokens } once its tokenizer has cut the text.
+    this.tokensPerChunk = 1;
+    this.pieces = null;
   }
+}
+
+/** The `encoding` option: one of ENCODINGS (undefined: the default). */
+export function checkEncoding(where, encoding) {
+  if (encoding === undefined) return ENCODINGS[0];
+  if (typeof encoding !== 'string') {
+    throw new TypeError(`${where}: encoding must be a string, got ${describe(encoding)}`);
+  }
+  if (!ENCODINGS.includes(encoding)) {
+    throw new RangeError(`${where}: encoding must be ${ENCODINGS.map((name) => `'${name}'`).join(' or ')}, got "${encoding}"`);
+  }
+  return encoding;
 }
 
 // The timing options as given, own properties only; only read when the bag has any.
@@ -85,7 +107,16 @@ export function readStreamOptions(method, options, defaults, timing) {
   if (read.failAfter !== undefined && read.failMessage === undefined) {
     read.failMessage = `trickle: simulated failure after ${read.failAfter} chunks`;
   }
-  if (options !== undefined) read.timing = readTiming(where, timingOptionsOf(options), read.delayMs, timing.protocol, timing.presets);
+  const tokens = read.split === 'tokens';
+  if (tokens) {
+    read.encoding = checkEncoding(where, read.encoding);
+  } else if (read.encoding !== undefined) {
+    throw new TypeError(`${where}: encoding is the tokenizer's, for split: 'tokens'; this stream splits by ${read.split}`);
+  }
+  if (options !== undefined) {
+    read.timing = readTiming(where, timingOptionsOf(options), read.delayMs, timing.protocol, timing.presets, tokens);
+    if (read.timing !== null && tokens) read.tokensPerChunk = read.timing[timing.protocol.timingTokensPerChunk];
+  }
   // A seed given is kept (a fetch then gives every response the same schedule); one drawn
   // is the stream's own (a fetch draws one for each response).
   read.seedGiven = read.seed !== undefined;

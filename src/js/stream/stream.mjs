@@ -18,7 +18,7 @@ import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTIN
 import { unwatchSignal, watchSignal } from './signals.mjs';
 import { checkOptionsBag, describe, own } from '../internal/checks.mjs';
 import { readFaults } from '../wire/answers.mjs';
-import { AnswerBody, answerSpec } from '../wire/body.mjs';
+import { AnswerBody, answerSpec, givenPieces } from '../wire/body.mjs';
 import { FORMATS } from '../wire/requests.mjs';
 
 const CREATED = 0;
@@ -146,8 +146,10 @@ class StreamCore {
   }
 
   async plan() {
-    const bridge = this.#bridge ?? await this.#engines.full();
-    return bridge.plan(this.#schedule);
+    const settings = this.#schedule;
+    const bridge = settings.split === 'tokens' ? await this.#engines.prepareTokens(settings)
+      : this.#bridge ?? await this.#engines.full();
+    return bridge.plan(settings);
   }
 
   toReadableStream(options) {
@@ -172,9 +174,23 @@ class StreamCore {
       faults.spec.errorMessage = settings.failMessage;
     }
     const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
-    const spec = answerSpec(this.#engines.core, { format, answer, model, settings, faults });
+    const engines = this.#engines;
+    let spec = answerSpec(engines.core, { format, answer, model, settings, faults });
+    if (settings.split === 'given') {
+      // The pieces as they were given, with their own times if they have them.
+      const none = { ends: [], tokens: [] };
+      const { ends, offsetsUs } = settings.pieces;
+      spec.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
+    } else if (settings.split === 'tokens') {
+      // Cut into tokens when the body is first read, once the tokenizer is there.
+      const made = spec;
+      spec = async () => {
+        made.given = givenPieces(engines, await engines.tokenizer(settings.encoding), answer, settings.tokensPerChunk);
+        return made;
+      };
+    }
     const signals = settings.signal === undefined ? [] : [settings.signal];
-    return new AnswerBody(this.#engines, spec, { signals, timeoutMs: settings.timeoutMs }).readable;
+    return new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs }).readable;
   }
 
   // What the bridge needs to start this stream, or null once it no longer should.
@@ -241,13 +257,28 @@ class StreamCore {
       watchSignal(signal, this);
     }
     this.#state = STARTING;
-    if (this.#bridge !== null) {
+    const settings = this.#settings;
+    const tokens = settings.split === 'tokens';
+    if (tokens && settings.pieces === null && this.#bridge !== null) {
+      // The tokenizer may be there already: then the stream starts with the others of this job.
+      const tokenizer = this.#engines.tokenizerNow(settings.encoding);
+      if (tokenizer !== null) {
+        try {
+          settings.pieces = this.#engines.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
+        } catch (error) {
+          this[STREAM_START_FAILED](error);
+          return;
+        }
+      }
+    }
+    if (this.#bridge !== null && (!tokens || settings.pieces !== null)) {
       this.#bridge.queueStart(this);
       return;
     }
-    // The timing model is in the full module: start once it has loaded (a stream ended in
-    // the meantime never starts; a module that cannot load fails the stream).
-    this.#engines.full().then(
+    // The timing model and given pieces are in the full module, and tokens need their
+    // tokenizer: start once they have loaded (a stream ended in the meantime never starts;
+    // a module that cannot load fails the stream).
+    (tokens ? this.#engines.prepareTokens(settings) : this.#engines.full()).then(
       (bridge) => {
         if (this.#state !== STARTING) return;
         this.#bridge = bridge;

@@ -9,16 +9,21 @@
 //   charsPerSecond   or in characters (UTF-16 units, what string.length counts)
 //   jitter           the gaps' spread around the rate: 'none' | { kind, sigma }
 //   stalls           'none' | { probability, minMs, maxMs, catchUp }: pauses between chunks
-//   burst            chunks delivered together, as some providers do
+//   burst            chunks delivered together (several deltas in one network read)
+//   tokensPerChunk   split: 'tokens' only: tokens in one chunk (one delta): 1 is OpenAI's
+//                    shape, 2-4 Anthropic's, more Gemini's; each chunk costs its tokens
 //   seed             the plan's seed: the same seed, the same schedule, everywhere
 //
 // With none of them, a stream keeps the lesson's schedule: a piece every delayMs. A preset
-// comes from the wasm module (C++ holds the one table of presets, with their sources).
+// comes from the wasm module (C++ holds the one table of presets, with their sources). A
+// preset gives a provider's chunk size twice (src/core/stream/presets.cpp): as
+// tokensPerChunk for a stream cut into tokens, whose preset burst is then not used (unless
+// burst is given), and as burst for the other splits, which ignore its tokensPerChunk.
 // The result is a timing block (src/core/bridge/protocol.hpp), or null for the fixed delay.
 import { MAX_DELAY_MS, checkCount, checkDelay, describe, isPlainObject } from '../internal/checks.mjs';
 
 export const TIMING_OPTIONS = Object.freeze(['preset', 'ttftMs', 'ttftJitter', 'tokensPerSecond', 'charsPerSecond',
-  'jitter', 'stalls', 'burst', 'seed']);
+  'jitter', 'stalls', 'burst', 'tokensPerChunk', 'seed']);
 const JITTER_KINDS = ['none', 'uniform', 'lognormal'];
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
@@ -105,13 +110,17 @@ function readStalls(where, value, block, p) {
 /**
  * The timing block of a stream's options (`read`: the own properties named in
  * TIMING_OPTIONS, undefined when absent), or null when none is set: the fixed delay.
- * `presets` maps each preset's name to its block. Throws TypeError or RangeError.
+ * `presets` maps each preset's name to its block; `tokens`: the stream is cut into tokens.
+ * Throws TypeError or RangeError.
  */
-export function readTiming(where, read, delayMs, protocol, presets) {
+export function readTiming(where, read, delayMs, protocol, presets, tokens = false) {
   const p = protocol;
+  if (read.tokensPerChunk !== undefined && !tokens) {
+    throw new TypeError(`${where}: tokensPerChunk is for split: 'tokens' (a chunk of other pieces holds one; burst delivers several together)`);
+  }
   if (read.preset === undefined && read.ttftMs === undefined && read.ttftJitter === undefined
       && read.tokensPerSecond === undefined && read.charsPerSecond === undefined && read.jitter === undefined
-      && read.stalls === undefined && read.burst === undefined) {
+      && read.stalls === undefined && read.burst === undefined && read.tokensPerChunk === undefined) {
     return null;
   }
   let block;
@@ -122,11 +131,13 @@ export function readTiming(where, read, delayMs, protocol, presets) {
       throw new RangeError(`${where}: no preset is called "${read.preset}" (known: ${Object.keys(presets).join(', ')})`);
     }
     block = Float64Array.from(preset);
+    if (tokens) block[p.timingBurst] = 1; // its chunk size is its tokensPerChunk (see above)
   } else {
     block = new Float64Array(p.timingFieldCount);
     block[p.timingDelayUs] = Math.round(delayMs * 1000);
     block[p.timingTtftUs] = -1;
     block[p.timingBurst] = 1;
+    block[p.timingTokensPerChunk] = 1;
   }
   if (read.ttftMs !== undefined) block[p.timingTtftUs] = Math.round(checkDelay(where, 'ttftMs', read.ttftMs) * 1000);
   if (read.ttftJitter !== undefined) [block[p.timingTtftJitter], block[p.timingTtftSigma]] = readJitter(where, 'ttftJitter', read.ttftJitter, p);
@@ -145,5 +156,9 @@ export function readTiming(where, read, delayMs, protocol, presets) {
   if (read.stalls !== undefined) readStalls(where, read.stalls, block, p);
   if (read.burst !== undefined) block[p.timingBurst] = checkCount(where, 'burst', read.burst, 1);
   if (block[p.timingBurst] > MAX_DELAY_MS) throw new RangeError(`${where}: burst must be at most ${MAX_DELAY_MS}`);
+  if (read.tokensPerChunk !== undefined) {
+    block[p.timingTokensPerChunk] = checkCount(where, 'tokensPerChunk', read.tokensPerChunk, 1);
+    if (read.tokensPerChunk > MAX_DELAY_MS) throw new RangeError(`${where}: tokensPerChunk must be at most ${MAX_DELAY_MS}`);
+  }
   return block;
 }

@@ -20,11 +20,21 @@ const ENDED = 3;
 let answerCount = 0;
 
 /**
+ * The pieces of an answer cut into tokens (split 'tokens'), field by field, as start_answer
+ * reads them (spec.given): each field's { ends, tokens } (Engines.piecesOf).
+ */
+export function givenPieces(engines, tokenizer, answer, tokensPerChunk) {
+  const of = (text) => engines.piecesOf(tokenizer, text, tokensPerChunk);
+  return { reasoning: of(answer.reasoning), text: of(answer.text), toolArguments: answer.toolCalls.map((call) => of(call.arguments)) };
+}
+
+/**
  * What the full module's start_answer reads (src/wasm/bindings.cpp): the answer (readAnswer),
  * its format and request facts, and the stream's settings (stream/options.mjs) and faults
- * (answers.mjs, readFaults). `bridge`: any module's bridge (the protocol is the same).
+ * (answers.mjs, readFaults). `bridge`: any module's bridge (the protocol is the same). A
+ * stream cut into tokens also needs `given` (givenPieces).
  */
-export function answerSpec(bridge, { format, answer, model, inputTokens = 0, includeUsage = false, wholeBody = false, settings, faults }) {
+export function answerSpec(bridge, { format, answer, model, inputTokens = 0, includeUsage = false, wholeBody = false, settings, faults, given }) {
   return {
     format,
     text: answer.text,
@@ -42,12 +52,13 @@ export function answerSpec(bridge, { format, answer, model, inputTokens = 0, inc
     seed: settings.seed,
     timeoutUs: settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000),
     faults: faults.spec,
+    given,
   };
 }
 
 export class AnswerBody {
   #engines;
-  #spec;
+  #spec; // the spec, or an async function that makes it when the body is first read
   #signals;
   #bridge = null;
   #state = CREATED;
@@ -102,16 +113,17 @@ export class AnswerBody {
   async #start() {
     this.#state = STARTING;
     let bridge;
+    let spec;
     try {
-      bridge = await this.#engines.full();
+      [bridge, spec] = await Promise.all([this.#engines.full(), typeof this.#spec === 'function' ? this.#spec() : this.#spec]);
     } catch (error) {
-      this[STREAM_START_FAILED](error);
+      if (this.#state === STARTING) this[STREAM_START_FAILED](error);
       return;
     }
     if (this.#state !== STARTING) return;
     this.#bridge = bridge;
     const started = new Promise((resolve) => { this.#waiting = resolve; });
-    bridge.startAnswer(this, this.#spec);
+    bridge.startAnswer(this, spec);
     this.#spec = null;
     await started;
   }

@@ -16,30 +16,34 @@
 // No request, however malformed, makes this function throw or harms the instance, except
 // what fetch itself would refuse before sending (a URL that cannot be parsed: a TypeError).
 import { abortReason, describe } from '../internal/checks.mjs';
-import { AnswerBody, answerSpec } from './body.mjs';
+import { AnswerBody, answerSpec, givenPieces } from './body.mjs';
 import { readAnswer, readFaults } from './answers.mjs';
 import { WireError, readBody, route } from './requests.mjs';
 import { drawSeed } from '../stream/timing.mjs';
 
 // The format a route's errors are written in when the route itself is unknown.
 const FALLBACK_FORMAT = 'openai-chat';
+const MAX_U32 = 2 ** 32 - 1; // usage counts are 32-bit in the wasm module
 
-function wordsIn(messages) {
-  // Until a tokenizer counts tokens, usage counts words of every message's text.
-  let words = 0;
-  const count = (text) => { words += text.split(/\s+/).filter(Boolean).length; };
+// What the request's messages cost: the sum of `count` over the text of every message, in
+// any of the providers' shapes. Usage counts the tokens of that text when the stream is cut
+// into tokens (no chat template's extra tokens), else its words.
+function inputCost(messages, count) {
+  let total = 0;
   const walk = (value) => {
-    if (typeof value === 'string') count(value);
+    if (typeof value === 'string') total += count(value);
     else if (Array.isArray(value)) value.forEach(walk);
     else if (value !== null && typeof value === 'object') {
-      if (typeof value.text === 'string') count(value.text);
+      if (typeof value.text === 'string') total += count(value.text);
       if (value.content !== undefined) walk(value.content);
       if (Array.isArray(value.parts)) walk(value.parts);
     }
   };
   walk(messages);
-  return words;
+  return total;
 }
+
+const wordsIn = (text) => text.split(/\s+/).filter(Boolean).length;
 
 /**
  * The fetch of createFetch(options). `engines` (stream/engines.mjs) gives the full module,
@@ -103,6 +107,19 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     } catch (error) {
       return errorResponse(bridge, format, 500, `trickle: the reply function failed: ${error?.message ?? describe(error)}`);
     }
+    let inputTokens;
+    let given;
+    if (settings.split === 'tokens') {
+      try {
+        const tokenizer = await engines.tokenizer(settings.encoding);
+        inputTokens = inputCost(asked.messages, (text) => tokenizer.count(text));
+        given = givenPieces(engines, tokenizer, answer, settings.tokensPerChunk);
+      } catch (error) {
+        return errorResponse(bridge, format, 500, `trickle: the answer could not be cut into tokens: ${error?.message ?? describe(error)}`);
+      }
+    } else {
+      inputTokens = inputCost(asked.messages, wordsIn);
+    }
     const own = settings.seedGiven ? settings : { ...settings, seed: drawSeed() };
     const spec = answerSpec(bridge, {
       format,
@@ -110,11 +127,12 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
       // whether the request asked to see the model think.
       answer,
       model: asked.model ?? 'trickle',
-      inputTokens: wordsIn(asked.messages),
+      inputTokens: Math.min(inputTokens, MAX_U32),
       includeUsage: asked.includeUsage,
       wholeBody: !asked.stream,
       settings: own,
       faults,
+      given,
     });
     // A Request made from another, or from an init with a signal, follows that signal only
     // while it lives (undici holds the link weakly): a 60-second answer outlives a Request

@@ -201,6 +201,141 @@ TEST_CASE("streams whose timing blocks say so run on a plan, each with the seed 
   CHECK(at == std::vector<std::int64_t>{100, 110, 120});
 }
 
+// ---- given pieces (split_given: the tokenizer's chunks) ----------------------------------------
+
+namespace {
+
+// The lists a split_given command points at, laid out as JS lays them out: the ends, then
+// the token counts, in one block of u32.
+struct given_lists {
+  std::vector<std::uint32_t> words;
+  std::vector<double> offsets_us;
+  given_lists(std::vector<std::uint32_t> ends, std::vector<std::uint32_t> tokens) : words(std::move(ends)) {
+    words.insert(words.end(), tokens.begin(), tokens.end());
+  }
+  void point(double* command) {
+    const std::size_t count = words.size() / 2;
+    command[start_split] = split_given;
+    command[start_piece_count] = static_cast<double>(count);
+    command[start_piece_ends] = static_cast<double>(reinterpret_cast<std::uintptr_t>(words.data()));
+    command[start_piece_tokens] = static_cast<double>(reinterpret_cast<std::uintptr_t>(words.data() + count));
+    command[start_piece_offsets] =
+        offsets_us.empty() ? 0 : static_cast<double>(reinterpret_cast<std::uintptr_t>(offsets_us.data()));
+  }
+};
+
+std::vector<double> rate_block(double tokens_per_second) {
+  std::vector<double> block(timing_field_count, 0);
+  block[timing_ttft_us] = -1;
+  block[timing_tokens_per_second] = tokens_per_second;
+  block[timing_burst] = 1;
+  block[timing_tokens_per_chunk] = 1;
+  return block;
+}
+
+// Every span a text stream hands over, with the time of the record that brought it.
+std::vector<std::pair<std::int64_t, std::string>> play_text(bridge::host& host, virtual_time& time,
+                                                             const std::string& text, std::vector<record> records) {
+  std::vector<std::pair<std::int64_t, std::string>> got;
+  for (;;) {
+    for (const auto& r : records) {
+      for (auto [begin, end] : r.spans) got.emplace_back(time.now_ms(), text.substr(begin, end - begin));
+    }
+    const auto wake = time.clock.requested_wake();
+    if (!wake) return got;
+    time.clock.set(*wake);
+    records = read_records(host.run_tick());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a split_given command streams its pieces as UTF-16 spans, each charged its tokens on the plan") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  const std::string text = "ab😀你c";  // UTF-16: a b 😀(2) 你 c
+  command_table table;
+  table.add(4, text, 0);
+  table.commands[start_timing] = 0;
+  given_lists lists{{1, 4, 6}, {1, 3, 2}};
+  double* commands = table.data();
+  lists.point(commands);
+  const std::vector<double> block = rate_block(100);
+  const auto first = read_records(host.start_text_streams(commands, 1, block.data(), bridge::make_timed_text_stream));
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].status == status_pending);
+  // Spans are UTF-16 positions: JS slices its own string. Here they are checked by unit.
+  std::vector<std::pair<std::int64_t, std::pair<std::uint32_t, std::uint32_t>>> spans;
+  while (auto wake = time.clock.requested_wake()) {
+    time.clock.set(*wake);
+    for (const auto& r : read_records(host.run_tick())) {
+      for (auto span : r.spans) spans.emplace_back(time.now_ms(), span);
+    }
+  }
+  using seen = std::vector<std::pair<std::int64_t, std::pair<std::uint32_t, std::uint32_t>>>;
+  CHECK(spans == seen{{10, {0, 1}}, {40, {1, 4}}, {60, {4, 6}}});
+  CHECK(host.live_streams() == 0);
+}
+
+TEST_CASE("given pieces without a timing block run on the command's delay") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  command_table table;
+  table.add(0, "one two", 7'000);
+  given_lists lists{{3, 7}, {1, 1}};
+  double* commands = table.data();
+  lists.point(commands);
+  const auto got = play_text(host, time, "one two",
+                             read_records(host.start_text_streams(commands, 1, nullptr, bridge::make_timed_text_stream)));
+  CHECK(got == std::vector<std::pair<std::int64_t, std::string>>{{7, "one"}, {14, " two"}});
+}
+
+TEST_CASE("offsets in a split_given command give each piece its own arrival") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  command_table table;
+  table.add(0, "one two three", 0);
+  table.commands[start_timing] = 0;
+  given_lists lists{{3, 7, 13}, {1, 1, 1}};
+  lists.offsets_us = {2'000, 2'000, 95'000};
+  double* commands = table.data();
+  lists.point(commands);
+  const std::vector<double> block = rate_block(1);  // one token a second: the offsets win
+  const auto got = play_text(host, time, "one two three",
+                             read_records(host.start_text_streams(commands, 1, block.data(), bridge::make_timed_text_stream)));
+  CHECK(got == std::vector<std::pair<std::int64_t, std::string>>{{2, "one"}, {2, " two"}, {95, " three"}});
+}
+
+TEST_CASE("a split_given command whose pieces do not cut its text fails with a message, at its first record") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  command_table table;
+  table.add(0, "ab😀", 0);
+  given_lists lists{{3, 4}, {1, 1}};  // 3 is inside 😀
+  double* commands = table.data();
+  lists.point(commands);
+  const auto records = read_records(host.start_text_streams(commands, 1, nullptr, bridge::make_timed_text_stream));
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].status == status_failed);
+  CHECK(std::string(host.error_message(0)).find("fall between characters") != std::string::npos);
+  host.close(0);
+  CHECK(host.live_streams() == 0);
+}
+
+TEST_CASE("the plain maker refuses given pieces, which only the module with the timing model runs") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  command_table table;
+  table.add(0, "a", 0);
+  given_lists lists{{1}, {1}};
+  double* commands = table.data();
+  lists.point(commands);
+  CHECK(read_records(host.start_text_streams(commands, 1, nullptr, bridge::make_text_stream)).empty());
+  CHECK(commands[start_slot] == -1);
+  CHECK(host.last_error() == "trickle: this module takes no given pieces");
+  CHECK(host.live_streams() == 0);
+}
+
 // ---- answer streams -------------------------------------------------------------------------
 
 namespace {
@@ -387,30 +522,40 @@ TEST_CASE("an answer the formats refuse is not made, and leaves nothing behind")
   CHECK(host.live_streams() == 0);
 }
 
-TEST_CASE("with reslice, frames due at once that fill a record all come before any time passes") {
-  // Found by tests/fuzz/bridge.cpp: the bytes that did not fit in the first record waited
-  // for the first piece's deadline, because the record said "pending" instead of "more".
+TEST_CASE("with reslice, frames due together that fill several records all come before time moves on") {
+  // Found by tests/fuzz/bridge.cpp: the bytes that did not fit in a record waited for the
+  // next piece's deadline, because the record said "pending" instead of "more". The opening
+  // frames go out with the first piece: here they fill several records at its deadline.
   virtual_time time;
   bridge::host host{time.sched};
   auto spec = answer_of("one two", wire::format::anthropic);
   spec.answer.model = std::string(3000, 'm');  // message_start alone fills three records
   spec.faults.reslice_max = 1;
-  // The frames before the first piece, as the stream writes them (usage counts pieces).
+  // The frames up to the first piece's, as the stream writes them (usage counts pieces).
   wire::answer counted = spec.answer;
   counted.output_tokens = 2;
-  std::string opening;
+  std::string first;
   const auto enc = wire::make_encoder(spec.format, counted);
   for (const wire::event& e : wire::events_of(counted, spec.split)) {
+    enc->write(first, e);
     if (e.kind == wire::event_kind::text) break;
-    enc->write(opening, e);
   }
-  REQUIRE(opening.size() > static_cast<std::size_t>(2 * max_batch));
+  REQUIRE(first.size() > static_cast<std::size_t>(2 * max_batch));
 
   const std::uint32_t slot = spec.slot;
-  std::string at_start;
+  std::string bytes;
   int status = status_more;
   for (const auto& r : read_records(host.start_one(bridge::make_answer_stream(host, std::move(spec))))) {
-    at_start += r.bytes;
+    bytes += r.bytes;
+    status = r.status;
+  }
+  CHECK(status == status_pending);
+  CHECK(bytes.empty());
+  const auto wake = time.clock.requested_wake();
+  REQUIRE(wake);
+  time.clock.set(*wake);
+  for (const auto& r : read_records(host.run_tick())) {
+    bytes += r.bytes;
     status = r.status;
   }
   CHECK(status == status_more);
@@ -418,13 +563,13 @@ TEST_CASE("with reslice, frames due at once that fill a record all come before a
     const int result = host.pull(slot, max_batch);
     for (int i = 0; i < (result >> status_bits); ++i) {
       const std::uint32_t* pair = host.pull_spans() + 2 * i;
-      at_start.append(host.pull_frame_bytes() + pair[0], pair[1] - pair[0]);
+      bytes.append(host.pull_frame_bytes() + pair[0], pair[1] - pair[0]);
     }
     status = result & ((1 << status_bits) - 1);
   }
-  CHECK(status == status_pending);
-  CHECK(at_start == opening);
-  CHECK(time.now_ms() == 0);
+  CHECK(status == status_pending);  // the second piece is due later
+  CHECK(bytes == first);
+  CHECK(time.now_ms() == 10);
   host.close(slot);
 }
 
@@ -465,5 +610,80 @@ TEST_CASE("the error fault's frame comes whole even when it does not fit in one 
   CHECK(p.bytes.find(message) != std::string::npos);
   CHECK(p.bytes.size() > message.size());
   CHECK(p.bytes.compare(p.bytes.size() - 2, 2, "\n\n") == 0);
+  CHECK(host.live_streams() == 0);
+}
+
+TEST_CASE("an answer with given pieces frames exactly those pieces, and its usage counts their tokens") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("Hello, 世界! 😀");  // UTF-16: "Hello," 6, " 世界!" 4, " 😀" 3
+  spec.answer.reasoning = "hmm ok";
+  spec.answer.include_usage = true;
+  spec.answer.input_tokens = 11;
+  spec.answer.tool_calls.push_back({"c1", "get", R"({"q":1})"});
+  wire::given_answer_pieces given;
+  given.reasoning = {{3, 6}, {1, 2}};
+  given.text = {{6, 10, 13}, {2, 3, 4}};
+  given.tool_arguments.push_back({{7}, {5}});
+  spec.given = given;
+  spec.timing.delay = 0ms;
+  spec.timing.tokens_per_second = 1000;  // a millisecond per token
+  const played p = play(host, time, spec);
+  CHECK(p.status == status_done);
+  CHECK(p.bytes.find("\"content\":\"Hello,\"") != std::string::npos);
+  CHECK(p.bytes.find("\"content\":\" 世界!\"") != std::string::npos);
+  CHECK(p.bytes.find("\"content\":\" 😀\"") != std::string::npos);
+  CHECK(p.bytes.find("\"prompt_tokens\":11,\"completion_tokens\":17,\"total_tokens\":28") != std::string::npos);
+  CHECK(p.bytes.find("\"reasoning_tokens\":3") != std::string::npos);
+  CHECK(time.now_ms() == 17);  // every token charged once, at a millisecond each
+
+  // The same answer cut by a split mode counts its pieces, as before.
+  auto by_words = answer_of("Hello, 世界! 😀");
+  by_words.slot = 1;
+  by_words.answer.include_usage = true;
+  const played words = play(host, time, by_words);
+  CHECK(words.bytes.find("\"completion_tokens\":3,") != std::string::npos);
+}
+
+TEST_CASE("an answer with given pieces and offsets frames each piece at t0 plus its own offset, whatever the plan") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("Hi there, you");  // "Hi" 2, " there," 7, " you" 4
+  spec.given = wire::given_answer_pieces{{}, {{2, 9, 13}, {}}, {}};
+  spec.offsets = {0ms, 250ms, 260ms};
+  spec.timing.tokens_per_second = 1;  // the plan would take seconds: the offsets win
+  const played p = play(host, time, spec);
+  CHECK(p.status == status_done);
+  CHECK(p.bytes.find("\"content\":\" there,\"") != std::string::npos);
+  CHECK(p.at.back() == 260);
+  CHECK(time.now_ms() == 260);
+}
+
+TEST_CASE("offsets that are not one per given piece, or that decrease, are refused and leave nothing behind") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("ab");
+  spec.given = wire::given_answer_pieces{{}, {{1, 2}, {}}, {}};
+  spec.offsets = {5ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("one per piece"));
+  spec.offsets = {5ms, 4ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("never decrease"));
+  auto split = answer_of("a b");
+  split.offsets = {1ms, 2ms};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, split), Catch::Contains("offsets are for given pieces"));
+  CHECK(host.live_streams() == 0);
+}
+
+TEST_CASE("given pieces that do not cut the answer are refused, naming the field, and leave nothing behind") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  auto spec = answer_of("abc");
+  spec.given = wire::given_answer_pieces{{}, {{1, 2}, {1, 1}}, {}};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("the text: the pieces stop before"));
+  spec.given = wire::given_answer_pieces{{}, {{3}, {1, 1}}, {}};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("2 token counts for 1 pieces"));
+  spec.answer.tool_calls.push_back({"c", "f", "{}"});
+  spec.given = wire::given_answer_pieces{{}, {{3}, {1}}, {}};
+  CHECK_THROWS_WITH(bridge::make_answer_stream(host, spec), Catch::Contains("arguments of 0 tool calls"));
   CHECK(host.live_streams() == 0);
 }

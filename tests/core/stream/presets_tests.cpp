@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/stream/presets.hpp"
@@ -103,6 +105,18 @@ TEST_CASE("bursty presets deliver several units at once") {
     std::size_t deliveries = 1;
     for (std::size_t i = 1; i < offsets.size(); ++i) deliveries += offsets[i] != offsets[i - 1] ? 1 : 0;
     CHECK(deliveries == 800 / burst);
+  }
+}
+
+TEST_CASE("presets that claim a provider's chunk size give it in tokens too, for streams cut into tokens") {
+  using sizes = std::pair<std::string_view, std::uint32_t>;
+  for (auto [name, tokens] : {sizes{"gpt-4o", 1}, sizes{"claude-sonnet", 2}, sizes{"gemini-flash", 8},
+                              sizes{"reasoning", 1}, sizes{"fast-host", 1}, sizes{"slow-network", 1}}) {
+    INFO(name);
+    const timing_options options = timing_preset(name);
+    CHECK(options.tokens_per_chunk == tokens);
+    // The same reading of the same observations as the burst, in the other unit.
+    CHECK(options.tokens_per_chunk == options.burst);
   }
 }
 

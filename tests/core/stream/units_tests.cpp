@@ -77,3 +77,21 @@ TEST_CASE("no units: the schedule ends at once") {
   CHECK(arrivals(gen, time).empty());
   CHECK(time.now_ms() == 0);
 }
+
+TEST_CASE("units at offsets come at t0 plus their own offset, equal offsets together, a stall holding the rest back") {
+  virtual_time time;
+  time.set_ms(200);
+  using seen = std::vector<std::pair<std::int64_t, std::uint32_t>>;
+  auto gen = units_at_offsets(time.sched, {0ms, 35ms, 35ms, 120ms});
+  CHECK(arrivals(gen, time) == seen{{200, 0}, {235, 1}, {235, 2}, {320, 3}});
+  auto stalled = units_at_offsets(time.sched, {10ms, 20ms, 30ms}, unit_stall{1, 100ms});
+  CHECK(arrivals(stalled, time) == seen{{330, 0}, {440, 1}, {450, 2}});
+}
+
+TEST_CASE("offsets that decrease, are negative or pass the longest offset are refused") {
+  CHECK_NOTHROW(check_offsets({}));
+  CHECK_NOTHROW(check_offsets({0ms, 0ms, 5ms}));
+  CHECK_THROWS_AS(check_offsets({5ms, 4ms}), std::invalid_argument);
+  CHECK_THROWS_AS(check_offsets({duration{-1}}), std::invalid_argument);
+  CHECK_THROWS_AS(check_offsets({timing_plan::max_offset + duration{1}}), std::invalid_argument);
+}

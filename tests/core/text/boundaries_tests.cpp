@@ -54,3 +54,26 @@ TEST_CASE("empty text takes no ends, and ill-formed bytes count one unit each") 
   REQUIRE(split_at_utf16("\xff" "a\xe4\xbd", ends{1, 3}, pieces));
   CHECK(texts(pieces) == std::vector<std::string>{"\xff", "a\xe4\xbd"});
 }
+
+TEST_CASE("the cursor cuts the same pieces one at a time, and stays put when an end is refused") {
+  const std::string text = "ab😀你c";
+  utf16_cursor cursor{text};
+  piece p;
+  REQUIRE(cursor.advance_to(1, p));
+  CHECK(p.text == "a");
+  CHECK_FALSE(cursor.advance_to(3, p));  // inside 😀
+  CHECK_FALSE(cursor.advance_to(1, p));  // not after where it is
+  CHECK_FALSE(cursor.advance_to(9, p));  // past the text
+  REQUIRE(cursor.advance_to(4, p));      // and from where it was
+  CHECK(p.text == "b😀");
+  CHECK(p.utf16_begin == 1);
+  CHECK(p.utf16_end == 4);
+  CHECK_FALSE(cursor.at_end());
+  REQUIRE(cursor.advance_to(6, p));
+  CHECK(p.text == "你c");
+  CHECK(cursor.at_end());
+  CHECK(valid_utf16_ends(text, ends{1, 4, 6}));
+  CHECK_FALSE(valid_utf16_ends(text, ends{1, 4}));
+  CHECK_FALSE(valid_utf16_ends(text, ends{3, 6}));
+  CHECK(valid_utf16_ends("", ends{}));
+}

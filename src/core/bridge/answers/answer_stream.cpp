@@ -1,6 +1,7 @@
 #include "core/bridge/answers/answer_stream.hpp"
 
 #include <new>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -31,6 +32,10 @@ std::string_view frame_ending(wire::format f) noexcept {
   }
 }
 
+std::uint32_t saturated(std::uint64_t count) noexcept {
+  return count > 0xffffffffu ? 0xffffffffu : static_cast<std::uint32_t>(count);
+}
+
 class answer_stream final : public stream {
  public:
   answer_stream(host& owner, answer_spec spec)
@@ -40,20 +45,30 @@ class answer_stream final : public stream {
 
   // Everything allocated here: the events, the encoder, the schedule (its coroutine frame).
   void prepare() {
-    events_ = wire::events_of(spec_.answer, spec_.split);
+    events_ = spec_.given ? wire::events_of(spec_.answer, *spec_.given) : wire::events_of(spec_.answer, spec_.split);
     std::vector<unit_size> sizes;
-    std::uint32_t reasoning_pieces = 0;
+    std::uint64_t output_tokens = 0;
+    std::uint64_t reasoning_tokens = 0;
     for (const wire::event& e : events_) {
       if (!carries_piece(e)) continue;
       pieces_end_ = static_cast<std::size_t>(&e - events_.data()) + 1;
-      sizes.push_back(unit_size{1, utf16_length(e.piece)});
-      reasoning_pieces += e.kind == wire::event_kind::reasoning;
+      sizes.push_back(unit_size{e.tokens, utf16_length(e.piece)});
+      output_tokens += e.tokens;
+      if (e.kind == wire::event_kind::reasoning) reasoning_tokens += e.tokens;
     }
-    // Usage counts pieces until a tokenizer counts tokens.
-    spec_.answer.output_tokens = static_cast<std::uint32_t>(sizes.size());
-    spec_.answer.reasoning_tokens = reasoning_pieces;
+    // Usage counts what the pieces cost: their tokens when given, else one per piece.
+    spec_.answer.output_tokens = saturated(output_tokens);
+    spec_.answer.reasoning_tokens = saturated(reasoning_tokens);
     encoder_ = wire::make_encoder(spec_.format, spec_.answer);  // checks the answer
-    units_ = units_on_plan(owner().sched(), std::move(sizes), timing_plan{spec_.timing}, spec_.faults.stall);
+    if (spec_.offsets.empty()) {
+      units_ = units_on_plan(owner().sched(), std::move(sizes), timing_plan{spec_.timing}, spec_.faults.stall);
+      return;
+    }
+    if (!spec_.given || spec_.offsets.size() != sizes.size()) {
+      throw std::invalid_argument("trickle: offsets are for given pieces, one per piece of every field");
+    }
+    check_offsets(spec_.offsets);
+    units_ = units_at_offsets(owner().sched(), std::move(spec_.offsets), spec_.faults.stall);
   }
 
   std::string_view error_message() const noexcept override {

@@ -24,12 +24,21 @@
 //
 // With whole_body (a request with stream: false), the pieces keep their schedule but nothing
 // is handed over until the last: then the format's whole response body, as one span.
+//
+// Pieces and usage: the pieces are cut by the split mode, or given (the tokenizer's chunks of
+// each field, with their tokens). Each piece is one unit of the plan, costing its tokens, and
+// the usage the formats report counts them: output_tokens is the sum of every piece's tokens,
+// reasoning_tokens that of the reasoning's (one token per piece when cut by a split mode).
+// input_tokens is the caller's. Given pieces may bring their own arrival times (offsets, a
+// recorded stream replayed): then each piece comes at t0 + its offset, and the plan only
+// seeds the faults.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/bridge/bridge.hpp"
 #include "core/stream/timing.hpp"
@@ -64,9 +73,13 @@ struct answer_spec {
   wire::answer answer;
   bool whole_body = false;
   split_mode split = split_mode::whitespace;
+  std::optional<wire::given_answer_pieces> given;  // set: these pieces, and split is not used
   timing_options timing;  // its seed set: the faults draw from it too
   duration timeout{-1};   // < 0: none
   answer_faults faults;
+  // With given pieces: each piece's arrival after t0, every field's in stream order (a
+  // recorded stream replayed with its own timing), instead of the plan's; empty: the plan.
+  std::vector<duration> offsets;
 };
 
 // The stream, with everything it needs allocated. Throws std::bad_alloc, or
