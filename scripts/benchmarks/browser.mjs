@@ -4,8 +4,9 @@
 // (scripts/benchmarks/shared/page.mjs). The measuring runs in the page; Node only asks.
 //
 // Contract: openBenchPage resolves once the page has created its trickle instance, or
-// rejects saying why (no Chromium, no build, an error in the page). close() ends the
-// browser and the server it started.
+// rejects saying why (no build, an error in the page). close() ends the browser and the
+// server it started. Only ctx.browser() imports this file, after checking that Chromium and
+// playwright-core are there.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -69,7 +70,6 @@ async function writePages(ctx) {
 }
 
 export async function openBenchPage(ctx) {
-  if (!ctx.hasChromium()) throw new Error('bench: /usr/bin/chromium is missing (scripts/setup --browser installs it)');
   await writePages(ctx);
   ctx.log('chromium: starting the bench page');
   const server = await startServer({ root: ctx.path('.'), port: 0, base: '/' });
@@ -98,9 +98,10 @@ export async function openBenchPage(ctx) {
       evaluate: (name, arg) => page.evaluate(([fn, value]) => window.bench[fn](value), [name, arg]),
       /**
        * Opens build/bench/load.html in a fresh context (empty cache): the URLs it requested
-       * (same origin, in order), its load times, and how long the full module took on first use.
+       * (same origin, in order), its load times, and how long the full module took on first use
+       * (null when `full` is false: a build without timing presets has nothing to load later).
        */
-      async loadOnce() {
+      async loadOnce({ full = true } = {}) {
         const fresh = await browser.newContext();
         try {
           const loadPage = await fresh.newPage();
@@ -110,7 +111,7 @@ export async function openBenchPage(ctx) {
           await loadPage.waitForFunction(() => document.documentElement.dataset.ready === 'yes', null, { timeout: 60000 });
           const loaded = await loadPage.evaluate(() => window.loaded);
           const atCreate = [...requested];
-          const fullMs = await loadPage.evaluate(() => window.loadFull());
+          const fullMs = full ? await loadPage.evaluate(() => window.loadFull()) : null;
           return { ...loaded, fullMs, atCreate, afterFull: requested.slice(atCreate.length) };
         } finally {
           await fresh.close();

@@ -5,7 +5,7 @@
 // as one slow process); the English prose cases in Chromium beside Node.
 import { SHAPES, SHAPE_LABELS, forgetTexts } from './shared/texts.mjs';
 import { THROUGHPUT_CONTESTANTS, throughput } from './shared/measure.mjs';
-import { count, formatRate, formatRatio, median, ratioSummary, summary, table, verdict } from './shared/stats.mjs';
+import { count, formatRate, formatRatio, median, ratioCells, ratioSummary, summary, table, verdict, worstBy } from './shared/stats.mjs';
 
 const LABELS = {
   lesson: "the lesson's generator (`split(' ')`, `yield`)",
@@ -39,7 +39,9 @@ async function wordTables(ctx, trickle, results) {
           gc: variant === 'gc' ? () => globalThis.gc() : undefined,
         });
         const ratios = Object.fromEntries(['lesson', 'lazy', 'hand'].map((name) => [name, ratioSummary(rates.trickle, rates[name])]));
-        results.set(`words/${shape}/${words}/${variant}`, { rates, ratios });
+        results.set(`words/${shape}/${words}/${variant}`, {
+          rates, ratios, shape, label: `${SHAPE_LABELS[shape]} × ${count(words)}${variant === 'gc' ? ', gc() between runs' : ''}`,
+        });
         const goals = [ratios.lesson.median >= GOALS.lesson, ratios.lazy.median >= GOALS.lazy];
         if (shape === 'english') goals.push(ratios.hand.median >= GOALS.hand);
         if (goals.includes(false)) misses.push(`${SHAPE_LABELS[shape]} × ${count(words)}`);
@@ -55,9 +57,24 @@ async function wordTables(ctx, trickle, results) {
       { title: `× ${LABELS.hand} (goal ≥${GOALS.hand}x on English prose)`, right: true },
       'goals met',
     ], rows));
-    ctx.out(`\n${misses.length === 0 ? 'Every row meets its goals.' : `Goals missed: ${misses.join('; ')}.`} `
+    const missed = misses.length === 0 ? 'Every row meets its goals.' : misses.length === rows.length ? 'No row meets all its goals.' : `Goals missed: ${misses.join('; ')}.`;
+    ctx.out(`\n${missed} `
       + `Short texts are read again and again, about ${count(ctx.size(20_000, 1_000_000))} chunks per run; `
       + `median of ${ctx.rounds} rounds (min–max).\n`);
+  }
+}
+
+// The summary's lines for the word tables: each goal "on every text shape and size" is
+// reported as its worst row, plain or with gc().
+function wordGoals(ctx, results) {
+  const rows = [...results.values()];
+  for (const [name, target, among, what] of [
+    ['lesson', GOALS.lesson, rows, "× the lesson's generator, every shape and size"],
+    ['lazy', GOALS.lazy, rows, '× a lazy generator, every shape and size'],
+    ['hand', GOALS.hand, rows.filter((row) => row.shape === 'english'), '× a hand-written iterator, English prose'],
+  ]) {
+    const worst = worstBy(among, (row) => row.ratios[name].median);
+    ctx.goal({ goal: `Node: ${what} (worst: ${worst.label})`, ...ratioCells(worst.ratios[name]), target: `≥${target}x`, met: worst.ratios[name].median >= target });
   }
 }
 
@@ -65,6 +82,7 @@ async function unitTables(ctx, trickle) {
   for (const mode of ['char', 'grapheme']) {
     const baseline = THROUGHPUT_CONTESTANTS[mode][0];
     const rows = [];
+    const ratios = [];
     for (const variant of ['plain', 'gc']) {
       // The largest size only in the full run: --quick keeps to the two small ones.
       for (const words of ctx.quick ? sizesOf(ctx).slice(0, 2) : sizesOf(ctx)) {
@@ -74,12 +92,17 @@ async function unitTables(ctx, trickle) {
             mode, shape, words, reps: repsFor(ctx, words, 5), rounds: ctx.rounds,
             gc: variant === 'gc' ? () => globalThis.gc() : undefined,
           });
+          const ratio = ratioSummary(rates.trickle, rates[baseline]);
+          ratios.push({ ratio, label: `${SHAPE_LABELS[shape]} × ${count(words)}${variant === 'gc' ? ', gc()' : ''}` });
           rows.push([SHAPE_LABELS[shape], count(words), count(chunksPerText), variant === 'gc' ? 'yes' : 'no',
-            formatRate(median(rates.trickle)), formatRate(median(rates[baseline])), formatRatio(ratioSummary(rates.trickle, rates[baseline]))]);
+            formatRate(median(rates.trickle)), formatRate(median(rates[baseline])), formatRatio(ratio)]);
         }
       }
       forgetTexts();
     }
+    const worst = worstBy(ratios, (row) => row.ratio.median);
+    // The issue asks for these to be measured; its goals name only the word split.
+    ctx.goal({ goal: `Node: split '${mode}' × ${baseline} (worst: ${worst.label})`, ...ratioCells(worst.ratio) });
     ctx.out(`### split: '${mode}' against ${LABELS[baseline]}\n`);
     ctx.out(table(['text', { title: 'words', right: true }, { title: 'chunks', right: true }, 'gc() between runs',
       { title: 'trickle', right: true }, { title: baseline, right: true }, { title: `trickle × ${baseline}`, right: true }], rows));
@@ -113,17 +136,25 @@ async function processTable(ctx) {
   ctx.out(`### English prose × ${count(words)} words in ${processes} fresh processes\n`);
   ctx.out(table(['', { title: 'median process', right: true }, { title: 'worst', right: true }, { title: 'best', right: true },
     { title: 'worst ÷ median (goal ≥0.8x for trickle)', right: true }, 'each process, M chunks/s'], rows));
+  const trickleRates = summary(runs.map((run) => median(run.rates.trickle)));
+  ctx.goal({
+    goal: `Node: worst of ${processes} fresh processes ÷ their median, English prose × ${count(words)}`,
+    measured: `${trickleWorst.toFixed(2)}x`, spread: `${formatRate(trickleRates.min)}–${formatRate(trickleRates.max)}`, target: '≥0.8x', met: trickleWorst >= 0.8,
+  });
   ctx.out(`\nEach process: ${ctx.rounds} rounds after a warm-up, alternating; its median. Goal met: ${verdict(trickleWorst >= 0.8)}. `
     + `trickle × the hand-written iterator, per process: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}.\n`);
 }
 
 async function chromiumTable(ctx, results) {
-  if (!ctx.hasChromium()) {
-    ctx.out('### In Chromium\n\nNot measured: /usr/bin/chromium is missing (scripts/setup --browser).\n');
+  const missing = await ctx.chromiumMissing();
+  if (missing !== null) {
+    ctx.out('### English prose in Chromium beside Node\n');
+    ctx.skip('throughput in Chromium', missing);
     return;
   }
   const bench = await ctx.browser();
   const rows = [];
+  const chromiumRows = [];
   const sizes = [sizesOf(ctx)[0], sizesOf(ctx).at(-1)];
   for (const words of sizes) {
     ctx.log(`throughput: English prose × ${count(words)} in Chromium`);
@@ -132,6 +163,7 @@ async function chromiumTable(ctx, results) {
     });
     await bench.evaluate('forgetTexts');
     const node = results.get(`words/english/${words}/plain`);
+    chromiumRows.push({ label: `English prose × ${count(words)}`, ratios: Object.fromEntries(['lesson', 'lazy', 'hand'].map((name) => [name, ratioSummary(rates.trickle, rates[name])])) });
     const cells = (r) => [formatRate(median(r.trickle)), ...['lesson', 'lazy', 'hand'].map((name) => formatRatio(ratioSummary(r.trickle, r[name])))];
     rows.push(['Node', count(words), ...cells(node.rates)]);
     rows.push([`Chromium ${bench.version}`, count(words), ...cells(rates)]);
@@ -140,12 +172,17 @@ async function chromiumTable(ctx, results) {
   ctx.out(table(['runtime', { title: 'words', right: true }, { title: 'trickle', right: true }, { title: '× the lesson\'s generator', right: true },
     { title: '× lazy generator', right: true }, { title: '× hand-written iterator', right: true }], rows));
   ctx.out(`\nChromium: the bench page (build/bench/index.html) imports dist/js/trickle.mjs and the same baselines; median of ${ctx.rounds} rounds.\n`);
+  for (const [name, target, what] of [['lesson', GOALS.lesson, "× the lesson's generator"], ['lazy', GOALS.lazy, '× a lazy generator'], ['hand', GOALS.hand, '× a hand-written iterator']]) {
+    const worst = worstBy(chromiumRows, (row) => row.ratios[name].median);
+    ctx.goal({ goal: `Chromium: ${what}, English prose (worst: ${worst.label})`, ...ratioCells(worst.ratios[name]), target: `≥${target}x`, met: worst.ratios[name].median >= target });
+  }
 }
 
 async function run(ctx) {
   const trickle = await ctx.createTrickle();
   const results = new Map();
   await wordTables(ctx, trickle, results);
+  wordGoals(ctx, results);
   forgetTexts();
   await unitTables(ctx, trickle);
   await processTable(ctx);

@@ -9,22 +9,37 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { get_encoding } from 'tiktoken';
-import { tokenCorpus } from '../../tests/js/token-corpus.mjs';
-import { instantiateTokenizer, readBytes } from '../../src/js/tokens/tokenizer.mjs';
+import { Missing } from './context.mjs';
 import { moduleGraph } from './modules.mjs';
-import { graphemesOf, drain } from './shared/baselines.mjs';
-import { alternate, count, formatBytes, formatRate, formatRatio, formatSpread, median, ratioSummary, summary, table, verdict } from './shared/stats.mjs';
-import { paragraphsOf } from './shared/texts.mjs';
+import { drain, graphemesOf, lessonWords } from './shared/baselines.mjs';
+import { alternate, count, formatBytes, formatRate, formatRatio, formatSpread, median, ratioCells, ratioSummary, summary, table, verdict, worstBy } from './shared/stats.mjs';
+import { paragraphsOf, textOf } from './shared/texts.mjs';
+
+// What the tokenizer's part of the group needs: until the tokenizer lands these are absent
+// and the group is skipped, saying which. Imported only once requires() has found them all.
+const TOKENIZER_FILES = ['src/js/tokens/tokenizer.mjs', 'tests/js/token-corpus.mjs', 'build/wasm/trickle-tokenizer.wasm',
+  'build/wasm/tokens/o200k_base.bpe', 'build/wasm/tokens/cl100k_base.bpe'];
+const PEERS = ['tiktoken', 'gpt-tokenizer'];
+let loaded = null;
+
+async function load(ctx) {
+  loaded ??= {
+    ...(await import('../../src/js/tokens/tokenizer.mjs')),
+    ...(await import('../../tests/js/token-corpus.mjs')),
+    getEncoding: (await ctx.importPackage('tiktoken')).get_encoding,
+  };
+  return loaded;
+}
 
 const ENCODINGS = ['o200k_base', 'cl100k_base'];
 const NO_SPECIAL = { disallowedSpecial: new Set() }; // gpt-tokenizer: special tokens as plain text
 
 async function peers(ctx, name) {
+  const { instantiateTokenizer, readBytes, getEncoding } = await load(ctx);
   const module = await instantiateTokenizer(await readBytes(ctx.path('build/wasm/trickle-tokenizer.wasm')));
   const trickle = module.load(await readBytes(ctx.path(`build/wasm/tokens/${name}.bpe`)), name);
-  const tiktoken = get_encoding(name);
-  const gpt = await import(`gpt-tokenizer/encoding/${name}`);
+  const tiktoken = getEncoding(name);
+  const gpt = await ctx.importPackage(`gpt-tokenizer/encoding/${name}`);
   return {
     trickle: (text) => trickle.encode(text).length,
     tiktoken: (text) => tiktoken.encode(text, [], []).length,
@@ -46,6 +61,7 @@ function nativeBench(ctx, name, file) {
 }
 
 async function encodeTables(ctx) {
+  const { tokenCorpus } = await load(ctx);
   const corpus = tokenCorpus(ctx.size(200_000, 1_100_000));
   const texts = corpus.map((entry) => entry.text);
   const whole = texts.join('\n');
@@ -55,6 +71,7 @@ async function encodeTables(ctx) {
   writeFileSync(file, whole.toWellFormed());
   const rows = [];
   const notes = [];
+  const goals = [];
   try {
     for (const name of ENCODINGS) {
       const encoders = await peers(ctx, name);
@@ -75,6 +92,7 @@ async function encodeTables(ctx) {
         const vsTiktoken = ratioSummary(rates.trickle, rates.tiktoken);
         const vsGpt = ratioSummary(rates.trickle, rates['gpt-tokenizer']);
         const faster = median(rates.tiktoken) >= median(rates['gpt-tokenizer']) ? vsTiktoken : vsGpt;
+        goals.push({ ratio: faster, label: `${name}, ${shape === 'whole' ? 'one string' : 'text by text'}, against ${faster === vsTiktoken ? 'tiktoken' : 'gpt-tokenizer'}` });
         rows.push([name, shape === 'whole' ? `one string (${formatBytes(bytes)})` : `${count(texts.length)} texts, one call each`,
           formatRate(median(rates.trickle) / 2 ** 20, 'MiB/s'), formatRate(median(rates.tiktoken) / 2 ** 20, 'MiB/s'),
           formatRate(median(rates['gpt-tokenizer']) / 2 ** 20, 'MiB/s'), formatRatio(vsTiktoken), formatRatio(vsGpt), verdict(faster.median >= 2)]);
@@ -88,6 +106,9 @@ async function encodeTables(ctx) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const worst = worstBy(goals, (goal) => goal.ratio.median);
+  ctx.goal({ goal: `encode ${formatBytes(bytes)} of mixed text ÷ the faster of tiktoken and gpt-tokenizer (worst: ${worst.label})`,
+    ...ratioCells(worst.ratio), target: '≥2x', met: worst.ratio.median >= 2 });
   ctx.out(`### Encode throughput, ${formatBytes(bytes)} of mixed text (tests/js/token-corpus.mjs: prose in 15 scripts, code, numbers, emoji, white space, random Unicode)\n`);
   ctx.out(table(['encoding', 'input', { title: 'trickle (wasm)', right: true }, { title: 'tiktoken (wasm)', right: true }, { title: 'gpt-tokenizer (JS)', right: true },
     { title: 'trickle ÷ tiktoken', right: true }, { title: 'trickle ÷ gpt-tokenizer', right: true }, 'goal ≥2x the faster'], rows));
@@ -120,6 +141,9 @@ async function loadTable(ctx) {
       'gpt-tokenizer': moduleGraph(nm(`gpt-tokenizer/esm/encoding/${name}.js`)).eager,
     };
     const trickleReady = summary(results.trickle);
+    const fastestPeer = Math.min(...PEERS.map((lib) => median(results[lib])));
+    ctx.goal({ goal: `${name}: import to the first encode in a fresh process, trickle (the faster peer: ${fastestPeer.toFixed(0)} ms)`,
+      measured: `${trickleReady.median.toFixed(1)} ms`, spread: `${trickleReady.min.toFixed(1)}–${trickleReady.max.toFixed(1)} ms` });
     for (const lib of Object.keys(sizes)) {
       const ready = results[lib] === undefined ? null : summary(results[lib]);
       rows.push([name, lib, ready === null ? 'not measured' : formatSpread(ready, ' ms'),
@@ -160,6 +184,7 @@ async function graphemeTable(ctx) {
     { name: 'async', run: timed(async () => (await drain(graphemesOf(text)))[0]) },
   ], { rounds: ctx.rounds, onRound: (i, n) => ctx.log(`tokens: graphemes round ${i}/${n}`) });
   const vsSync = ratioSummary(rates.trickle, rates.sync);
+  ctx.goal({ goal: `split 'grapheme', ${count(expected)} graphemes: ÷ Intl.Segmenter, line by line`, ...ratioCells(vsSync), target: '≥3x', met: vsSync.median >= 3 });
   // Intl.Segmenter on one long string, to show why the baselines go line by line.
   const whole = [];
   for (const length of [5_000, 20_000]) {
@@ -180,17 +205,78 @@ async function graphemeTable(ctx) {
     + 'its fastest use; trickle takes the whole text.\n');
 }
 
-async function run(ctx) {
-  for (const file of ['build/wasm/trickle-tokenizer.wasm', 'build/wasm/tokens/o200k_base.bpe', 'build/wasm/tokens/cl100k_base.bpe']) {
-    if (!existsSync(ctx.path(file))) {
-      ctx.out(`Not measured: ${file} is missing (scripts/build makes it).`);
-      return;
+// split: 'tokens' at zero delay against the README's baseline, the lesson's generator over
+// the same text (issue "Text units" §4): chunks per second, though the chunks differ (tokens
+// against words), so the ratio says how fast each feeds a for-await loop, not which does more.
+async function tokenSplitTable(ctx, trickle) {
+  try {
+    await drain(trickle.stream('a b', { delayMs: 0, split: 'tokens' }));
+  } catch (error) {
+    ctx.out("### split: 'tokens' at zero delay\n");
+    ctx.skip("split: 'tokens' against the lesson's generator", `this build of trickle has no split: 'tokens' (${error.message})`);
+    return;
+  }
+  const words = ctx.size(10_000, 1_000_000);
+  const text = textOf('english', words);
+  const [tokens] = await drain(trickle.stream(text, { delayMs: 0, split: 'tokens' }));
+  const timed = (make) => async () => {
+    const started = performance.now();
+    const [n] = await drain(make());
+    return n / ((performance.now() - started) / 1000);
+  };
+  const rates = await alternate([
+    { name: 'trickle', run: timed(() => trickle.stream(text, { delayMs: 0, split: 'tokens' })) },
+    { name: 'lesson', run: timed(() => lessonWords(text)) },
+  ], { rounds: ctx.rounds, onRound: (i, n) => ctx.log(`tokens: split tokens round ${i}/${n}`) });
+  const ratio = ratioSummary(rates.trickle, rates.lesson);
+  ctx.goal({ goal: `split 'tokens', English prose × ${count(words)}: chunks/s ÷ the lesson's generator (words)`, ...ratioCells(ratio) });
+  ctx.out(`### split: 'tokens' at zero delay, English prose × ${count(words)} words (${count(tokens)} tokens)\n`);
+  ctx.out(table(['', { title: 'chunks per second', right: true }, { title: 'trickle ÷ this', right: true }], [
+    ["trickle: `stream(text, { delayMs: 0, split: 'tokens' })`", formatRate(median(rates.trickle)), ''],
+    ["the lesson's generator over the same text (one chunk a word)", formatRate(median(rates.lesson)), formatRatio(ratio)],
+  ]));
+  ctx.out('');
+}
+
+// Why the tokenizer cannot be measured, or null.
+async function tokenizerMissing(ctx) {
+  const missing = ctx.missingFiles(TOKENIZER_FILES);
+  if (missing.length > 0) return `the tokenizer is not in this tree or not built (missing: ${missing.join(', ')})`;
+  for (const name of PEERS) {
+    try {
+      await ctx.importPackage(name);
+    } catch (error) {
+      if (error instanceof Missing) return `${error.message}: the tokenizer's peers are its baselines`;
+      throw error;
     }
   }
-  await encodeTables(ctx);
-  await loadTable(ctx);
-  await graphemeTable(ctx);
-  ctx.out(`The tokenizer is measured through its loader (src/js/tokens/tokenizer.mjs, ${relative(ctx.path('.'), ctx.path('build/wasm/trickle-tokenizer.wasm'))}), the way trickle's API will load it.`);
+  return null;
+}
+
+async function run(ctx) {
+  const missing = await tokenizerMissing(ctx);
+  if (missing === null) {
+    await encodeTables(ctx);
+    await loadTable(ctx);
+  } else {
+    ctx.out('### The tokenizer against tiktoken and gpt-tokenizer\n');
+    ctx.skip('the tokenizer (encode, load and ready, sizes)', missing);
+  }
+  const trickle = await ctx.createTrickle();
+  let noGraphemes = null;
+  try {
+    await drain(trickle.stream('a b', { delayMs: 0, split: 'grapheme' }));
+  } catch (error) {
+    noGraphemes = `this build of trickle has no split: 'grapheme' (${error.message})`;
+  }
+  if (noGraphemes === null) {
+    await graphemeTable(ctx);
+  } else {
+    ctx.out("### split: 'grapheme'\n");
+    ctx.skip("split: 'grapheme' against Intl.Segmenter", noGraphemes);
+  }
+  await tokenSplitTable(ctx, trickle);
+  if (missing === null) ctx.out(`The tokenizer is measured through its loader (src/js/tokens/tokenizer.mjs, ${relative(ctx.path('.'), ctx.path('build/wasm/trickle-tokenizer.wasm'))}), the way trickle's API will load it.`);
 }
 
 export default { title: 'Tokens and graphemes', run };

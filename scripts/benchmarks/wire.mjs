@@ -6,9 +6,9 @@
 //      (no delays) over the same chunks: chunks per second.
 //   3. 1,000 concurrent OpenAI SSE responses × 200 chunks at 5 ms through trickle.fetch: wall
 //      against the ideal 1 s, beside JS SSE bodies fed by one shared timer.
-import { simulateReadableStream } from 'ai';
 import { sharedTimerStreams } from './shared/baselines.mjs';
-import { alternate, count, formatBytes, formatRate, formatRatio, formatSpread, median, ratioSummary, summary, table, verdict } from './shared/stats.mjs';
+import { Missing } from './context.mjs';
+import { alternate, count, formatBytes, formatRate, formatRatio, formatSpread, median, ratioCells, ratioSummary, summary, table, verdict } from './shared/stats.mjs';
 import { textOf } from './shared/texts.mjs';
 
 const URL_CHAT = 'https://api.openai.com/v1/chat/completions';
@@ -133,6 +133,7 @@ async function sseTable(ctx, trickle) {
     { name: 'frames', run: timed('frames', async () => new Response(jsOpenAiBody(pieces, facts, false), { headers })) },
   ], { rounds: ctx.rounds, onRound: (i, n) => ctx.log(`wire: SSE round ${i}/${n}`) });
   const batched = ratioSummary(rates.trickle, rates.batched);
+  ctx.goal({ goal: `OpenAI SSE at zero delay, ${count(words)} words: bytes/s ÷ a JS encoder`, ...ratioCells(batched), target: '≥1.5x', met: batched.median >= 1.5 });
   ctx.out(`### OpenAI SSE at zero delay, ${count(words)} words (${formatBytes(trickleBytes.length)}, byte for byte the same from all three)\n`);
   ctx.out(table(['', { title: 'bytes per second', right: true }, { title: 'reads', right: true }, { title: 'trickle ÷ this', right: true }], [
     ['trickle.fetch (C++ encoder in the full module)', formatRate(median(rates.trickle), 'B/s'), count(reads.trickle), ''],
@@ -145,6 +146,15 @@ async function sseTable(ctx, trickle) {
 }
 
 async function simulateTable(ctx, trickle) {
+  let simulateReadableStream;
+  try {
+    ({ simulateReadableStream } = await ctx.importPackage('ai'));
+  } catch (error) {
+    if (!(error instanceof Missing)) throw error;
+    ctx.out("### stream.toReadableStream() against the AI SDK's simulateReadableStream\n");
+    ctx.skip('toReadableStream() against the AI SDK', error.message);
+    return;
+  }
   const words = ctx.size(5_000, 100_000);
   const text = textOf('english', words);
   const pieces = wirePieces(text);
@@ -163,6 +173,7 @@ async function simulateTable(ctx, trickle) {
     { name: 'sdk', run: timed('sdk', () => simulateReadableStream({ chunks: pieces, initialDelayInMs: null, chunkDelayInMs: null })) },
   ], { rounds: ctx.rounds, onRound: (i, n) => ctx.log(`wire: toReadableStream round ${i}/${n}`) });
   const ratio = ratioSummary(rates.trickle, rates.sdk);
+  ctx.goal({ goal: `toReadableStream(), ${count(pieces.length)} chunks: chunks/s ÷ the AI SDK's simulateReadableStream`, ...ratioCells(ratio), target: '≥1.5x', met: ratio.median >= 1.5 });
   ctx.out(`### stream.toReadableStream() against the AI SDK's simulateReadableStream, ${count(pieces.length)} chunks, no delays\n`);
   ctx.out(table(['', { title: 'chunks per second', right: true }, { title: 'reads', right: true }, { title: 'trickle ÷ this (goal ≥1.5x)', right: true }], [
     ["trickle: `stream(text, { delayMs: 0 }).toReadableStream()` (bytes, format 'plain-text')", formatRate(median(rates.trickle)), count(reads.trickle), ''],
@@ -221,6 +232,8 @@ async function concurrentTable(ctx, trickle) {
   const wall = (name) => summary(results[name].map((r) => r.wall));
   const cpu = (name) => results[name].map((r) => r.cpu);
   const trickleWall = wall('trickle');
+  const overIdeal = summary(results.trickle.map((r) => r.wall / ideal));
+  ctx.goal({ goal: `${count(responses)} concurrent SSE responses × ${chunks} chunks at ${delayMs} ms: wall ÷ ideal`, ...ratioCells(overIdeal), target: '≤1.15x', met: overIdeal.median <= 1.15 });
   ctx.out(`### ${count(responses)} concurrent OpenAI SSE responses × ${chunks} chunks at ${delayMs} ms (ideal ${ideal} ms)\n`);
   ctx.out(table(['', { title: 'wall', right: true }, { title: 'wall ÷ ideal (goal ≤1.15x)', right: true }, { title: 'CPU time', right: true }, { title: 'CPU ÷ the JS reference', right: true }], [
     ['trickle.fetch', formatSpread(trickleWall, ' ms', 0), `${(trickleWall.median / ideal).toFixed(2)}x ${verdict(trickleWall.median / ideal <= 1.15)}`,
@@ -232,6 +245,11 @@ async function concurrentTable(ctx, trickle) {
     + "The reference writes only the content frames and [DONE] (no role or finish frame): it does a little less than trickle's.\n");
 }
 
+async function requires(ctx) {
+  const { fetch } = await ctx.features();
+  return fetch === true ? null : fetch;
+}
+
 async function run(ctx) {
   const trickle = await ctx.createTrickle();
   await sseTable(ctx, trickle);
@@ -239,4 +257,4 @@ async function run(ctx) {
   await concurrentTable(ctx, trickle);
 }
 
-export default { title: 'Wire formats', run };
+export default { title: 'Wire formats', requires, run };

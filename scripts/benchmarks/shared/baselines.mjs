@@ -101,23 +101,37 @@ export async function* lessonTimed(words, delayMs) {
 
 /**
  * `count` streams of `words`, all fed by one JS timer set to absolute deadlines
- * (start + (i + 1) * delayMs, start being this call): no drift, one timer whatever the count.
- * A reference for what a for-await loop costs when nothing else does any work.
+ * (start + (i + 1) * delayMs, start being this call): no drift, one timer whatever the count,
+ * and never early: a timer that fires before its deadline by performance.now() (Node counts
+ * whole milliseconds of a cached clock) is set again for the rest. A reference for what a
+ * for-await loop costs when nothing else does any work.
  */
 export function sharedTimerStreams(count, words, delayMs) {
   const started = performance.now();
+  const due = (tick) => started + tick * delayMs;
   let waiting = [];
   let tick = 0;
-  const onTick = () => {
+  const arm = () => setTimeout(onTick, Math.max(0, Math.ceil(due(tick + 1) - performance.now())));
+  function onTick() {
+    if (performance.now() < due(tick + 1)) {
+      arm();
+      return;
+    }
     tick++;
     const ready = waiting;
     waiting = [];
     for (const stream of ready) stream.deliver();
-    if (tick < words.length) setTimeout(onTick, Math.max(0, started + (tick + 1) * delayMs - performance.now()));
-  };
-  setTimeout(onTick, delayMs);
+    if (tick < words.length) arm();
+  }
+  arm();
   const streams = new Array(count);
-  for (let i = 0; i < count; i++) streams[i] = new SharedTimerStream(words, (stream) => waiting.push(stream));
+  // A stream that asks after its word fell due (its reader was late) gets it at once, so
+  // that a late reader is never left waiting for a tick that will not come.
+  const wait = (stream) => {
+    if (stream.index < tick) stream.deliver();
+    else waiting.push(stream);
+  };
+  for (let i = 0; i < count; i++) streams[i] = new SharedTimerStream(words, wait);
   return streams;
 }
 

@@ -65,6 +65,22 @@ export async function throughput(trickle, { mode, shape, words, reps, rounds, wa
   return { chunksPerText: expected[0], rates };
 }
 
+/**
+ * The finest step performance.now() takes here, in ms: the smallest positive difference
+ * between consecutive readings (Chromium coarsens it, to 0.1 ms on a page that is not
+ * cross-origin isolated), so that a lateness can be read against what the clock can show.
+ */
+export function clockResolution(samples = 20_000) {
+  let finest = Infinity;
+  let last = performance.now();
+  for (let i = 0; i < samples; i++) {
+    const now = performance.now();
+    if (now > last && now - last < finest) finest = now - last;
+    last = now;
+  }
+  return finest;
+}
+
 /** The timing contestants: the lesson's sleep-then-yield, one shared JS timer, trickle. */
 export const TIMING_CONTESTANTS = ['lesson', 'shared-timer', 'trickle'];
 

@@ -3,7 +3,7 @@
 // which scripts/benchmarks/browser.mjs calls through playwright. Runs only in a browser.
 import createTrickle from '../../../dist/js/trickle.mjs';
 import { forgetTexts } from './texts.mjs';
-import { throughput, timing } from './measure.mjs';
+import { clockResolution, throughput, timing } from './measure.mjs';
 
 try {
   const trickle = await createTrickle();
@@ -15,6 +15,7 @@ try {
       return throughput(trickle, { ...options, gc: options.gc ? collect : undefined });
     },
     timing: (options) => timing(trickle, options),
+    clockResolution: () => clockResolution(),
     forgetTexts,
   };
   document.documentElement.dataset.ready = 'yes';

@@ -36,6 +36,24 @@ export function formatRatio(s, digits = 2) {
   return `${fixed(s.median, digits)}x (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 }
 
+/** A ratio as the summary's two cells: { measured: "1.23x", spread: "1.10–1.31x" }. */
+export function ratioCells(s, digits = 2) {
+  return { measured: `${fixed(s.median, digits)}x`, spread: `${fixed(s.min, digits)}–${fixed(s.max, digits)}x` };
+}
+
+/** A median and its min–max in a unit, as the summary's two cells. */
+export function spreadCells(s, unit = '', digits = 1, sign = false) {
+  const f = (value) => (sign && value >= 0 ? '+' : '') + fixed(value, digits);
+  return { measured: `${f(s.median)}${unit}`, spread: `${f(s.min)}–${f(s.max)}${unit}` };
+}
+
+/** The entry of `entries` whose `key(entry)` is least (the worst row of a goal "at least"). */
+export function worstBy(entries, key) {
+  let worst = null;
+  for (const entry of entries) if (worst === null || key(entry) < key(worst)) worst = entry;
+  return worst;
+}
+
 /** A median with its min–max, in a unit: "12.3 ms (11.9–13.0)". */
 export function formatSpread(s, unit = '', digits = 1, sign = false) {
   const f = (value) => (sign && value >= 0 ? '+' : '') + fixed(value, digits);
