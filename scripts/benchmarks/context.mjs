@@ -133,6 +133,15 @@ export function makeContext({ quick, rounds = 5, chromium = true }) {
       browser ??= import('./browser.mjs').then(({ openBenchPage }) => openBenchPage(ctx));
       return browser;
     },
+    /** Why `trickle` cannot stream with `split: mode` (an older build), or null when it can. */
+    async splitMissing(trickle, mode) {
+      try {
+        for await (const chunk of trickle.stream('a b', { delayMs: 0, split: mode })) void chunk;
+        return null;
+      } catch (error) {
+        return `this build of trickle has no split: '${mode}' (${error.message})`;
+      }
+    },
     /**
      * What the library in dist/ offers beyond plain streams, found by trying it (the suite
      * also runs against an older build): { fetch, stats, preset }, each true or a reason.

@@ -56,9 +56,11 @@ async function sizes(ctx) {
       }
     });
     const { raw, gzip } = fileRows(ctx, existing);
-    const missing = files.length - existing.length;
-    extras.push([label, existing.map((path) => `\`${relative(ctx.path('.'), path)}\``).join(', ') + (missing ? ` (${missing} missing: build them)` : ''),
-      formatBytes(raw), formatBytes(gzip)]);
+    const name = (path) => `\`${relative(ctx.path('.'), path)}\``;
+    const missing = files.filter((path) => !existing.includes(path));
+    // Sizes of part of a set would read as the whole: a set with a file missing shows none.
+    extras.push([label, existing.map(name).join(', ') + (missing.length > 0 ? `${existing.length > 0 ? '; ' : ''}not built: ${missing.map(name).join(', ')}` : ''),
+      missing.length > 0 ? '—' : formatBytes(raw), missing.length > 0 ? '—' : formatBytes(gzip)]);
   };
   add('the full module (timing model, wire formats), on first use', graph.lazy);
   add('the tokenizer: loader and wasm', [ctx.path('src/js/tokens/tokenizer.mjs'), ctx.path('build/wasm/trickle-tokenizer.wasm')]);

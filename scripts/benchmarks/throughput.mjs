@@ -81,6 +81,12 @@ function wordGoals(ctx, results) {
 async function unitTables(ctx, trickle) {
   for (const mode of ['char', 'grapheme']) {
     const baseline = THROUGHPUT_CONTESTANTS[mode][0];
+    const missing = await ctx.splitMissing(trickle, mode);
+    if (missing !== null) {
+      ctx.out(`### split: '${mode}' against ${LABELS[baseline]}\n`);
+      ctx.skip(`split: '${mode}' against ${baseline}`, missing);
+      continue;
+    }
     const rows = [];
     const ratios = [];
     for (const variant of ['plain', 'gc']) {

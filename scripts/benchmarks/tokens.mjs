@@ -209,11 +209,10 @@ async function graphemeTable(ctx) {
 // the same text (issue "Text units" §4): chunks per second, though the chunks differ (tokens
 // against words), so the ratio says how fast each feeds a for-await loop, not which does more.
 async function tokenSplitTable(ctx, trickle) {
-  try {
-    await drain(trickle.stream('a b', { delayMs: 0, split: 'tokens' }));
-  } catch (error) {
+  const missing = await ctx.splitMissing(trickle, 'tokens');
+  if (missing !== null) {
     ctx.out("### split: 'tokens' at zero delay\n");
-    ctx.skip("split: 'tokens' against the lesson's generator", `this build of trickle has no split: 'tokens' (${error.message})`);
+    ctx.skip("split: 'tokens' against the lesson's generator", missing);
     return;
   }
   const words = ctx.size(10_000, 1_000_000);
@@ -263,12 +262,7 @@ async function run(ctx) {
     ctx.skip('the tokenizer (encode, load and ready, sizes)', missing);
   }
   const trickle = await ctx.createTrickle();
-  let noGraphemes = null;
-  try {
-    await drain(trickle.stream('a b', { delayMs: 0, split: 'grapheme' }));
-  } catch (error) {
-    noGraphemes = `this build of trickle has no split: 'grapheme' (${error.message})`;
-  }
+  const noGraphemes = await ctx.splitMissing(trickle, 'grapheme');
   if (noGraphemes === null) {
     await graphemeTable(ctx);
   } else {

@@ -110,6 +110,13 @@ test('an npm package that is not installed is reported as missing, not thrown as
   await assert.rejects(noChromium.browser(), Missing);
 });
 
+test('a split mode the build refuses is reported as missing, one it has is not', async () => {
+  const ctx = makeContext({ quick: true });
+  const trickle = await createTrickle();
+  assert.equal(await ctx.splitMissing(trickle, 'char'), null);
+  assert.match(await ctx.splitMissing(trickle, 'klingon'), /^this build of trickle has no split: 'klingon' \(/);
+});
+
 test('the summary counts goals met and missed, and never counts a skipped or failed line as met', () => {
   const ctx = makeContext({ quick: true });
   ctx.group = 'g';
