@@ -363,6 +363,7 @@ export interface Trickle {
   readonly fetch: typeof globalThis.fetch;
   /** A Response speaking `format` with `answer`, for the routes you write yourself. */
   response(answer: string | Answer, options?: ResponseOptions): Promise<Response>;
+  /**
    * The token ids of `text`, as OpenAI's tokenizer gives them. The tokenizer and the
    * encoding's vocabulary are loaded on first use, once per instance.
    * @throws {TypeError} (as a rejection) text is not a string, or an option is unknown or of the wrong type

@@ -179,14 +179,23 @@ test('a Vite app that imports trickle and trickle/toolbox builds with no warning
   const app = apps.vite;
   await buildApp(app);
   const wasm = await builtWasm(join(app, 'dist'));
-  // Both modules are shipped (each found through its new URL(..., import.meta.url)); the
-  // page, which streams at a fixed delay, loads only the first.
-  assert.equal(wasm.length, 2, `two .wasm in the build: ${wasm.join(', ')}`);
+  // Every module is shipped (each found through its new URL(..., import.meta.url)), and the
+  // tokenizer's vocabularies with it; the page, which streams at a fixed delay, loads only
+  // the first.
+  assert.equal(wasm.length, 3, `three .wasm in the build: ${wasm.join(', ')}`);
   const core = wasm.find((file) => /^assets\/trickle-wasm-(?!full)[\w-]+\.wasm$/.test(file));
   const full = wasm.find((file) => /^assets\/trickle-wasm-full-[\w-]+\.wasm$/.test(file));
-  assert.ok(core && full, `emitted as hashed assets: ${wasm.join(', ')}`);
+  const tokenizer = wasm.find((file) => /^assets\/trickle-tokenizer-[\w-]+\.wasm$/.test(file));
+  assert.ok(core && full && tokenizer, `emitted as hashed assets: ${wasm.join(', ')}`);
   await assertSameBytes(join(app, 'dist', core), join(app, 'node_modules/trickle/dist/js/stream/trickle-wasm.wasm'));
   await assertSameBytes(join(app, 'dist', full), join(app, 'node_modules/trickle/dist/js/stream/trickle-wasm-full.wasm'));
+  await assertSameBytes(join(app, 'dist', tokenizer), join(app, 'node_modules/trickle/dist/js/tokens/trickle-tokenizer.wasm'));
+  const assets = await readdir(join(app, 'dist', 'assets'));
+  for (const encoding of ['o200k_base', 'cl100k_base']) {
+    const shipped = assets.find((file) => file.startsWith(`${encoding}-`) && file.endsWith('.bpe'));
+    assert.ok(shipped, `${encoding}.bpe is shipped: ${assets.join(', ')}`);
+    await assertSameBytes(join(app, 'dist', 'assets', shipped), join(app, 'node_modules/trickle/dist/js/tokens', `${encoding}.bpe`));
+  }
   assertStreamed(await runInBrowser(t, await serveBuilt(t, join(app, 'dist'))), core);
 });
 
