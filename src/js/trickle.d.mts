@@ -162,6 +162,28 @@ export interface Answer {
   toolCalls?: { id?: string; name: string; arguments: Record<string, unknown> | string }[];
   /** Default: 'tool_calls' when there are tool calls, else 'stop'. */
   finishReason?: 'stop' | 'length' | 'tool_calls';
+  /**
+   * The pieces the answer was streamed in when it was recorded (parseTranscript's chunks):
+   * it streams in exactly these, and, when every chunk has atMs, each at ttftMs + atMs after
+   * the first read (unless createFetch's timing options, delayMs or a preset, re-time them).
+   * Each field's chunks must make up that field; a field with none streams whole, with the
+   * piece before it. Ignored with split 'tokens', which cuts the answer again.
+   * @throws {RangeError} chunks that do not make up the answer
+   * @throws {TypeError} a malformed chunk, or atMs on some chunks only
+   */
+  chunks?: AnswerChunk[];
+  /** With timed chunks: the wait before the first one (parseTranscript's ttftMs). Default 0. */
+  ttftMs?: number;
+}
+
+/** One recorded delta (parseTranscript's TranscriptChunk). */
+export interface AnswerChunk {
+  kind: 'reasoning' | 'text' | 'tool';
+  /** For kind 'tool': the index of its call in toolCalls. */
+  tool?: number;
+  text: string;
+  /** Milliseconds after the first chunk. */
+  atMs?: number;
 }
 
 /** What a reply is told of the request it answers. */

@@ -21,6 +21,7 @@ import { Bridge } from './stream/bridge.mjs';
 import { Engines } from './stream/engines.mjs';
 import { checkGivenOptions, readGivenPieces } from './stream/given.mjs';
 import { loadNative } from './stream/native.mjs';
+import { TIMING_OPTIONS } from './stream/timing.mjs';
 import { CHAT_DEFAULTS, ENCODINGS, STREAM_DEFAULTS, checkEncoding, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
 import { readAnswer, readFaults } from './wire/answers.mjs';
@@ -43,6 +44,9 @@ const toWellFormed = typeof String.prototype.toWellFormed === 'function'
  * JS writes, and the stream's own copy), which stays well inside wasm's 2 GiB.
  */
 export const MAX_TEXT_LENGTH = 2 ** 27;
+
+// The options that time an answer (the seed only draws a plan).
+const RETIMING_OPTIONS = ['delayMs', ...TIMING_OPTIONS.filter((name) => name !== 'seed')];
 
 function checkText(where, name, text) {
   if (typeof text !== 'string') {
@@ -255,7 +259,9 @@ class Trickle {
       faults.spec.error = { at: settings.failAfter, probability: 0 };
       faults.spec.errorMessage = settings.failMessage;
     }
-    return makeFetch({ engines: this.#engines, settings, reply, faults, signal: settings.signal });
+    // A reply's recorded chunks play at their own times unless these options time them.
+    const retime = RETIMING_OPTIONS.some((name) => own(streamOptions, name) !== undefined);
+    return makeFetch({ engines: this.#engines, settings, reply, faults, signal: settings.signal, retime });
   }
 
   /** createFetch() with the defaults: the lesson's chat answer, a word every 500 ms. */
@@ -277,8 +283,8 @@ class Trickle {
     const stream = own(options, 'stream') ?? true;
     if (typeof stream !== 'boolean') throw new TypeError(`trickle.response: stream must be true or false, got ${describe(stream)}`);
     const format = own(options, 'format') ?? 'openai-chat';
-    const checked = readAnswer('trickle.response', answer);
-    const reply = () => checked;
+    readAnswer('trickle.response', answer); // refused here, not as a 500 from the fetch
+    const reply = () => answer;
     const fetch = this.createFetch({ ...withoutKeys(options, ['format', 'model', 'stream']), reply });
     return fetch(...requestFor(format, model, stream));
   }

@@ -41,6 +41,11 @@ declare const response: Response;
 expectType<Promise<TimedTranscript>>(recordTranscript(response, { now: () => 0 }));
 // @ts-expect-error: not a format
 parseTranscript('x', { format: 'openai' });
+// A recording replayed at its own times: the parsed answer with its chunks is an Answer.
+const replayed: Answer = { ...parsed.answer, chunks: parsed.chunks, ttftMs: parsed.ttftMs };
+expectType<Answer>(replayed);
+// @ts-expect-error: a chunk is reasoning, text or a tool call's arguments
+const wrongChunk: Answer = { text: 'x', chunks: [{ kind: 'words', text: 'x' }] };
 
 import { builtinReply, languageOf } from '../../src/js/answers/reply.mjs';
 expectType<(request: ReplyRequest) => Promise<Answer>>(builtinReply('emoji', 'auto'));

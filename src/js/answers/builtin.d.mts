@@ -7,13 +7,9 @@ export interface AnswerToolCall {
   arguments: Record<string, unknown> | string;
 }
 
-/** What the model says (the shape createFetch's reply returns, besides a plain string). */
-export interface Answer {
-  text?: string;
-  reasoning?: string;
-  toolCalls?: AnswerToolCall[];
-  finishReason?: 'stop' | 'length' | 'tool_calls';
-}
+/** What the model says (the shape createFetch's reply returns, besides a plain string): one declaration, trickle's. */
+export type { Answer, AnswerChunk } from '../trickle.mjs';
+import type { Answer } from '../trickle.mjs';
 
 export type AnswerName =
   | 'markdown' | 'code' | 'table' | 'math' | 'emoji' | 'rtl' | 'long-line' | 'long'

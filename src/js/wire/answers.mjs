@@ -7,10 +7,17 @@
 //     reasoning?: string;            // thinking, streamed before the text
 //     toolCalls?: { id?: string; name: string; arguments: Record<string, unknown> | string }[];
 //     finishReason?: 'stop' | 'length' | 'tool_calls';   // default: tool_calls if any, else stop
+//     chunks?: { kind: 'reasoning' | 'text' | 'tool'; tool?: number; text: string; atMs?: number }[];
+//     ttftMs?: number;               // with timed chunks: the wait before the first one
 //   }
+//
+// chunks (a recording's deltas, as parseTranscript gives them) make the answer stream in
+// exactly those pieces, and at their recorded times when every chunk has atMs.
 import { checkDelay, checkOptionsBag, describe, isPlainObject } from '../internal/checks.mjs';
 
-const ANSWER_FIELDS = ['text', 'reasoning', 'toolCalls', 'finishReason'];
+const ANSWER_FIELDS = ['text', 'reasoning', 'toolCalls', 'finishReason', 'chunks', 'ttftMs'];
+const CHUNK_FIELDS = ['kind', 'text', 'tool', 'atMs'];
+const CHUNK_KINDS = ['reasoning', 'text', 'tool'];
 const FINISH_REASONS = ['stop', 'length', 'tool_calls'];
 const TOOL_CALL_FIELDS = ['id', 'name', 'arguments'];
 
@@ -52,8 +59,88 @@ export function readAnswer(where, value) {
     }
     return { id, name, arguments: json };
   });
-  return { text: toWellFormed(text), reasoning: toWellFormed(reasoning), toolCalls: calls, finishReason };
+  const answer = { text: toWellFormed(text), reasoning: toWellFormed(reasoning), toolCalls: calls, finishReason, replay: null };
+  if (value.chunks !== undefined) {
+    answer.replay = readChunks(where, value.chunks, value.ttftMs, answer);
+  } else if (value.ttftMs !== undefined) {
+    throw new TypeError(`${where}: answer.ttftMs is the wait before recorded chunks; give it with answer.chunks`);
+  }
+  return answer;
 }
+
+/**
+ * answer.chunks, checked against the answer they cut: each field's pieces as the full
+ * module streams them (given: { reasoning, text, toolArguments }, each { ends, tokens }) and,
+ * when every chunk has atMs, when each comes (offsetsUs, microseconds after the first read,
+ * ttftMs first; null without times). A field the recording sent whole (no chunk of its kind,
+ * as Gemini and Ollama send tool calls) is one piece, at the time of the piece before it.
+ */
+function readChunks(where, chunks, ttftMs, answer) {
+  if (!Array.isArray(chunks)) {
+    throw new TypeError(`${where}: answer.chunks must be an array of { kind, text, tool?, atMs? } (parseTranscript's chunks), got ${describe(chunks)}`);
+  }
+  if (ttftMs !== undefined) checkDelay(`${where}: answer`, 'ttftMs', ttftMs);
+  const fields = [answer.reasoning, answer.text, ...answer.toolCalls.map((call) => call.arguments)];
+  const names = ['answer.reasoning', 'answer.text', ...answer.toolCalls.map((_, i) => `answer.toolCalls[${i}].arguments`)];
+  const pieces = fields.map(() => []);
+  let timed;
+  chunks.forEach((chunk, i) => {
+    const at = `${where}: answer.chunks[${i}]`;
+    if (!isPlainObject(chunk)) throw new TypeError(`${at} must be { kind, text, tool?, atMs? }, got ${describe(chunk)}`);
+    checkOptionsBag(at, chunk, CHUNK_FIELDS);
+    const { kind, text, tool, atMs } = chunk;
+    if (!CHUNK_KINDS.includes(kind)) throw new TypeError(`${at}.kind must be 'reasoning', 'text' or 'tool', got ${describe(kind)}`);
+    if (typeof text !== 'string') throw new TypeError(`${at}.text must be a string, got ${describe(text)}`);
+    let field = kind === 'reasoning' ? 0 : 1;
+    if (kind === 'tool') {
+      if (!Number.isInteger(tool) || tool < 0 || tool >= answer.toolCalls.length) {
+        throw new RangeError(`${at}.tool must be the index of one of the answer's ${answer.toolCalls.length} tool calls, got ${describe(tool)}`);
+      }
+      field = 2 + tool;
+    } else if (tool !== undefined) {
+      throw new TypeError(`${at}.tool is for chunks of kind 'tool'`);
+    }
+    const hasTime = atMs !== undefined;
+    if (hasTime) checkDelay(at, 'atMs', atMs);
+    timed ??= hasTime;
+    if (timed !== hasTime) {
+      throw new TypeError(`${where}: answer.chunks: every chunk has atMs or none does (chunks[0] ${timed ? 'has' : 'has not'}, chunks[${i}] ${hasTime ? 'has' : 'has not'})`);
+    }
+    if (text.length > 0) pieces[field].push({ text: toWellFormed(text), atMs }); // an empty delta streams nothing
+  });
+  const given = fields.map((whole, f) => {
+    if (pieces[f].length === 0 && whole.length > 0) pieces[f].push({ text: whole, atMs: undefined });
+    const ends = new Uint32Array(pieces[f].length);
+    let end = 0;
+    pieces[f].forEach((piece, k) => {
+      end += piece.text.length;
+      ends[k] = end;
+    });
+    const joined = pieces[f].map((piece) => piece.text).join('');
+    if (joined !== whole) {
+      throw new RangeError(`${where}: the chunks for ${names[f]} make ${JSON.stringify(clip(joined))}, and ${names[f]} is ${JSON.stringify(clip(whole))}: `
+        + 'give the chunks the answer was cut into (parseTranscript gives both)');
+    }
+    return { ends, tokens: [] };
+  });
+  let offsetsUs = null;
+  if (timed) {
+    // In the order the pieces stream (reasoning, text, each tool call's arguments), never
+    // decreasing: a recording's deltas of one kind come in order, and a field sent whole
+    // goes with the piece before it.
+    offsetsUs = [];
+    let last = 0;
+    for (const list of pieces) {
+      for (const piece of list) {
+        if (piece.atMs !== undefined) last = Math.max(last, (ttftMs ?? 0) + piece.atMs);
+        offsetsUs.push(Math.round(last * 1000));
+      }
+    }
+  }
+  return { given: { reasoning: given[0], text: given[1], toolArguments: given.slice(2), offsetsUs }, timed: Boolean(timed) };
+}
+
+const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 // As everywhere in trickle: a lone surrogate becomes U+FFFD, as TextEncoder would make it.
 const toWellFormed = typeof String.prototype.toWellFormed === 'function'

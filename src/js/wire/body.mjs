@@ -47,7 +47,7 @@ export function answerSpec(bridge, { format, answer, model, inputTokens = 0, inc
     inputTokens,
     includeUsage,
     wholeBody,
-    split: bridge.splitCode(settings.split),
+    split: bridge.splitCode(given === undefined ? settings.split : 'given'),
     timing: settings.timing === null ? bridge.fixedTiming(settings.delayMs) : Array.from(settings.timing),
     seed: settings.seed,
     timeoutUs: settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000),

@@ -51,7 +51,7 @@ const wordsIn = (text) => text.split(/\s+/).filter(Boolean).length;
  * the function that answers (default: the lesson's chat template), `faults` the checked
  * fault option.
  */
-export function makeFetch({ engines, settings, reply, faults, signal: fetchSignal }) {
+export function makeFetch({ engines, settings, reply, faults, signal: fetchSignal, retime = false }) {
   let httpFaultsLeft = faults.http?.times ?? 0;
 
   async function errorResponse(bridge, format, status, message, extraHeaders = {}) {
@@ -119,6 +119,9 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
       }
     } else {
       inputTokens = inputCost(asked.messages, wordsIn);
+      // A recorded answer streams in its own chunks: at their times, unless createFetch's
+      // options time them (a preset, a delay...).
+      if (answer.replay !== null) given = retime ? { ...answer.replay.given, offsetsUs: null } : answer.replay.given;
     }
     const own = settings.seedGiven ? settings : { ...settings, seed: drawSeed() };
     const spec = answerSpec(bridge, {
