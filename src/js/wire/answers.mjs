@@ -23,7 +23,7 @@ const TOOL_CALL_FIELDS = ['id', 'name', 'arguments'];
 
 /** An answer as a reply gives it (a string, or an Answer), checked; throws TypeError. */
 export function readAnswer(where, value) {
-  if (typeof value === 'string') return { text: value, reasoning: '', toolCalls: [], finishReason: 'auto' };
+  if (typeof value === 'string') return { text: value, reasoning: '', toolCalls: [], finishReason: 'auto', replay: null };
   if (!isPlainObject(value)) {
     throw new TypeError(`${where}: an answer is a string or { text, reasoning, toolCalls, finishReason }, got ${describe(value)}`);
   }
