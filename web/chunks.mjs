@@ -9,9 +9,12 @@
 // dropped under their eyes). Only small batches animate: a fast run shows no animation
 // at all, which is also what keeps it cheap.
 
-const BLOCK = 250;
-const KEEP = 4;
+const BLOCK = 120;
+const KEEP = 6;
 const ANIMATE_AT_MOST = 3; // chips per frame
+// Above a chip a frame, the list is drawn ten times a second: nobody reads a thousand
+// chips a second, and drawing them at every frame would cost the page its smoothness.
+const FAST_EVERY_MS = 100;
 
 export class ChunkList {
   #box;
@@ -24,6 +27,7 @@ export class ChunkList {
   #ownTop = 0;
   #describeEarlier;
   #emptyTitle = '';
+  #drawnAt = 0;
 
   /**
    * box: the scrolling element. describeEarlier(hidden): the earlier button's text for that
@@ -75,17 +79,28 @@ export class ChunkList {
     return this.#texts.length;
   }
 
+  /** Whether chunks wait to be drawn. */
+  get pending() {
+    return this.#drawn < this.#texts.length;
+  }
+
   /** Records a chunk that arrived `elapsedMs` after the run started. Drawn at the next render(). */
   push(text, elapsedMs) {
     this.#texts.push(text);
     this.#times.push(elapsedMs);
   }
 
-  /** Draws the chunks recorded since the last call. Call once a frame. */
-  render() {
+  /**
+   * Draws the chunks recorded since the last call. Call once a frame; `now` (the frame's
+   * time) lets a fast run be drawn less often, `final` draws whatever is left.
+   */
+  render(now = performance.now(), final = false) {
     const total = this.#texts.length;
     if (this.#drawn === total) return;
-    const animate = total - this.#drawn <= ANIMATE_AT_MOST;
+    const waiting = total - this.#drawn;
+    if (!final && waiting > 1 && now - this.#drawnAt < FAST_EVERY_MS) return;
+    this.#drawnAt = now;
+    const animate = waiting <= ANIMATE_AT_MOST;
     while (this.#drawn < total) {
       const blockIndex = Math.floor(this.#drawn / BLOCK);
       const block = this.#blockElement(blockIndex);
@@ -105,8 +120,9 @@ export class ChunkList {
 
   #chip(i, animate) {
     const chip = document.createElement('span');
+    // An inline-block: the line treats it as one object, so a chip's text keeps its own
+    // order whatever the direction of the line it sits in.
     chip.className = animate ? 'chunk is-fresh' : 'chunk';
-    chip.dir = 'auto'; // each chip isolated: a right-to-left word keeps its own order
     chip.dataset.index = String(i);
     chip.dataset.t = this.#times[i].toFixed(1);
     const text = this.#texts[i];

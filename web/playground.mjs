@@ -45,6 +45,12 @@ const SHARED_CONTROLS = [
 
 const TOOL_CALL = { name: 'get_weather', arguments: { city: 'Paris' } };
 
+// The direction of a text, by its first letter that has one (what dir="auto" does).
+function textDirection(text) {
+  const strong = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}]|\p{L}/u.exec(text);
+  return strong && /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}]/u.test(strong[0]) ? 'rtl' : 'ltr';
+}
+
 function randomSeed() {
   return Math.floor(Math.random() * 2 ** 31);
 }
@@ -550,6 +556,7 @@ export class Playground {
       dirty: true,
       loop: 0,
       figuresAt: 0,
+      wordsAt: 0,
       stop: () => {},
     };
     // Checked by the library before anything starts: a refused option is reported, not run.
@@ -564,6 +571,9 @@ export class Playground {
     this.#previewToken += 1;
     this.#run = run;
     this.#chunks.reset({ joined: ['char', 'grapheme', 'tokens'].includes(settings.options.split) || run.kind === 'wire' });
+    // dir="auto" cannot see into the chips (each one is isolated), so the box takes the
+    // direction of the text itself: an Arabic sentence's chips line up right to left.
+    el.chunkBox.dir = textDirection(settings.text);
     this.#markdown.reset();
     this.#rawNode.data = '';
     this.#parsedNode.data = '';
@@ -600,6 +610,12 @@ export class Playground {
       frames: String(frames.frames),
     });
     this.#timeline.finish({ complete: outcome.ending === 'done' });
+    // The last chunk's yield is shown for a frame before the generator is said to be done
+    // (a stream ends at once after its last chunk, before any frame could show it).
+    if (run.count > 0 && outcome.ending === 'done') {
+      this.#lesson.setStep('yield', run.count);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
     this.#run = null;
     this.#setRunning(false);
     const ending = outcome.ending;
@@ -781,24 +797,38 @@ export class Playground {
 
   // ---- Drawing: once a frame ----------------------------------------------------------------
 
+  // One pass a frame, writes first and the one layout read last: the timeline's canvas and
+  // figures, the lesson's step, the counter, then the visible view (the chunk list scrolls
+  // to its newest chip, which lays the page out once, for this frame's paint too).
   #draw(force) {
     const run = this.#run;
     if (run) {
       const now = performance.now();
-      this.#lesson.setStep(now < run.yieldUntil ? 'yield' : 'wait', now < run.yieldUntil ? run.count : run.count + 1);
       if (now - run.figuresAt > FRAME_FIGURES_EVERY_MS) {
         run.figuresAt = now;
         this.#timeline.setFrameStats(this.#meter.stats);
       }
+      this.#timeline.draw();
+      // Faster than a chunk a frame, the words (the lesson's caption, the counter) change
+      // ten times a second: often enough to see them move, rarely enough to cost nothing.
+      const fast = run.count > 0 && run.count / Math.max(now - run.startedAt, 1) > 0.06;
+      if (!fast || now - run.wordsAt >= 100 || force) {
+        run.wordsAt = now;
+        const yielding = now < run.yieldUntil;
+        this.#lesson.setStep(yielding ? 'yield' : 'wait', yielding ? run.count : run.count + 1);
+        this.#el.count.textContent = formatNumber(this.#lang, run.count, 0);
+      }
       if (!run.dirty && !force) return;
       run.dirty = false;
-      this.#el.count.textContent = formatNumber(this.#lang, run.count, 0);
     }
     const last = run ?? this.#lastRun;
     if (run) this.#lastRun = run;
     if (!last) return;
     const view = this.#view;
-    if (view === 'chunks') this.#chunks.render();
+    if (view === 'chunks') {
+      this.#chunks.render(performance.now(), force || !run);
+      if (run && this.#chunks.pending) run.dirty = true; // drawn at a later frame
+    }
     if (view === 'rendered') {
       const text = this.#answerSoFar(last);
       if (this.#el.rawToggle.checked) this.#drawRaw(last, text);

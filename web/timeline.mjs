@@ -36,11 +36,12 @@ export class Timeline {
   #late = -Infinity; // the worst arrival minus its planned time
   #span = 1;
   #running = false;
-  #complete = false;
   #frame = 0;
   #colors = null;
   #frameStats = null; // { longestMs, fps } of the page during the run
   #describedAt = 0;
+  #figuresAt = 0;
+  #dirty = false;
 
   constructor(canvas, metrics, summary) {
     this.#canvas = canvas;
@@ -67,7 +68,6 @@ export class Timeline {
     this.#plan = plan;
     this.#arrivals = [];
     this.#late = -Infinity;
-    this.#complete = false;
     this.#frameStats = null;
     this.#span = this.#fit();
     this.#updateFigures(true);
@@ -80,7 +80,6 @@ export class Timeline {
     this.#plan = plan ?? [];
     this.#arrivals = [];
     this.#late = -Infinity;
-    this.#complete = false;
     this.#frameStats = null;
     this.#span = this.#fit();
     this.#updateFigures(true);
@@ -107,13 +106,12 @@ export class Timeline {
   /** The page's own smoothness during the run, shown beside the stream's figures. */
   setFrameStats(stats) {
     this.#frameStats = stats;
-    this.#updateFigures(false);
+    this.#schedule();
   }
 
   /** The run is over. A stopped run keeps its planned axis: the ticks never reached show. */
   finish({ complete }) {
     this.#running = false;
-    this.#complete = complete;
     if (complete) this.#span = this.#fit();
     this.#updateFigures(true);
     this.#schedule();
@@ -128,12 +126,28 @@ export class Timeline {
     return Math.max(last * 1.04, 1);
   }
 
+  // Between runs the timeline draws itself at the next frame; during one, the playground
+  // draws everything once a frame in one pass (draw()), so that the canvas, the text and the
+  // layout are each done once.
   #schedule() {
+    this.#dirty = true;
+    if (this.#running) return;
     this.#frame ||= requestAnimationFrame(() => {
       this.#frame = 0;
-      this.#draw();
-      this.#updateFigures(false);
+      this.draw();
     });
+  }
+
+  /** Draws what changed since the last call (the canvas every time, the figures ten times a second at most). */
+  draw() {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.#draw();
+    const now = performance.now();
+    if (!this.#running || now - this.#figuresAt >= 100) {
+      this.#figuresAt = now;
+      this.#updateFigures(false);
+    }
   }
 
   #readColors() {
