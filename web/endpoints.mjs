@@ -78,7 +78,12 @@ export function apiFetch(trickle, request) {
   return trickle.createFetch({ ...options, fault, reply: ({ lastUserText }) => ({ text: lastUserText, ...extras }) });
 }
 
-/** The fetch that answers `request` (at `path`, relative to the site), or throws as apiFetch does. */
+/**
+ * The fetch that answers `request` (at `path`, relative to the site), or throws as apiFetch
+ * does. The playground's plain text goes to the same path as the lesson's chat, with its
+ * header: it is answered with the playground's settings.
+ */
 export function endpointFetch(trickle, request, path) {
-  return path === 'chat' ? chatFetch(trickle, new URL(request.url)) : apiFetch(trickle, request);
+  if (path === 'chat' && !request.headers.has(PLAYGROUND_HEADER)) return chatFetch(trickle, new URL(request.url));
+  return apiFetch(trickle, request);
 }

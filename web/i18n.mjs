@@ -112,6 +112,7 @@ const STRINGS = {
     'gen.frames.errorBody': '错误响应体',
     'gen.frames.cut': '被截断的半帧',
     'gen.frames.unfinished': '响应体在回答结束之前就断了（截断）',
+    'gen.frames.malformedAt': '第 {n} 帧不是合法的 JSON，客户端会在这里报解析错误',
     'gen.frames.kind.text': '文本',
     'gen.frames.kind.reasoning': '思考',
     'gen.frames.kind.tool': '工具调用',
@@ -160,7 +161,7 @@ const STRINGS = {
     'timeline.planned': '计划：{count} 块，最后一块在 {total}。',
     'timeline.summary': '到达 {count} 块（计划 {planned} 块），首块 {first}，共 {total}，比计划最多晚 {late}。',
     'metric.first': '首块耗时',
-    'metric.rate': '速率',
+    'metric.rate': '每秒块数',
     'metric.total': '总耗时',
     'metric.late': '比计划最多晚',
     'metric.frame': '最长一帧',
@@ -247,7 +248,6 @@ const STRINGS = {
 
     'unit.ms': '{n} 毫秒',
     'unit.s': '{n} 秒',
-    'unit.perSecond': '块/秒',
   },
   en: {
     'page.title': 'trickle · streaming in the browser',
@@ -353,6 +353,7 @@ const STRINGS = {
     'gen.frames.errorBody': 'error body',
     'gen.frames.cut': 'a frame cut in half',
     'gen.frames.unfinished': 'the body ended before the answer did (truncated)',
+    'gen.frames.malformedAt': 'frame {n} is not valid JSON; a client stops there with a parse error',
     'gen.frames.kind.text': 'text',
     'gen.frames.kind.reasoning': 'reasoning',
     'gen.frames.kind.tool': 'tool call',
@@ -401,7 +402,7 @@ const STRINGS = {
     'timeline.planned': { one: 'Planned: {count} chunk, due at {total}.', other: 'Planned: {count} chunks, the last due at {total}.' },
     'timeline.summary': { one: '{count} chunk arrived ({planned} planned), the first after {first}, all in {total}, at most {late} later than planned.', other: '{count} chunks arrived ({planned} planned), the first after {first}, all in {total}, at most {late} later than planned.' },
     'metric.first': 'First chunk',
-    'metric.rate': 'Rate',
+    'metric.rate': 'Chunks/s',
     'metric.total': 'Total time',
     'metric.late': 'Latest vs plan',
     'metric.frame': 'Longest frame',
@@ -488,7 +489,6 @@ const STRINGS = {
 
     'unit.ms': '{n} ms',
     'unit.s': '{n} s',
-    'unit.perSecond': 'chunks/s',
   },
 };
 

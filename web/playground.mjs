@@ -490,6 +490,7 @@ export class Playground {
     if (token !== this.#previewToken || this.#run) return;
     this.#lastPlan = plan;
     this.#timeline.showPlan(plan ?? []);
+    this.#lesson.configure(this.#lessonOptions(settings, plan), lang);
   }
 
   // The schedule of the text's chunks, or null when a wire answer carries more than the text
@@ -502,14 +503,17 @@ export class Playground {
     return this.#trickle.stream(text, planned).plan();
   }
 
-  #lessonOptions({ text, options, timing, format }) {
-    return { text, delayMs: options.delayMs ?? 0, split: options.split, timing, wire: format !== 'iterator' };
+  // The generator the lesson shows: a preset's bursts show in its plan as chunks due at
+  // the same moment (its burst size is not an option the page set).
+  #lessonOptions({ text, options, timing, format }, plan = null) {
+    const bursts = timing === 'plan' && plan !== null && plan.some((due, i) => i > 0 && due === plan[i - 1]);
+    return { text, delayMs: options.delayMs ?? 0, split: options.split, timing: bursts ? 'bursts' : timing, wire: format !== 'iterator' };
   }
 
   #describeMore({ options, fault, extras, format }) {
     const lang = this.#lang;
     const parts = [];
-    if ('seed' in options) parts.push(translate(lang, 'gen.more.seed', { seed: options.seed }));
+    if ('seed' in options) parts.push(translate(lang, 'gen.more.seed', { seed: String(options.seed) }));
     const overrides = ['ttftMs', 'tokensPerSecond', 'charsPerSecond', 'jitter', 'burst', 'stalls'].filter((name) => name in options);
     if (overrides.length > 0) parts.push(overrides.join(', '));
     const faults = Object.keys(fault).length + ('failAfter' in options ? 1 : 0) + ('timeoutMs' in options ? 1 : 0);
@@ -548,6 +552,7 @@ export class Playground {
       position: 0,
       assembled: null,
       drawnTextLength: 0,
+      plan: null,
       frames: [],
       framesDrawn: 0,
       framesDropped: 0,
@@ -633,7 +638,7 @@ export class Playground {
     // code shows what Start would run next.
     if (this.#followLanguage) this.setLanguage(this.#lang, this.#lang);
     const next = this.#readSettings(false);
-    if (next) this.#lesson.configure(this.#lessonOptions(next), this.#lang);
+    if (next) this.#lesson.configure(this.#lessonOptions(next, run.plan), this.#lang);
     el.snippet.replaceChildren(highlight(runSnippet(next ?? settings), 'js'));
   }
 
@@ -660,7 +665,9 @@ export class Playground {
       plan = null; // refused options surface at the first next()
     }
     run.holdMs = this.#holdFor(plan, settings);
+    run.plan = plan;
     this.#timeline.start(plan);
+    this.#lesson.configure(this.#lessonOptions(settings, plan), this.#lang);
     const text = settings.text;
     const joiner = ['char', 'grapheme', 'tokens'].includes(settings.options.split) ? '' : ' ';
     run.startedAt = performance.now();
@@ -737,6 +744,7 @@ export class Playground {
       this.#planFor(settings).then((plan) => {
         if (plan && this.#run === run) {
           run.holdMs = this.#holdFor(plan, settings);
+          run.plan = plan;
           this.#timeline.setPlan(plan);
         }
       }, () => {});
@@ -757,6 +765,8 @@ export class Playground {
           const read = this.#takeFrame(run, frame, elapsed);
           if (read.final) complete = true;
           if (read.kind === 'error') failure ??= read.detail;
+          // What a client does with a frame that is not JSON: it stops, with a parse error.
+          if (read.kind === 'malformed') failure ??= translate(this.#lang, 'gen.frames.malformedAt', { n: run.frames.length - 1 });
         }
       }
     } catch (error) {

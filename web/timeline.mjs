@@ -264,6 +264,7 @@ export class Timeline {
 
     Object.assign(canvas.dataset, {
       planned: String(plan.length),
+      planEnd: plan.length > 0 ? plan.at(-1).toFixed(3) : '',
       arrived: String(count),
       unit: format.unit,
       labels: labels.join('|'),
@@ -292,10 +293,8 @@ export class Timeline {
     const last = arrivals.at(-1);
     const rate = last > 0 ? (arrivals.length * 1000) / last : null;
     m.first.textContent = formatDuration(lang, arrivals[0]);
-    m.rate.replaceChildren(
-      rate === null ? '—' : formatNumber(lang, rate, rate < 10 ? 2 : 0),
-      Object.assign(document.createElement('span'), { className: 'unit', textContent: ` ${translate(lang, 'unit.perSecond')}` }),
-    );
+    // The unit is in the label: a figure alone keeps to one line in the narrowest card.
+    m.rate.textContent = rate === null ? '—' : formatNumber(lang, rate, rate < 10 ? 2 : 0);
     m.total.textContent = formatDuration(lang, last);
     m.late.textContent = Number.isFinite(this.#late) ? formatDuration(lang, Math.max(0, this.#late)) : '—';
     // The description is read on demand; keep it fresh, but not at every frame.

@@ -93,7 +93,8 @@ describe('the page under a sub-path', () => {
     assert.ok(canvas.labels.split('|').every((label) => label.endsWith('毫秒')), `one unit: ${canvas.labels}`);
     const first = await page.textContent('#metric-first');
     assert.ok(Number.parseInt(first, 10) >= delayMs, `time to first chunk ${first}`);
-    assert.match(await page.textContent('#metric-rate'), /块\/秒/);
+    assert.match(await page.textContent('#metric-rate'), /^\d+(\.\d+)?$/);
+    assert.equal(await page.textContent('dt:has(+ #metric-rate)'), '每秒块数', 'the unit is in the label');
     assert.match(await page.textContent('#metric-late'), /^\d+(\.\d)? 毫秒$/);
     assert.match(await page.textContent('#metric-frame'), /毫秒$/);
 
@@ -201,10 +202,14 @@ describe('the page under a sub-path', () => {
 
   test('a language switch during a run keeps the text being streamed; after it, the default follows and the code shows it', async (t) => {
     const { page, watch } = await openPage(t, { locale: 'en-US' });
-    await page.fill('#gen-delay', '150');
+    // The worker's install (it fetches the whole site) would slow the click below.
+    await waitForWorker(page);
+    // Slow enough that the click lands in the middle of the run even on a busy machine.
+    await page.fill('#gen-delay', '300');
     await page.click('#gen-start');
     await page.waitForFunction(() => document.querySelectorAll('#gen-chunks .chunk').length === 2);
     await page.click('#lang-toggle');
+    assert.equal(await page.getAttribute('#playground', 'data-run'), 'running', 'the switch came during the run');
     assert.equal(await page.inputValue('#gen-text'), 'Hello I am a simulated LLM', 'the text of the run stays while it runs');
     assert.match(await page.textContent('code[data-lang="python"]'), /"Hello I am a sim/);
     await waitForRun(page);
