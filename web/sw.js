@@ -25,10 +25,22 @@ const SCOPE = new URL(self.registration.scope);
 let instance = null; // the loaded trickle, once ready
 let loading = null;
 
+// trickle's two .wasm files, where scripts/build puts them in the site. The worker reads
+// them as it reads the site's other files (network first, then this build's cache): its
+// own fetches never pass through its fetch handler, so a worker restarted offline could
+// not load trickle if it let the module fetch them.
+const WASM_FILES = { wasm: 'js/stream/trickle-wasm.wasm', fullWasm: 'js/stream/trickle-wasm-full.wasm' };
+
+async function siteBytes(file) {
+  const response = await networkThenCache(new Request(new URL(file, SCOPE)));
+  if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
 // Top-level await is not allowed in a Service Worker, so the module loads on first need
 // (install warms it up; a worker restarted after going idle loads it again here).
 function loadTrickle() {
-  loading ??= createTrickle().then(
+  loading ??= Promise.all([siteBytes(WASM_FILES.wasm), siteBytes(WASM_FILES.fullWasm)]).then(([wasm, fullWasm]) => createTrickle({ wasm, fullWasm })).then(
     (trickle) => (instance = trickle),
     (error) => {
       loading = null; // let the next request try again

@@ -54,10 +54,18 @@ export async function connectWorker(pageBuild) {
     // Module worker: it imports trickle.mjs like the page does. updateViaCache 'none':
     // the browser always asks the server for sw.js and its imports, so a new deployment
     // is seen on the next visit, whatever the HTTP cache holds.
-    const registration = await withTimeout(
-      container.register(WORKER_URL, { type: 'module', scope: './', updateViaCache: 'none' }),
-      CONNECT_TIMEOUT_MS,
-    );
+    let registration;
+    try {
+      registration = await withTimeout(
+        container.register(WORKER_URL, { type: 'module', scope: './', updateViaCache: 'none' }),
+        CONNECT_TIMEOUT_MS,
+      );
+    } catch (error) {
+      // Offline, registering fails (it fetches sw.js again), but the worker installed on
+      // an earlier visit still controls the page and answers from its copy of the site.
+      registration = container.controller ? await container.getRegistration() : undefined;
+      if (!registration) throw error;
+    }
     await withTimeout(container.ready, CONNECT_TIMEOUT_MS);
     if (!container.controller) {
       const change = watchControllerChange(container);

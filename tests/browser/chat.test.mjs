@@ -117,6 +117,24 @@ describe('the chat demo', () => {
     assert.deepEqual(watch.errors, []);
   });
 
+  test('offline: with the server gone, a reload comes from the worker\'s copy of the site, and the page and the chat still work', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site, { locale: 'en-US' });
+    assert.equal(await waitForWorker(page), 'ready');
+    await site.close(); // nothing answers at this address any more
+    await page.reload();
+    await waitForApp(page);
+    assert.equal(await page.getAttribute('#module-status', 'data-state'), 'ready');
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    // The generator (the wasm came from the cache too) and the chat, answered by the worker.
+    await page.fill('#gen-delay', '0');
+    await page.click('#gen-start');
+    await page.waitForFunction(() => document.getElementById('playground').dataset.run === 'idle' && /^Done: 6 chunks/.test(document.getElementById('gen-status').textContent));
+    assertStreamedAnswer(await askAndRead(page, 'offline?'), 'offline?');
+    // Every file the page asked for came, from the worker's cache.
+    assert.deepEqual(watch.errors, []);
+  });
+
   test('a prompt is shown as text, never parsed as HTML, in the rendered answer too', async (t) => {
     const site = await openSite(t);
     const { page, watch } = await openPage(t, site);
