@@ -162,6 +162,8 @@ export class MarkdownView {
       wrap.className = 'code-wrap copyable';
       pre.before(wrap);
       wrap.append(makeCopyButton(this.#copyLabel()), pre);
+      // A long line scrolls sideways: the keyboard must be able to reach it too.
+      pre.tabIndex = 0;
     }
   }
 

@@ -1,0 +1,70 @@
+// The page as everyone gets it: an accessibility check (axe-core, a dev package, run in
+// the page after a run, light and dark, laptop and phone, both languages) with no serious
+// or critical violation, and the page's own frame rate while 10,000 chunks arrive a
+// millisecond apart (Chromium), written to build/frame-rate.json for the README's figure.
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { repoRoot, useBrowser, waitForRun, waitForWorker } from './support.mjs';
+
+const shared = useBrowser();
+
+// The bounds the test enforces are loose on purpose: the machines that run it are shared
+// and busy. They still catch what the issue saw (32 frames in 14 s, a 2.35 s frame); the
+// goal the README states (a frame at most every 50 ms, 50 frames a second) is what the
+// figures written out are compared with.
+const LONGEST_FRAME_BOUND_MS = 250;
+const FPS_BOUND = 30;
+
+describe('quality', () => {
+  const cases = [
+    { locale: 'en-US', colorScheme: 'light', viewport: { width: 1280, height: 900 } },
+    { locale: 'zh-CN', colorScheme: 'dark', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  ];
+  for (const options of cases) {
+    test(`axe finds no serious or critical violation (${options.locale}, ${options.colorScheme}, ${options.viewport.width}px)`, async (t) => {
+      const { page, watch } = await shared.open(t, options);
+      assert.equal(await waitForWorker(page), 'ready');
+      // After a run, with a chat answer and every view filled: the states a visitor sees.
+      await page.fill('#gen-delay', '0');
+      await page.click('#gen-start');
+      await waitForRun(page);
+      await page.click('#chat-ask');
+      await page.waitForFunction(() => document.getElementById('chat-source').dataset.source !== '', null, { timeout: 30000 });
+      // evaluate() runs as the browser's own tooling, which the page's CSP does not limit.
+      await page.evaluate(await readFile(join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const serious = violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      assert.deepEqual(serious, []);
+      // The check looked at the page: it saw the run's chunks and the chat's answer.
+      assert.ok(await page.locator('#gen-chunks .chunk').count() > 0);
+      assert.deepEqual(watch.errors, []);
+    });
+  }
+
+  test('10,000 chunks a millisecond apart: the page keeps drawing frames (Chromium), figures written out', async (t) => {
+    const { page, watch } = await shared.open(t, { locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    await page.fill('#gen-text', Array.from({ length: 10000 }, (_, i) => `w${i}`).join(' '));
+    await page.fill('#gen-delay', '1');
+    const started = Date.now();
+    await page.click('#gen-start');
+    await waitForRun(page, 60000);
+    const wallMs = Date.now() - started;
+    assert.match(await page.textContent('#gen-status'), /^Done: 10,000 chunks/);
+    // The page's own frame meter (web/frame-meter.mjs), which the "longest frame" card shows.
+    const { longestFrame, fps, frames } = await page.$eval('#playground', (root) => ({ ...root.dataset }));
+    const figures = { chunks: 10000, delayMs: 1, wallMs, frames: Number(frames), longestFrameMs: Number(longestFrame), fps: Number(fps), when: new Date().toISOString() };
+    await mkdir(join(repoRoot, 'build'), { recursive: true });
+    await writeFile(join(repoRoot, 'build/frame-rate.json'), `${JSON.stringify(figures, null, 1)}\n`);
+    t.diagnostic(`frames ${figures.frames}, ${figures.fps.toFixed(1)} fps, longest frame ${figures.longestFrameMs.toFixed(1)} ms, run ${wallMs} ms`);
+    assert.ok(figures.frames > wallMs / 1000 * FPS_BOUND * 0.9, `${figures.frames} frames in ${wallMs} ms`);
+    assert.ok(figures.fps >= FPS_BOUND, `${figures.fps} fps`);
+    assert.ok(figures.longestFrameMs <= LONGEST_FRAME_BOUND_MS, `longest frame ${figures.longestFrameMs} ms`);
+    // The chunk list holds a window of chips, not 10,000 of them.
+    assert.ok(await page.locator('#gen-chunks .chunk').count() < 2000);
+    assert.deepEqual(watch.errors, []);
+  });
+});
