@@ -54,7 +54,8 @@ describe('the playground', () => {
     assert.match(await run(page), /^Done: 6 chunks/);
     const times = await chunkTimes(page);
     times.forEach((time, i) => assert.ok(time >= expected[i] - 1, `chunk ${i} came at ${time} ms, planned for ${expected[i]} ms`));
-    assert.ok(times[0] >= 300, 'the preset waits before its first chunk');
+    // The preset's time to first token (drawn from the seed) is in the plan, and was waited.
+    assert.ok(expected[0] > 0 && times[0] >= expected[0] - 1, `first chunk at ${times[0]} ms, planned for ${expected[0]} ms`);
     assert.equal(await page.getAttribute('#timeline', 'data-arrived'), '6');
     assert.match(await page.textContent('#gen-snippet'), /trickle\.stream\(text, \{ split: 'whitespace', preset: 'gpt-4o', seed: \d+ \}\)/);
     assert.match(await page.textContent('#gen-more-summary'), new RegExp(`seed ${seed}`));
