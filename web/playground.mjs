@@ -628,7 +628,9 @@ export class Playground {
     this.#announcer.flush();
     const live = this.#trickle.stats().liveStreams;
     const total = (lang) => formatDuration(lang, performance.now() - run.startedAt);
-    if (ending === 'done') this.#say(el.status, run.kind === 'wire' ? 'gen.wire.done' : 'gen.done', { count: run.count, frames: run.frames.length, total, live, source: outcome.source });
+    // Two counts in one sentence: the pieces agree with their own number (a nested string).
+    const pieces = (lang) => translate(lang, 'gen.wire.pieces', { count: run.count });
+    if (ending === 'done') this.#say(el.status, run.kind === 'wire' ? 'gen.wire.done' : 'gen.done', { count: run.count, frames: run.frames.length, pieces, total, live, source: outcome.source });
     else if (ending === 'stopped') this.#say(el.status, 'gen.stopped', { count: run.count, live });
     else if (ending === 'timeout') this.#say(el.status, 'gen.timeout', { count: run.count, message: outcome.message });
     else this.#say(el.status, 'gen.failedAfter', { count: run.count, message: outcome.message });

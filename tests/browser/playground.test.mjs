@@ -84,7 +84,7 @@ describe('the playground', () => {
       await page.selectOption('#gen-format', format);
       const response = page.waitForResponse((r) => path.test(new URL(r.url()).pathname));
       const status = await run(page);
-      assert.match(status, /^Done: \d+ frames?, \d+ pieces of text/, `${format}: ${status}`);
+      assert.match(status, /^Done: \d+ frames?, \d+ pieces? of text/, `${format}: ${status}`);
       const answered = await response;
       assert.ok(answered.fromServiceWorker(), `${format} came from the worker`);
       assert.equal(answered.headers()['x-trickle-source'], 'service-worker');
