@@ -133,17 +133,21 @@ describe('the page under a sub-path', () => {
     await page.fill('#gen-delay', '250');
     await page.focus('#gen-start');
     await page.keyboard.press('Enter'); // the form submits from the keyboard
-    await page.waitForFunction(() => document.querySelectorAll('#gen-chunks .chunk').length === 2);
+    await page.waitForFunction(() => document.querySelectorAll('#gen-chunks .chunk').length >= 2);
     assert.equal(await page.evaluate(() => document.activeElement.id), 'gen-stop', 'focus follows to Stop');
     await page.keyboard.press('Enter');
     await waitForRun(page);
-    assert.match(await page.textContent('#gen-status'), /已停止：收到 2 块.*仍存活的流：0/);
+    // However many came before Stop landed (a busy machine may let one more in), the
+    // status counts them, and none comes after.
+    const stoppedAt = await page.locator('#gen-chunks .chunk').count();
+    assert.ok(stoppedAt >= 2 && stoppedAt < 7, `stopped after ${stoppedAt} of 7 chunks`);
+    assert.match(await page.textContent('#gen-status'), new RegExp(`已停止：收到 ${stoppedAt} 块.*仍存活的流：0`));
     assert.equal(await page.evaluate(() => document.activeElement.id), 'gen-start', 'focus returns to Start');
     // Nothing more arrives: the C++ stream is gone, not merely ignored.
     await page.waitForTimeout(700);
-    assert.equal(await page.locator('#gen-chunks .chunk').count(), 2);
+    assert.equal(await page.locator('#gen-chunks .chunk').count(), stoppedAt);
     assert.equal(await page.getAttribute('#lesson', 'data-step'), 'stopped');
-    assert.equal(await page.getAttribute('#timeline', 'data-arrived'), '2');
+    assert.equal(await page.getAttribute('#timeline', 'data-arrived'), String(stoppedAt));
     assert.equal(await page.getAttribute('#timeline', 'data-planned'), '7', 'the planned ticks never reached stay');
     assert.deepEqual(watch.errors, []);
   });
