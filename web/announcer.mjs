@@ -30,22 +30,30 @@ export class Announcer {
     this.#timer ||= setTimeout(() => this.flush(), this.#intervalMs);
   }
 
-  /** Says what is pending now (the answer ended). */
+  /** Says what is pending now. */
   flush() {
+    const text = this.#takePending();
+    if (text !== '') this.#show(text);
+  }
+
+  /**
+   * A state change, said now, after what was pending, in the same message: two changes of
+   * the region in one task reach a screen reader as the last one only, which would lose
+   * the end of the answer to the "done" that follows it.
+   */
+  say(message) {
+    const text = this.#takePending();
+    this.#show(text === '' ? message : `${text} ${message}`);
+  }
+
+  #takePending() {
     clearTimeout(this.#timer);
     this.#timer = 0;
     const text = this.#pending.replace(/\s+/g, ' ').trim();
     this.#pending = '';
-    if (text === '') return;
     // A fast stream gives more per interval than anyone can listen to: say its start, and
     // that more followed, rather than queueing minutes of speech.
-    this.#show(text.length > this.#maxChars ? `${text.slice(0, this.#maxChars)}…` : text);
-  }
-
-  /** A state change, said now (what was pending is said first). */
-  say(message) {
-    this.flush();
-    this.#show(message);
+    return text.length > this.#maxChars ? `${text.slice(0, this.#maxChars)}…` : text;
   }
 
   #show(message) {

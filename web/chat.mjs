@@ -314,7 +314,6 @@ export class ChatPanel {
     cancelAnimationFrame(this.#frame);
     this.#draw();
     this.#markdown.render(true);
-    this.#announcer.flush();
     if (failure) {
       this.#say(el.status, 'chat.failed', { message: failure.message });
       return;

@@ -625,7 +625,6 @@ export class Playground {
     this.#setRunning(false);
     const ending = outcome.ending;
     this.#lesson.setStep(ending === 'done' ? 'done' : ending === 'stopped' ? 'stopped' : 'failed');
-    this.#announcer.flush();
     const live = this.#trickle.stats().liveStreams;
     const total = (lang) => formatDuration(lang, performance.now() - run.startedAt);
     // Two counts in one sentence: the pieces agree with their own number (a nested string).

@@ -1,6 +1,7 @@
 // The page as everyone gets it: an accessibility check (axe-core, a dev package, run in
 // the page after a run, light and dark, laptop and phone, both languages) with no serious
-// or critical violation, and the page's own frame rate while 10,000 chunks arrive a
+// or critical violation, what a screen reader is given to say during a run, and the page's
+// own frame rate while 10,000 chunks arrive a
 // millisecond apart (Chromium), written to build/frame-rate.json for the README's figure.
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -43,6 +44,32 @@ describe('quality', () => {
     await page.click('.theme-switch label:has(input[value="dark"])');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     assert.deepEqual(await serious(), [], 'phone, Chinese, dark');
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('a screen reader hears the run: its start, the answer in a few polite messages (not a chunk at a time), its end', async (t) => {
+    const { page, watch } = await shared.open(t, { locale: 'en-US' });
+    assert.equal(await page.getAttribute('#gen-announce', 'aria-live'), 'polite');
+    assert.equal(await page.getAttribute('#gen-chunks', 'aria-live'), 'off', 'the chips themselves are not read out one by one');
+    const words = Array.from({ length: 12 }, (_, i) => `word${i}`);
+    await page.fill('#gen-text', words.join(' '));
+    await page.fill('#gen-delay', '40');
+    // Every message the live region is given, in order.
+    await page.evaluate(() => {
+      window.heard = [];
+      const region = document.getElementById('gen-announce');
+      new MutationObserver(() => window.heard.push(region.textContent.trim())).observe(region, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#gen-start');
+    await waitForRun(page);
+    const heard = await page.evaluate(() => window.heard);
+    assert.equal(heard[0], 'Receiving…');
+    // The end of the answer and the end of the run are one message (see announcer.mjs).
+    const last = heard.at(-1).match(/^(.*?) ?(Done: 12 chunks in .*)$/);
+    assert.ok(last, `the last message says the run is done: ${heard.at(-1)}`);
+    const answer = [...heard.slice(1, -1), last[1]].filter((message) => message !== '');
+    assert.ok(answer.length >= 1 && answer.length < words.length, `the answer in ${answer.length} messages: ${JSON.stringify(heard)}`);
+    assert.equal(answer.join(' '), words.join(' '), 'every word is heard, once, in order');
     assert.deepEqual(watch.errors, []);
   });
 
