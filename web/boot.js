@@ -13,6 +13,14 @@
     location.replace('trickle.html' + location.hash);
     return;
   }
+  // The colour scheme the visitor chose on an earlier visit, before the first paint (theme.mjs
+  // owns the switch; it runs later, as a module).
+  try {
+    var theme = localStorage.getItem('trickle.theme');
+    if (theme === 'light' || theme === 'dark') document.documentElement.setAttribute('data-theme', theme);
+  } catch (error) {
+    // storage refused: the system's scheme
+  }
   function showFailure() {
     document.getElementById('boot-failed').hidden = false;
     document.getElementById('module-status').hidden = true;

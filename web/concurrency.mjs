@@ -3,11 +3,14 @@
 // streams with its own AbortController's signal and trickle's timeoutMs, and hands every
 // chunk to its pane and to one AsyncQueue. gather() and asCompleted() wait on those same
 // task promises, and the queue's one consumer is the fan-in pane. It is trickle and
-// trickle/toolbox used the way any project would use them. The data-* attributes (the
-// section's streaming, waiting and peak-streaming counts, a pane's state, count and end
-// time) let the tests read what the eye sees.
+// trickle/toolbox used the way any project would use them. The four panes are made from
+// one <template>; an answer's number is data-index everywhere (its pane, its chunks in the
+// fan-in, its line in the results). The data-* attributes (the section's streaming,
+// waiting and peak-streaming counts, a pane's state, count and end time) let the tests read
+// what the eye sees.
 import { AsyncQueue, Semaphore, asCompleted, gather } from '../src/js/toolbox.mjs';
 import { FollowingBox, keepFocus } from './following-box.mjs';
+import { lessonPrompt } from './answers.mjs';
 import { LANGUAGES, StatusLines, duration, formatDuration, translate } from './i18n.mjs';
 
 // Matched to the default prompts (i18n.mjs): with 2 at a time and with all 4 at once, the
@@ -29,6 +32,29 @@ function endingOf(error) {
 // Python's way of writing a number of seconds: 5, 0.25, 1.5.
 function seconds(ms) {
   return String(Number((ms / 1000).toFixed(3)));
+}
+
+// A pane from the template, its ids numbered (conc-prompt-1, conc-cancel-1, ...).
+function makePane(template, index) {
+  const element = template.content.firstElementChild.cloneNode(true);
+  const n = index + 1;
+  element.dataset.index = String(index);
+  const title = element.querySelector('[data-conc-title]');
+  title.id = `conc-pane-${n}-title`;
+  element.setAttribute('aria-labelledby', title.id);
+  element.querySelector('[data-conc-number]').textContent = String(n);
+  for (const [name, input] of [['prompt', element.querySelector('[data-conc-prompt]')], ['delay', element.querySelector('[data-conc-delay]')]]) {
+    input.id = `conc-${name}-${n}`;
+    element.querySelector(`[data-conc-label="${name}"]`).htmlFor = input.id;
+  }
+  element.querySelector('[data-conc-output]').setAttribute('aria-labelledby', title.id);
+  const code = element.querySelector('[data-conc-cancel-code]');
+  code.id = `conc-cancel-${n}-code`;
+  const cancel = element.querySelector('[data-conc-cancel]');
+  cancel.id = `conc-cancel-${n}`;
+  cancel.setAttribute('aria-labelledby', `${cancel.id} ${title.id}`);
+  cancel.setAttribute('aria-describedby', code.id);
+  return element;
 }
 
 class Pane {
@@ -85,7 +111,11 @@ export class ConcurrencyPanel {
   constructor(root) {
     this.#root = root;
     const $ = (id) => root.querySelector(`#${id}`);
-    this.#panes = [...root.querySelectorAll('.conc-pane')].map((element) => new Pane(element));
+    const holder = root.querySelector('[data-conc-panes]');
+    const template = root.querySelector('#conc-pane-template');
+    const count = Number(holder.dataset.count);
+    holder.replaceChildren(...Array.from({ length: count }, (_, i) => makePane(template, i)));
+    this.#panes = [...holder.children].map((element) => new Pane(element));
     this.#form = $('conc-form');
     this.#limit = $('conc-limit');
     this.#timeout = $('conc-timeout');
@@ -229,13 +259,16 @@ export class ConcurrencyPanel {
     pane.controller = controller;
     const prompt = pane.prompt.value;
     const options = { ...split, delayMs: pane.delay.valueAsNumber, signal };
+    pane.fast = options.delayMs < 30;
     if (timeoutMs !== undefined) options.timeoutMs = timeoutMs; // from the first next(): after the permit
     let holding = false;
     try {
       this.#setState(pane, 'waiting');
       await permits.acquire({ signal });
       holding = true;
-      const answer = this.#trickle.chat(prompt, options);
+      // The lesson's template fills the prompt in as it is: without its final punctuation,
+      // which the template's own comma would double ("coroutine?, …").
+      const answer = this.#trickle.chat(lessonPrompt(prompt), options);
       this.#setState(pane, 'streaming');
       for await (const chunk of answer) {
         this.#append(pane, chunk);
@@ -257,7 +290,8 @@ export class ConcurrencyPanel {
     for await (const { index, chunk } of chunks) {
       const piece = document.createElement('span');
       piece.className = 'fan-chunk';
-      piece.dataset.stream = String(index);
+      piece.dataset.index = String(index);
+      piece.dir = 'auto'; // isolated: a right-to-left prompt keeps its own order
       piece.textContent = chunk; // text, never HTML: the prompt comes back inside the answer
       this.#fanIn.append(piece);
     }
@@ -275,7 +309,9 @@ export class ConcurrencyPanel {
   #append(pane, chunk) {
     pane.chunks.push(chunk);
     const piece = document.createElement('span');
-    piece.className = 'conc-chunk';
+    // Animated only at a pace the eye can follow: at 0 ms thousands of animations would
+    // cost more than the chunks.
+    piece.className = pane.fast ? 'conc-chunk' : 'conc-chunk is-fresh';
     piece.textContent = chunk;
     pane.output.append(piece);
     this.#renderCount(pane);

@@ -1,23 +1,46 @@
-// The lesson's FastAPI endpoint, with no server: this Service Worker answers
-// GET chat?prompt=… (relative to the site) with a streamed text/plain body that the C++
-// generator produces, word by word, through the same wasm module the page uses.
+// The site's Service Worker: it answers the site's endpoints with trickle (the lesson's
+// GET chat?prompt=…, and the LLM APIs' routes: endpoints.mjs) and keeps a copy of the site,
+// so the page opens and works offline, reloads included.
 //
-// It caches nothing and answers nothing else: every other request goes to the network
-// untouched, so a new deployment can never be shadowed by files an old worker kept.
+// Endpoints: the request goes to a trickle.createFetch() (one implementation for the
+// worker, the page and `trickle serve`), and its Response comes back with two headers that
+// say who answered. Files: from the network first, so a new deployment is seen at once;
+// from this build's cache when the network fails. The cache is filled when the worker
+// installs (precache.json, written by scripts/build, lists the site's files) and keeps
+// whatever else the site fetches later; it is named after the build, and a new worker
+// deletes the caches of older builds when it takes over.
+//
 // scripts/build stamps BUILD with a hash of the site, so any change to the site changes
 // this file's bytes, which is what makes the browser install the new worker.
+// Before trickle: a Service Worker may not import() trickle's full module on first use.
+import '../src/js/service-worker.mjs';
 import createTrickle from '../src/js/trickle.mjs';
+import { endpointFetch, isEndpoint } from './endpoints.mjs';
 
 const BUILD = '__TRICKLE_BUILD__';
-const CHAT_URL = new URL('chat', self.registration.scope);
+const CACHE_PREFIX = 'trickle-site-';
+const CACHE = `${CACHE_PREFIX}${BUILD}`;
+const SCOPE = new URL(self.registration.scope);
 
 let instance = null; // the loaded trickle, once ready
 let loading = null;
 
+// trickle's two .wasm files, where scripts/build puts them in the site. The worker reads
+// them as it reads the site's other files (network first, then this build's cache): its
+// own fetches never pass through its fetch handler, so a worker restarted offline could
+// not load trickle if it let the module fetch them.
+const WASM_FILES = { wasm: 'js/stream/trickle-wasm.wasm', fullWasm: 'js/stream/trickle-wasm-full.wasm' };
+
+async function siteBytes(file) {
+  const response = await networkThenCache(new Request(new URL(file, SCOPE)));
+  if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
 // Top-level await is not allowed in a Service Worker, so the module loads on first need
 // (install warms it up; a worker restarted after going idle loads it again here).
 function loadTrickle() {
-  loading ??= createTrickle().then(
+  loading ??= Promise.all([siteBytes(WASM_FILES.wasm), siteBytes(WASM_FILES.fullWasm)]).then(([wasm, fullWasm]) => createTrickle({ wasm, fullWasm })).then(
     (trickle) => (instance = trickle),
     (error) => {
       loading = null; // let the next request try again
@@ -27,14 +50,29 @@ function loadTrickle() {
   return loading;
 }
 
+// Every file of the site, fetched past the HTTP cache: a worker must not keep a copy of
+// a file older than itself.
+async function precache() {
+  const listed = await fetch(new URL('precache.json', SCOPE), { cache: 'no-cache' });
+  if (!listed.ok) throw new Error(`precache.json: HTTP ${listed.status}`);
+  const files = await listed.json();
+  const cache = await caches.open(CACHE);
+  await cache.addAll(files.map((file) => new Request(new URL(file, SCOPE), { cache: 'no-cache' })));
+}
+
 self.addEventListener('install', (event) => {
-  // A worker that cannot load the module must not take over from one that can.
-  event.waitUntil(loadTrickle().then(() => self.skipWaiting()));
+  // A worker that cannot load the module or keep the site must not take over from one that can.
+  event.waitUntil(Promise.all([loadTrickle(), precache()]).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
-  // Take the open pages now, so a first visit can use the chat without a reload.
-  event.waitUntil(self.clients.claim());
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+    }
+    // Take the open pages now, so a first visit can use the chat without a reload.
+    await self.clients.claim();
+  })());
 });
 
 self.addEventListener('message', (event) => {
@@ -49,62 +87,82 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('fetch', (event) => {
-  const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== CHAT_URL.origin || url.pathname !== CHAT_URL.pathname) {
-    return; // not ours: the browser fetches it as if this worker did not exist
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return; // not ours
+  const path = url.pathname.slice(SCOPE.pathname.length);
+  if (isEndpoint(path)) {
+    // Keep the worker alive until the answer has been streamed out or cancelled.
+    let finished;
+    event.waitUntil(new Promise((resolve) => (finished = resolve)));
+    event.respondWith(answer(request, path, finished));
+  } else if (request.method === 'GET') {
+    event.respondWith(networkThenCache(request));
   }
-  // Keep the worker alive until the answer has been streamed out or cancelled.
-  let finished;
-  event.waitUntil(new Promise((resolve) => (finished = resolve)));
-  event.respondWith(answer(url.searchParams.get('prompt'), finished));
 });
 
-const HEADERS = {
-  'content-type': 'text/plain; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-trickle-source': 'service-worker',
-  'x-trickle-build': BUILD,
-};
-
-async function answer(prompt, finished) {
-  if (prompt === null) {
-    finished();
-    return new Response('chat: the prompt parameter is missing (chat?prompt=…)\n', { status: 400, headers: HEADERS });
-  }
-  let trickle;
+async function networkThenCache(request) {
   try {
-    trickle = await loadTrickle();
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {});
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: request.mode === 'navigate' });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+const SOURCE_HEADERS = { 'x-trickle-source': 'service-worker', 'x-trickle-build': BUILD };
+
+async function answer(request, path, finished) {
+  let response;
+  try {
+    const trickle = await loadTrickle();
+    response = await endpointFetch(trickle, request, path)(request);
   } catch (error) {
     finished();
-    return new Response(`chat: the WebAssembly module failed to load: ${error.message}\n`, { status: 503, headers: HEADERS });
+    const status = error instanceof TypeError || error instanceof RangeError ? 400 : 503;
+    return new Response(`trickle: ${error.message}\n`, {
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...SOURCE_HEADERS },
+    });
   }
-  const words = trickle.chat(prompt);
-  const encoder = new TextEncoder();
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(SOURCE_HEADERS)) headers.set(name, value);
+  if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+  if (!response.body) {
+    finished();
+    return new Response(null, { status: response.status, headers });
+  }
+  // The same bytes, read through so the worker knows when the answer ends or the page
+  // cancels it (which frees the C++ stream at once).
+  const reader = response.body.getReader();
   const body = new ReadableStream(
     {
-      // One word per pull: the body carries exactly what the generator yields, when it
-      // yields it, like the FastAPI StreamingResponse over its generator.
       async pull(controller) {
         try {
-          const { value, done } = await words.next();
+          const { value, done } = await reader.read();
           if (done) {
             controller.close();
             finished();
           } else {
-            controller.enqueue(encoder.encode(value));
+            controller.enqueue(value);
           }
         } catch (error) {
           controller.error(error);
           finished();
         }
       },
-      // The reader cancelled or the page went away: free the C++ stream now.
-      async cancel() {
-        await words.return();
+      async cancel(reason) {
+        await reader.cancel(reason);
         finished();
       },
     },
     { highWaterMark: 0 }, // do not run ahead of the reader
   );
-  return new Response(body, { headers: HEADERS });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

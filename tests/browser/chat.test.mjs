@@ -1,14 +1,17 @@
-// The chat demo: the Service Worker answers GET chat?prompt=… with the C++ generator's
-// stream, on a first visit, after a reload and after a new deployment; Stop cancels it;
-// without Service Workers the page reads trickle directly.
+// The chat demo: the Service Worker answers GET chat?prompt=… with trickle.createFetch()'s
+// stream, on a first visit, after a reload and after a new deployment; the lesson's
+// template and a realistic answer in the page's language, rendered as markdown; Stop
+// cancels it; without Service Workers the page answers the same request itself.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
+  chooseLessonChat,
   copySite,
-  expectedChatAnswer,
   helloWorker,
+  lessonAnswer,
+  lessonPieces,
   openSitePage,
   serveSite,
   useBrowser,
@@ -32,15 +35,17 @@ function openPage(t, site, options) {
   return openSitePage(t, shared.browser, site, options);
 }
 
-// Asks through the page's own form and returns what the page and the network saw.
-async function askAndRead(page, prompt) {
+// Asks through the page's own form (the lesson's template unless `lesson` is false) and
+// returns what the page and the network saw.
+async function askAndRead(page, prompt, { lesson = true } = {}) {
+  if (lesson) await chooseLessonChat(page);
   await page.fill('#chat-prompt', prompt);
   const response = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/chat'));
   await page.click('#chat-ask');
   await page.waitForFunction(() => !document.getElementById('chat-ask').disabled && document.getElementById('chat-source').dataset.source !== '');
   return {
     response: await response,
-    output: await page.textContent('#chat-output'),
+    output: await page.textContent('#chat-raw-output'),
     source: await page.getAttribute('#chat-source', 'data-source'),
     reads: await page.$$eval('#chat-reads li', (items) => items.map((li) => ({ t: Number(li.dataset.t), bytes: Number(li.dataset.bytes) }))),
   };
@@ -51,11 +56,10 @@ function assertStreamedAnswer({ response, output, source, reads }, prompt) {
   assert.equal(response.headers()['x-trickle-source'], 'service-worker');
   assert.equal(response.headers()['content-type'], 'text/plain; charset=utf-8');
   assert.equal(source, 'service-worker');
-  const expected = expectedChatAnswer(prompt);
+  const expected = lessonAnswer(prompt);
   assert.equal(output, expected);
   // One read per word, each about WORD_MS after the one before: a stream, not one body.
-  const words = expected.trim().split(' ').length;
-  assert.equal(reads.length, words);
+  assert.equal(reads.length, lessonPieces(prompt).length);
   assert.equal(reads.reduce((sum, r) => sum + r.bytes, 0), new TextEncoder().encode(expected).length);
   assert.ok(reads[0].t >= WORD_MS - 50, `first read at ${reads[0].t} ms`);
   for (let i = 1; i < reads.length; i += 1) {
@@ -72,6 +76,7 @@ describe('the chat demo', () => {
     const first = await askAndRead(page, '你好');
     assertStreamedAnswer(first, '你好');
     assert.match(await page.textContent('#chat-status'), /完成：3 次读取/);
+    assert.equal(await page.textContent('#chat-output p'), lessonAnswer('你好'), 'the answer is rendered as markdown: one paragraph');
 
     await page.reload();
     await waitForApp(page);
@@ -86,11 +91,11 @@ describe('the chat demo', () => {
     // (That tab, a plain-text document, makes the browser itself ask for /favicon.ico.)
     assert.ok(await page.isVisible('#chat-link'));
     const href = await page.$eval('#chat-link', (link) => link.href);
-    assert.equal(href, `${site.url}chat?prompt=${encodeURIComponent('trickle 流式')}`);
+    assert.equal(href, `${site.url}chat?prompt=${encodeURIComponent('trickle 流式').replace(/%20/g, '+')}`);
     const tab = await page.context().newPage();
     const opened = await tab.goto(href);
     assert.equal(opened.headers()['x-trickle-source'], 'service-worker');
-    assert.equal(await tab.textContent('body'), expectedChatAnswer('trickle 流式'));
+    assert.equal(await tab.textContent('body'), lessonAnswer('trickle 流式'));
   });
 
   test('after a hard reload, which leaves the page uncontrolled, the worker claims it and answers', async (t) => {
@@ -112,21 +117,75 @@ describe('the chat demo', () => {
     assert.deepEqual(watch.errors, []);
   });
 
-  test('a prompt is shown as text, never parsed as HTML', async (t) => {
+  test('offline: with the server gone, a reload comes from the worker\'s copy of the site, and the page and the chat still work', async (t) => {
+    const site = await openSite(t);
+    const { page, watch } = await openPage(t, site, { locale: 'en-US' });
+    assert.equal(await waitForWorker(page), 'ready');
+    await site.close(); // nothing answers at this address any more
+    await page.reload();
+    await waitForApp(page);
+    assert.equal(await page.getAttribute('#module-status', 'data-state'), 'ready');
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
+    // The generator (the wasm came from the cache too) and the chat, answered by the worker.
+    await page.fill('#gen-delay', '0');
+    await page.click('#gen-start');
+    await page.waitForFunction(() => document.getElementById('playground').dataset.run === 'idle' && /^Done: 6 chunks/.test(document.getElementById('gen-status').textContent));
+    assertStreamedAnswer(await askAndRead(page, 'offline?'), 'offline?');
+    // Every file the page asked for came, from the worker's cache.
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('a prompt is shown as text, never parsed as HTML, in the rendered answer too', async (t) => {
     const site = await openSite(t);
     const { page, watch } = await openPage(t, site);
-    const prompt = '<img src=x onerror="window.pwned=1">';
+    const prompt = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
     const answer = await askAndRead(page, prompt);
     assertStreamedAnswer(answer, prompt);
-    assert.equal(await page.locator('#chat-output *').count(), 0);
+    // Markdown makes paragraphs; the HTML in the answer stays text inside them.
+    assert.equal(await page.locator('#chat-output img, #chat-output script').count(), 0);
+    assert.match(await page.textContent('#chat-output'), /<img src=x onerror="window\.pwned=1"><script>/);
     assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.ok(!watch.requests.some((url) => url.endsWith('/x')), 'no image was requested');
     assert.deepEqual(watch.errors, []);
+  });
+
+  test('by default the answer is a realistic one in the page’s language, rendered as markdown as it streams', async (t) => {
+    const site = await openSite(t);
+    for (const [locale, heading] of [['en-US', 'Coroutines and threads'], ['zh-CN', '协程与线程']]) {
+      const { page, watch } = await openPage(t, site, { locale });
+      assert.equal(await waitForWorker(page), 'ready');
+      assert.equal(await page.inputValue('#chat-kind'), 'auto');
+      assert.equal(await page.inputValue('#chat-pace'), 'gpt-4o');
+      const response = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/chat'));
+      await page.click('#chat-ask');
+      // While it streams, the markdown is already rendered: the heading before the table.
+      await page.waitForFunction(() => document.querySelector('#chat-output h2') !== null, null, { timeout: 15000 });
+      await page.waitForFunction(() => !document.getElementById('chat-ask').disabled && document.getElementById('chat-source').dataset.source !== '', null, { timeout: 30000 });
+      assert.ok((await response).fromServiceWorker());
+      assert.equal(await page.textContent('#chat-output h2'), heading);
+      assert.equal(await page.locator('#chat-output table tr').count(), 5, 'the table, whole');
+      assert.equal(await page.locator('#chat-output pre code').count(), 1);
+      const raw = await page.textContent('#chat-raw-output');
+      assert.ok(!raw.includes('你提问的是'), 'not the template');
+      assert.ok(!/\?,/.test(raw), 'no doubled punctuation');
+      // The raw text, at the flip of a switch.
+      await page.check('#chat-raw');
+      assert.equal(await page.isVisible('#chat-raw-output'), true);
+      assert.equal(await page.isVisible('#chat-output'), false);
+      assert.match(raw, /\| .* \|/);
+      // The code block has its copy button; the code of both sides is shown too.
+      assert.equal(await page.locator('#chat-output .code-wrap > button.copy').count(), 1);
+      assert.match(await page.textContent('#chat-server-code'), /StreamingResponse/);
+      assert.match(await page.textContent('#chat-client-code'), /getReader\(\)/);
+      assert.deepEqual(watch.errors, []);
+    }
   });
 
   test('Stop cancels the response body, which frees the C++ stream in the worker', async (t) => {
     const site = await openSite(t);
     const { page, watch } = await openPage(t, site);
     assert.equal(await waitForWorker(page), 'ready');
+    await chooseLessonChat(page);
     await page.fill('#chat-prompt', 'one two three four five six');
     await page.click('#chat-ask');
     await page.waitForFunction(() => document.querySelectorAll('#chat-reads li').length === 2);
@@ -147,7 +206,7 @@ describe('the chat demo', () => {
     assert.deepEqual(watch.errors, []);
   });
 
-  test('without Service Workers the panel reads trickle directly and says so', async (t) => {
+  test('without Service Workers the page answers the same request itself and says so', async (t) => {
     const site = await openSite(t);
     const context = await shared.browser.newContext({ locale: 'en-US' });
     t.after(() => context.close());
@@ -160,12 +219,14 @@ describe('the chat demo', () => {
     await page.goto(site.url);
     await waitForApp(page);
     assert.equal(await waitForWorker(page), 'fallback');
-    assert.match(await page.textContent('#worker-status'), /No Service Worker here .*reads trickle\.chat\(\) directly/);
+    assert.match(await page.textContent('#worker-status'), /No Service Worker here .*the page answers with trickle\.createFetch\(\) itself/);
+    assert.match(await page.textContent('#chat-intro'), /No Service Worker runs here/);
+    await chooseLessonChat(page);
     await page.fill('#chat-prompt', 'hi');
     await page.click('#chat-ask');
     await page.waitForFunction(() => document.getElementById('chat-source').dataset.source !== '');
     assert.equal(await page.getAttribute('#chat-source', 'data-source'), 'page');
-    assert.equal(await page.textContent('#chat-output'), expectedChatAnswer('hi'));
+    assert.equal(await page.textContent('#chat-raw-output'), lessonAnswer('hi'));
     assert.equal(await page.locator('#chat-reads li').count(), 3);
     assert.ok(!watch.requests.some((url) => /\/chat\?/.test(url)), 'no chat request was made');
     assert.ok(!watch.requests.some((url) => url.endsWith('/sw.js')), 'no worker was fetched');

@@ -59,7 +59,7 @@ function readPanes(page) {
 }
 
 function readFanIn(page) {
-  return page.$$eval('#conc-fanin .fan-chunk', (chunks) => chunks.map((chunk) => ({ stream: Number(chunk.dataset.stream), text: chunk.textContent })));
+  return page.$$eval('#conc-fanin .fan-chunk', (chunks) => chunks.map((chunk) => ({ stream: Number(chunk.dataset.index), text: chunk.textContent })));
 }
 
 const liveStreams = async (page) => Number(await page.textContent('#conc-live'));
@@ -235,7 +235,7 @@ describe('the concurrency panel', () => {
 
   test('the language switch changes the panel’s texts, defaults and results', async (t) => {
     const { page, watch } = await openPanel(t, { locale: 'en-US' });
-    assert.equal(await page.textContent('#conc-title [data-i18n]'), 'Concurrency and cancellation');
+    assert.equal(await page.textContent('#conc-title'), 'Concurrency and cancellation');
     assert.equal(await page.inputValue('#conc-prompt-3'), 'Hi');
     assert.equal(await page.inputValue('#conc-delay-1'), '250');
     assert.equal(await page.textContent('.conc-pane[data-index="0"] [data-conc-state]'), 'not started');
@@ -251,7 +251,7 @@ describe('the concurrency panel', () => {
     assert.equal(english, '你提问的是: mine to keep, 我正在流式生成答案... ', 'word by word on the English page');
 
     await page.click('#lang-toggle');
-    assert.equal(await page.textContent('#conc-title [data-i18n]'), '并发与取消');
+    assert.equal(await page.textContent('#conc-title'), '并发与取消');
     assert.equal(await page.textContent('#conc-start'), '全部开始');
     assert.equal(await page.textContent('.conc-pane[data-index="0"] [data-conc-state]'), '完成');
     assert.match(await page.textContent('.conc-pane[data-index="0"] [data-conc-count]'), /^\d+ 块 · 结束于 \d+ 毫秒$/);

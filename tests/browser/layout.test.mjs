@@ -11,7 +11,7 @@ import { repoRoot, useBrowser, waitForApp, waitForWorker, watchContext } from '.
 const SHOTS = join(repoRoot, 'build/screenshots');
 
 const SIZES = {
-  laptop: { viewport: { width: 1280, height: 800 } },
+  laptop: { viewport: { width: 1280, height: 900 } },
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 };
 
@@ -84,10 +84,11 @@ describe('layout', () => {
     const page = await context.newPage();
     await page.goto(shared.site.url);
     await waitForApp(page);
-    await page.fill('#gen-delay', '0');
+    // Slow enough that chunks come one at a time: only those animate (a fast run's do not).
+    await page.fill('#gen-delay', '20');
     await page.click('#gen-start');
     await page.waitForFunction(() => !document.getElementById('gen-start').disabled);
-    for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, '0');
+    for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, '30');
     await page.click('#conc-start');
     await page.waitForFunction(() => document.getElementById('concurrency').dataset.run === 'finished');
     const animations = await page.$$eval('#gen-chunks .chunk, .line, .conc-chunk', (elements) =>
@@ -100,7 +101,7 @@ describe('layout', () => {
     }
     // With motion allowed, the same chunks do animate: the check above can fail.
     await page.emulateMedia({ reducedMotion: 'no-preference' });
-    assert.equal(await page.$eval('#gen-chunks .chunk', (chunk) => getComputedStyle(chunk).animationName), 'arrive');
-    assert.equal(await page.$eval('.conc-chunk', (chunk) => getComputedStyle(chunk).animationName), 'fade-in');
+    assert.equal(await page.$eval('#gen-chunks .chunk.is-fresh', (chunk) => getComputedStyle(chunk).animationName), 'arrive');
+    assert.equal(await page.$eval('.conc-chunk.is-fresh', (chunk) => getComputedStyle(chunk).animationName), 'fade-in');
   });
 });

@@ -1,4 +1,5 @@
-// Shared by the browser tests: Debian's Chromium driven by playwright-core, the built site
+// Shared by the browser tests: Debian's Chromium driven by playwright-core (and Firefox ESR
+// driven by puppeteer-core through WebDriver BiDi, for firefox.test.mjs), the built site
 // served under a sub-path (as GitHub Pages serves a project site), and a watch on every
 // console message and request, so a test can prove nothing failed and nothing left the site.
 import { existsSync } from 'node:fs';
@@ -133,14 +134,34 @@ export async function cppStepLines() {
   return { wait: after(/\bco_await\b/), yield: after(/\bco_yield\b/) };
 }
 
-/** The text trickle.chat(prompt) streams: the FastAPI template, a space after each word. */
-export function expectedChatAnswer(prompt) {
-  const answer = `你提问的是: ${prompt}, 我正在流式生成答案...`;
-  return answer
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => `${word} `)
-    .join('');
+/**
+ * The lesson's template as the chat endpoint answers it (trickle.createFetch's plain text):
+ * the prompt without its final punctuation (the template's comma follows it), each word
+ * sent with the white space before it.
+ */
+export function lessonAnswer(prompt) {
+  return `你提问的是: ${prompt.replace(/[\s.,;:!?。，、；：！？…]+$/u, '')}, 我正在流式生成答案...`;
+}
+
+/** The pieces the endpoint sends lessonAnswer(prompt) in, one a read at the lesson's pace. */
+export function lessonPieces(prompt) {
+  return lessonAnswer(prompt).match(/\s*\S+/g);
+}
+
+/** What trickle.chat(prompt) streams in the concurrency panel's English panes: a word and a space at a time. */
+export function chatStreamText(prompt) {
+  return lessonAnswer(prompt).split(/\s+/).filter(Boolean).map((word) => `${word} `).join('');
+}
+
+/** Waits until the playground's run is over (it must have started). */
+export function waitForRun(page, timeout = 30000) {
+  return page.waitForFunction(() => document.getElementById('playground').dataset.run === 'idle' && document.getElementById('gen-status').textContent !== '' && !document.getElementById('gen-start').disabled, null, { timeout });
+}
+
+/** Chooses the chat's lesson template at the lesson's pace (the default is a realistic answer). */
+export async function chooseLessonChat(page) {
+  await page.selectOption('#chat-kind', 'lesson');
+  await page.selectOption('#chat-pace', 'lesson');
 }
 
 // A fresh browser context (zh-CN unless `options` say otherwise) on the served site, closed

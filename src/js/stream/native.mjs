@@ -21,9 +21,18 @@ const MODULES = {
   full: {
     file: 'trickle-wasm-full.wasm',
     url: () => new URL('../../../build/wasm/trickle-wasm-full.wasm', import.meta.url),
-    factory: async () => (await import('../../../build/wasm/trickle-wasm-full.mjs')).default,
+    factory: async () => providedFullFactory ?? (await import('../../../build/wasm/trickle-wasm-full.mjs')).default,
   },
 };
+
+// The full module's glue when it was imported statically (trickle/service-worker): a
+// Service Worker may not call import() at all (the HTML specification refuses it there).
+let providedFullFactory = null;
+
+/** Hands over the full module's glue, imported statically, for where import() is refused. */
+export function provideFullFactory(factory) {
+  providedFullFactory = factory;
+}
 
 // Every name of the protocol this layer uses, and every function it calls.
 const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'startDelayUs', 'startSplit',
