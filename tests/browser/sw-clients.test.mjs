@@ -8,9 +8,8 @@
 // server but the site's files.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -70,12 +69,12 @@ function loadEsbuild() {
   return createRequire(manifest)('esbuild');
 }
 
-const state = { browser: null, server: null, siteUrl: '', root: null, page: null, watch: null, serverSaw: [], apiResponses: [] };
+const state = { browser: null, server: null, siteUrl: '', copy: null, page: null, watch: null, serverSaw: [], apiResponses: [] };
 
 before(async () => {
   const esbuild = loadEsbuild();
   const [site] = await Promise.all([copySite(), launchBrowser().then((browser) => (state.browser = browser))]);
-  state.root = site;
+  state.copy = site;
   // The clients and sw-clients.page.mjs as one browser ES module, inside the worker's scope.
   const built = await esbuild.build({
     entryPoints: [join(repoRoot, 'tests/browser/sw-clients.page.mjs')],
@@ -115,7 +114,7 @@ after(async () => {
       state.server.closeAllConnections();
     });
   }
-  await state.root?.remove();
+  await state.copy?.remove();
 });
 
 // Every stream the worker made is freed once a test is over (none is left streaming). The
@@ -227,6 +226,7 @@ describe('the official clients, in Chromium, through the page\'s Service Worker 
       assert.equal(response.headers()['x-trickle-source'], 'service-worker');
     }
     const apiRequests = state.serverSaw.filter((url) => /\/(?:v1|v1beta|api|chat)(?:[/?]|$)/.test(url.split('?')[0]) || /:(?:stream)?[gG]enerateContent/.test(url));
+    assert.ok(state.serverSaw.includes(`${BASE}${BUNDLE}`), 'the server was watched: it served the clients\' bundle');
     assert.deepEqual(apiRequests, [], 'no API request reached the server');
     assert.deepEqual(state.watch.foreign, [], 'no request left the site');
     // Chromium logs each error status it receives: the faults asked for, once each (no retry), and nothing else.
