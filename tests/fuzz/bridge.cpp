@@ -158,7 +158,7 @@ struct stream_model {
   wire::format format = wire::format::plain_text;
   wire::answer answer;            // as the stream reports it (piece counts as usage)
   std::string expected;           // its bytes without faults
-  std::vector<std::size_t> frame_start;  // where piece j's frame starts in `expected`
+  std::vector<std::size_t> frame_start;  // where the bytes due with piece j start in `expected`
   bool whole_body = false;
   bool exact = false;             // no fault changes the bytes: they are `expected`
   bool prefix_only = false;       // truncate/disconnect only: a prefix of `expected`
@@ -660,12 +660,15 @@ void start_answer_stream(world& w, FuzzedDataProvider& in) {
       wire::write_body(s.format, s.answer, s.expected);
     } else {
       const auto enc = wire::make_encoder(s.format, s.answer);
+      // The frames that carry no piece go out with the piece after them (the opening ones at
+      // the first piece's time), so piece j's bytes start where piece j - 1's frame ended.
+      std::size_t after_last_piece = 0;
       for (const wire::event& e : events) {
-        if (e.kind == wire::event_kind::reasoning || e.kind == wire::event_kind::text ||
-            e.kind == wire::event_kind::tool_arguments) {
-          s.frame_start.push_back(s.expected.size());
-        }
+        const bool piece = e.kind == wire::event_kind::reasoning || e.kind == wire::event_kind::text ||
+                           e.kind == wire::event_kind::tool_arguments;
+        if (piece) s.frame_start.push_back(after_last_piece);
         enc->write(s.expected, e);
+        if (piece) after_last_piece = s.expected.size();
       }
     }
   }
