@@ -3,11 +3,10 @@
 // default, as a model would (markdown with a table, a list and a code block, so the
 // rendering has something to do); the lesson's template stays one choice.
 //
-// HOOK(answers): the library is gaining built-in realistic answers (markdown, English and
-// Chinese). When they land, `builtInAnswers` lists them for the picker and `chatAnswer`
-// takes its answer from them; the stand-ins below (written for this page) then only
-// fill in where the library has nothing. The Service Worker imports this module too, so
-// the chat endpoint and the page always agree on the answer.
+// The picker also lists the library's built-in answers (builtInAnswers, below), loaded
+// after the page starts. The chat's answers below are this page's own, written for it; the
+// Service Worker imports this module too, so the chat endpoint and the page always agree
+// on the answer.
 
 const CODE = '```';
 
@@ -228,11 +227,50 @@ export function sampleText(id, lang) {
   return SAMPLES[id]?.(lang);
 }
 
+// The library's built-in answers (trickle/answers/builtin.mjs: about 30 KB gzipped, and the
+// 20,000-word one is generated when first asked for), loaded once the page has started so
+// that its first paint never waits for them. The Service Worker never loads them.
+let library = null;
+let loadingLibrary = null;
+
+/** Loads the built-in answers; resolves once builtInAnswers() lists them. */
+export function loadBuiltInAnswers() {
+  loadingLibrary ??= import('../src/js/answers/builtin.mjs').then((module) => {
+    library = module;
+  });
+  return loadingLibrary;
+}
+
+// The picker's short names for them; what each stresses is the library's ANSWER_DESCRIPTIONS.
+const BUILTIN_TITLES = {
+  markdown: ['Built-in: markdown guide', '内置：Markdown 指南'],
+  code: ['Built-in: code in eight languages', '内置：八种语言的代码'],
+  table: ['Built-in: tables', '内置：表格'],
+  math: ['Built-in: LaTeX math', '内置：LaTeX 公式'],
+  emoji: ['Built-in: emoji sequences', '内置：表情序列'],
+  rtl: ['Built-in: right-to-left mixed', '内置：从右到左混排'],
+  'long-line': ['Built-in: one very long line', '内置：超长单行'],
+  long: ['Built-in: 20,000 words', '内置：两万词长文'],
+  reasoning: ['Built-in: reasoning, then an answer', '内置：先推理后回答'],
+  'tool-call': ['Built-in: a sentence before tool calls', '内置：工具调用前的一句话'],
+  truncated: ['Built-in: cut off in a code fence', '内置：在代码块中截断'],
+  escape: ['Built-in: text that must stay text', '内置：必须保持为文本的内容'],
+};
+
 /**
- * HOOK(answers): the library's own realistic answers, [{ id, title, text }] for `lang`,
- * shown in the picker after the samples above. None until the library ships them; then
- * read them from the trickle instance here (one place), and nothing else changes.
+ * The library's built-in answers, [{ id, title, description, text }] for `lang` ('en' or
+ * 'zh'), shown in the picker after the samples above: none until loadBuiltInAnswers() has
+ * loaded them. `text` is made when read (the long one is 20,000 words).
  */
 export function builtInAnswers(trickle, lang) { // eslint-disable-line no-unused-vars
-  return [];
+  if (library === null) return [];
+  const which = lang === 'zh' ? 'zh' : 'en';
+  return library.ANSWER_NAMES.map((id) => ({
+    id,
+    title: BUILTIN_TITLES[id]?.[which === 'zh' ? 1 : 0] ?? id,
+    description: library.ANSWER_DESCRIPTIONS[id],
+    get text() {
+      return library.builtinAnswer(id, which).text;
+    },
+  }));
 }

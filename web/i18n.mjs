@@ -131,6 +131,8 @@ const STRINGS = {
     'gen.timeout': '超时：收到 {count} 块后，{message}',
     'gen.failedAfter': '收到 {count} 块后出错：{message}',
     'gen.failed': '出错了：{message}',
+    'gen.replayTimed': '录制的 {format} 流：{count} 个块，按录制时的时间重放',
+    'gen.replayPaced': '录制的 {format} 流：{count} 个块，按所选节奏重放（录制里没有时间）',
     'gen.invalid': '这些设置不行：{message}',
     'gen.emptyChunk': '空块',
 
@@ -373,6 +375,8 @@ const STRINGS = {
     'gen.timeout': { one: 'Timed out after {count} chunk: {message}', other: 'Timed out after {count} chunks: {message}' },
     'gen.failedAfter': { one: 'Failed after {count} chunk: {message}', other: 'Failed after {count} chunks: {message}' },
     'gen.failed': 'Something went wrong: {message}',
+    'gen.replayTimed': 'A recorded {format} stream: {count} chunks, replayed at their recorded times',
+    'gen.replayPaced': 'A recorded {format} stream: {count} chunks, replayed on the chosen pace (the recording has no times)',
     'gen.invalid': 'These settings do not work: {message}',
     'gen.emptyChunk': 'empty chunk',
 

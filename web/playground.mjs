@@ -10,7 +10,7 @@
 // smooth at 10,000 chunks a second. The plan (stream.plan()) is drawn before the run, from
 // the same settings and seed, and compared with the arrivals after.
 import { Announcer } from './announcer.mjs';
-import { SAMPLE_IDS, builtInAnswers, sampleText } from './answers.mjs';
+import { SAMPLE_IDS, builtInAnswers, loadBuiltInAnswers, sampleText } from './answers.mjs';
 import { ChunkList } from './chunks.mjs';
 import { PLAYGROUND_HEADER, apiFetch, playgroundHeader } from './endpoints.mjs';
 import { keepFocus } from './following-box.mjs';
@@ -90,6 +90,7 @@ export class Playground {
   #announcer;
   #meter = new FrameMeter();
   #run = null;
+  #replay = null; // a dropped recording: { text, pieces, offsetsMs, format }
   #view = 'chunks';
   #previewTimer = 0;
   #previewToken = 0;
@@ -208,6 +209,8 @@ export class Playground {
     this.#fillSamples();
     el.start.disabled = this.#run !== null;
     this.#schedulePreview(0);
+    // The library's built-in answers join the picker once loaded (after the first paint).
+    loadBuiltInAnswers().then(() => this.#fillSamples(), () => {});
   }
 
   #accepts(options) {
@@ -293,8 +296,9 @@ export class Playground {
     const chosen = el.sample.value || 'lesson';
     const options = [['custom', translate(lang, 'gen.sample.custom')]];
     for (const id of SAMPLE_IDS) options.push([id, translate(lang, `gen.sample.${id}`)]);
-    for (const answer of this.#trickle ? builtInAnswers(this.#trickle, lang) : []) options.push([`builtin:${answer.id}`, answer.title]);
-    el.sample.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement('option'), { value, textContent: label })));
+    const builtins = this.#trickle ? builtInAnswers(this.#trickle, lang) : [];
+    for (const answer of builtins) options.push([`builtin:${answer.id}`, answer.title, answer.description]);
+    el.sample.replaceChildren(...options.map(([value, label, title]) => Object.assign(document.createElement('option'), { value, textContent: label, ...(title ? { title } : {}) })));
     el.sample.value = options.some(([value]) => value === chosen) ? chosen : 'custom';
   }
 
@@ -330,13 +334,20 @@ export class Playground {
       const file = event.dataTransfer?.files?.[0];
       if (!file) return;
       event.preventDefault();
-      // HOOK(replay): a recorded transcript (SSE or JSON lines of a real API's reply) is
-      // to be replayed with its own timing once the library can; today its text is read in.
+      // A recorded stream (a body copied from DevTools, a timed transcript, a HAR) replays
+      // in its own chunks, at its own times when it has them; any other file is text.
+      let content;
       try {
-        text.value = await file.text();
+        content = await file.text();
       } catch (error) {
         this.#say(this.#el.status, 'gen.failed', { message: error.message });
         return;
+      }
+      this.#replay = await recordingIn(content);
+      text.value = this.#replay?.text ?? content;
+      if (this.#replay) {
+        const { format, pieces, offsetsMs } = this.#replay;
+        this.#say(this.#el.status, offsetsMs ? 'gen.replayTimed' : 'gen.replayPaced', { format, count: pieces.length });
       }
       this.#followLanguage = false;
       this.#el.sample.value = 'custom';
@@ -452,7 +463,9 @@ export class Playground {
       if (control('gen-tool').checked) extras.toolCalls = [TOOL_CALL];
     }
     const kind = !timingModel ? 'fixed' : (options.burst ?? 1) > 1 ? 'bursts' : 'plan';
-    return { text: el.text.value, format, options, fault, extras, timing: kind };
+    // A dropped recording replays while the box still holds its text (the generator only).
+    const replay = format === 'iterator' && this.#replay?.text === el.text.value ? this.#replay : null;
+    return { text: el.text.value, format, options, fault, extras, timing: kind, replay };
   }
 
   #schedulePreview(delay = PREVIEW_DELAY_MS) {
@@ -495,12 +508,27 @@ export class Playground {
 
   // The schedule of the text's chunks, or null when a wire answer carries more than the text
   // (its reasoning and tool calls take places in the plan too).
-  async #planFor({ text, options, format, extras }) {
+  async #planFor(settings) {
+    const { options, format, extras } = settings;
     if (format !== 'iterator' && Object.keys(extras).length > 0) return null;
     const planned = { ...options };
     delete planned.failAfter; // the plan is the schedule, whatever ends the stream early
     delete planned.timeoutMs;
-    return this.#trickle.stream(text, planned).plan();
+    return this.#streamOf(settings, planned).plan();
+  }
+
+  // The stream a run (or its plan) reads: the text cut as the settings say, or a dropped
+  // recording's own chunks, at their recorded times or, without times, on the chosen pace.
+  #streamOf({ text, replay }, options) {
+    if (!replay) return this.#trickle.stream(text, options);
+    if (replay.offsetsMs) {
+      const kept = { offsetsMs: replay.offsetsMs };
+      for (const name of ['timeoutMs', 'failAfter']) if (name in options) kept[name] = options[name];
+      return this.#trickle.stream(replay.pieces, kept);
+    }
+    const paced = { ...options };
+    for (const name of ['split', 'encoding', 'tokensPerChunk']) delete paced[name];
+    return this.#trickle.stream(replay.pieces, paced);
   }
 
   // The generator the lesson shows: a preset's bursts show in its plan as chunks due at
@@ -566,7 +594,7 @@ export class Playground {
     };
     // Checked by the library before anything starts: a refused option is reported, not run.
     try {
-      if (run.kind === 'iterator') run.stream = this.#trickle.stream(settings.text, settings.options);
+      if (run.kind === 'iterator') run.stream = this.#streamOf(settings, settings.options);
       else this.#trickle.createFetch({ ...settings.options, fault: settings.fault, reply: () => '' });
     } catch (error) {
       this.#say(el.status, 'gen.failed', { message: error.message });
@@ -910,4 +938,22 @@ export class Playground {
     }
     this.#say(el.status, copied ? 'gen.share.copied' : 'gen.share.ready', { count: url.href.length });
   }
+}
+
+// A recorded stream in `content`, as the generator replays it ({ text, pieces, offsetsMs
+// (null without times), format }), or null when it is not one (then it is text to stream).
+async function recordingIn(content) {
+  let parsed;
+  try {
+    const { parseTranscript } = await import('../src/js/answers/transcript.mjs');
+    parsed = parseTranscript(content);
+  } catch {
+    return null;
+  }
+  const chunks = parsed.chunks.filter((chunk) => chunk.text.length > 0);
+  if (chunks.length === 0) return null;
+  const pieces = chunks.map((chunk) => chunk.text);
+  const timed = chunks.every((chunk) => chunk.atMs !== undefined);
+  const offsetsMs = timed ? chunks.map((chunk) => (parsed.ttftMs ?? 0) + chunk.atMs) : null;
+  return { text: pieces.join(''), pieces, offsetsMs, format: parsed.format };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // trickle's command line: the lesson's JS snippet (process.stdout.write in a for-await
 // loop), with the chunks coming from the C++ coroutine in WebAssembly.
+import { fstatSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import createTrickle from '../js/trickle.mjs';
 
@@ -16,8 +17,10 @@ trickle serve answers as the real LLM APIs do, over HTTP (OpenAI chat and
 responses, Anthropic, Gemini, Ollama, the AI SDK's useChat stream, and the
 lesson's GET /chat?prompt=): point any client at http://127.0.0.1:8080/.
 
-  text                 what to stream (default: "${LESSON_SENTENCE}");
-                       several arguments are joined with spaces
+  text                 what to stream (default: what is piped in, as in
+                       "cat answer.md | trickle", else "${LESSON_SENTENCE}");
+                       several arguments are joined with spaces; "-" reads
+                       standard input
 
 Options:
   -d, --delay <ms>     time between pieces in milliseconds (default: 500)
@@ -172,12 +175,38 @@ if (serving) {
   await streamToTerminal();
 }
 
+// Text piped in (cat answer.md | trickle) or redirected (trickle < answer.md) is read when
+// no text is given, as Unix tools do; a terminal, /dev/null or the socket a parent process
+// gave is not waited on. "-" reads standard input whatever it is.
+function inputIsPiped() {
+  try {
+    const stat = fstatSync(0);
+    return stat.isFIFO() || stat.isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readInput() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  // The last line's newline ends the input, not the text: trickle ends its output with one.
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function textToStream() {
+  if (positionals.length === 1 && positionals[0] === '-') return readInput();
+  if (positionals.length > 0) return positionals.join(' ');
+  return inputIsPiped() ? readInput() : LESSON_SENTENCE;
+}
+
 async function streamToTerminal() {
 let stream;
+const text = values.chat === undefined ? await textToStream() : '';
 try {
   stream = values.chat !== undefined
     ? trickle.chat(values.chat, options)
-    : trickle.stream(positionals.length > 0 ? positionals.join(' ') : LESSON_SENTENCE, options);
+    : trickle.stream(text, options);
 } catch (error) {
   fail(error.message.replace(/^trickle\.\w+: /, ''));
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, before } from 'node:test';
 import createTrickle from '../../src/js/trickle.mjs';
+import { ANSWER_NAMES, builtinAnswer } from '../../src/js/answers/builtin.mjs';
 import { cppStepLines, useBrowser, waitForRun, waitForWorker } from './support.mjs';
 
 const shared = useBrowser();
@@ -211,6 +212,48 @@ describe('the playground', () => {
       takesTokens = false;
     }
     assert.equal(await page.$eval('#gen-split option[value="tokens"]', (option) => option.disabled), !takesTokens);
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('the library\'s built-in answers join the picker once loaded, and picking one streams the library\'s own text', async (t) => {
+    const { page, watch } = await openReady(t);
+    await page.waitForFunction((count) => document.querySelectorAll('#gen-sample option[value^="builtin:"]').length === count, ANSWER_NAMES.length);
+    const listed = await page.$$eval('#gen-sample option[value^="builtin:"]', (options) => options.map((option) => option.value.slice(8)));
+    assert.deepEqual(listed, [...ANSWER_NAMES]);
+    await page.selectOption('#gen-sample', 'builtin:table');
+    assert.equal(await page.inputValue('#gen-text'), builtinAnswer('table', 'en').text);
+    await page.fill('#gen-delay', '0');
+    assert.match(await run(page), /^Done: /);
+    assert.deepEqual(watch.errors, []);
+  });
+
+  test('a recording dropped on the text box replays in its own chunks, at its recorded times', async (t) => {
+    const { page, watch } = await openReady(t);
+    // A timed transcript of an OpenAI stream, as recordTranscript makes one.
+    const frame = (delta) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
+    const recording = JSON.stringify({ events: [
+      { t: 200, data: frame({ role: 'assistant', content: 'Rec' }) },
+      { t: 260, data: frame({ content: 'orded, ' }) },
+      { t: 600, data: frame({ content: 'replayed.' }) },
+      { t: 610, data: 'data: [DONE]\n\n' },
+    ] });
+    await page.evaluate((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], 'recording.json', { type: 'application/json' }));
+      document.querySelector('.run-text').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, recording);
+    await page.waitForFunction(() => document.getElementById('gen-text').value === 'Recorded, replayed.');
+    assert.match(await page.textContent('#gen-status'), /recorded openai-chat stream: 3 chunks, replayed at their recorded times/);
+    assert.match(await run(page), /^Done: /);
+    const chips = await page.$$eval('#gen-chunks .chunk', (spans) => spans.map((span) => span.textContent));
+    assert.deepEqual(chips, ['Rec', 'orded, ', 'replayed.']);
+    const times = await chunkTimes(page);
+    [200, 260, 600].forEach((due, i) => assert.ok(times[i] >= due - 1 && times[i] < due + 150, `chunk ${i} at ${times[i]} ms, recorded at ${due}`));
+    // Edited, the text is text again: streamed as the settings cut it.
+    await page.fill('#gen-text', 'Recorded, replayed. Edited');
+    await page.fill('#gen-delay', '0');
+    assert.match(await run(page), /^Done: /);
+    assert.deepEqual(await page.$$eval('#gen-chunks .chunk', (spans) => spans.map((span) => span.textContent)), ['Recorded,', 'replayed.', 'Edited']);
     assert.deepEqual(watch.errors, []);
   });
 

@@ -139,3 +139,36 @@ test('--fault errorAfter fails the stream after that many chunks, with status 1 
   assert.match((await run(['--fault', '{"truncateAfter":1}', 'a'])).stderr, /the others are for trickle serve/);
   assert.match((await run(['--port', '8080', 'a'])).stderr, /--port and --host are for trickle serve/);
 });
+
+test('text piped in or redirected is streamed when no text is given; "-" reads it explicitly', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const exec = promisify(execFile);
+  const node = JSON.stringify(process.execPath);
+  const cli = JSON.stringify(CLI);
+  // A pipe, as in `cat answer.md | trickle`: its last newline ends the input, not the text.
+  const piped = await exec('/bin/sh', ['-c', `printf 'piped 中文\\nin\\n' | ${node} ${cli} -d 0 -s char --suffix ''`]);
+  assert.equal(piped.stdout, 'piped 中文\nin\n');
+  // A file given as standard input (trickle < answer.md).
+  const dir = await mkdtemp(join(tmpdir(), 'trickle-cli-'));
+  try {
+    const file = join(dir, 'answer.md');
+    await writeFile(file, '# Title\n\nSome words.\n');
+    const redirected = await exec('/bin/sh', ['-c', `${node} ${cli} -d 0 < ${JSON.stringify(file)}`]);
+    assert.equal(redirected.stdout, '# Title Some words. \n');
+    // Text given as arguments wins over what is piped; "-" asks for the input by name.
+    const both = await exec('/bin/sh', ['-c', `printf 'ignored' | ${node} ${cli} -d 0 given`]);
+    assert.equal(both.stdout, 'given \n');
+    const dash = await exec('/bin/sh', ['-c', `printf 'a b' | ${node} ${cli} -d 0 -`]);
+    assert.equal(dash.stdout, 'a b \n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  // Started by a program with nothing piped (a socket it never writes to), it does not wait.
+  const { code, stdout } = await run(['-d', '0']);
+  assert.equal(code, 0);
+  assert.equal(stdout, '你好 我 是 一个 模拟 的 LLM \n');
+});
