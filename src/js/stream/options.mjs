@@ -66,10 +66,13 @@ export function checkEncoding(where, encoding) {
   return encoding;
 }
 
-// The timing options as given, own properties only; only read when the bag has any.
+// The timing options given (own properties only, undefined ones left out), or null when
+// there are none: the common { delayMs } allocates nothing here, 10,000 streams at a time.
 function timingOptionsOf(options) {
-  const read = {};
-  for (const name of TIMING_OPTIONS) read[name] = hasOwn(options, name) ? options[name] : undefined;
+  let read = null;
+  for (const name of TIMING_OPTIONS) {
+    if (hasOwn(options, name) && options[name] !== undefined) (read ??= {})[name] = options[name];
+  }
   return read;
 }
 
@@ -113,8 +116,9 @@ export function readStreamOptions(method, options, defaults, timing) {
   } else if (read.encoding !== undefined) {
     throw new TypeError(`${where}: encoding is the tokenizer's, for split: 'tokens'; this stream splits by ${read.split}`);
   }
-  if (options !== undefined) {
-    read.timing = readTiming(where, timingOptionsOf(options), read.delayMs, timing.protocol, timing.presets, tokens);
+  const given = options === undefined ? null : timingOptionsOf(options);
+  if (given !== null) {
+    read.timing = readTiming(where, given, read.delayMs, timing.protocol, timing.presets, tokens);
     if (read.timing !== null && tokens) read.tokensPerChunk = read.timing[timing.protocol.timingTokensPerChunk];
   }
   // A seed given is kept (a fetch then gives every response the same schedule); one drawn
