@@ -273,9 +273,13 @@ describe('the playground', () => {
       if (!(await page.$eval('#gen-more', (details) => details.open))) await page.click('#gen-more summary');
       await page.fill('#gen-stall-p', '0.2');
       const seed = await page.inputValue('#gen-seed');
+      const previous = await page.inputValue('#gen-share-url');
       await page.click('#gen-share');
-      await page.waitForFunction(() => /Link copied/.test(document.getElementById('gen-status').textContent));
+      // The status says "Link copied" once the clipboard holds this link, with its length
+      // (the previous link's message is still there when the new one is being made).
+      await page.waitForFunction((prev) => document.getElementById('gen-share-url').value !== prev, previous);
       const link = await page.inputValue('#gen-share-url');
+      await page.waitForFunction((length) => document.getElementById('gen-status').textContent.includes(`Link copied (${length.toLocaleString('en')} characters)`), link.length);
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
       assert.ok(link.length < 3000, `${link.length} characters`);
       assert.match(new URL(link).hash, text.length > 1000 ? /[#&]z=/ : /[#&]text=/);

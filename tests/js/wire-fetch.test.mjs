@@ -99,14 +99,15 @@ test('truncate ends the body without its terminator; disconnect errors it like a
 });
 
 test('an abort stops the body with the signal\'s reason and frees the C++ stream at once', async () => {
-  const fetch = trickle.createFetch({ reply: () => 'one two three four five', delayMs: 60_000 });
+  // The first word (and the role delta with it) at 5 ms, the next a minute later.
+  const fetch = trickle.createFetch({ reply: () => 'one two three four five', ttftMs: 5, delayMs: 60_000 });
   const controller = new AbortController();
   const response = await fetch('https://mock.test/v1/chat/completions', {
     method: 'POST', signal: controller.signal,
     body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] }),
   });
   const reader = response.body.getReader();
-  const first = await reader.read(); // the role delta, at once
+  const first = await reader.read(); // the role delta and the first word
   assert.equal(first.done, false);
   assert.equal(trickle.stats().liveStreams, 1);
   const pending = reader.read();
