@@ -172,3 +172,42 @@ test('bad clocks and clock options are TypeErrors or RangeErrors that say what t
 test('the README\'s manual clock example runs and prints what it says', async () => {
   await assertReadmeExampleRuns('<!-- clock-example -->', '<!-- clock-prints -->');
 });
+
+test('the event loop clock is never early; it polls for the last millisecond only when timers are not already firing every few milliseconds', async () => {
+  const { eventLoopClock } = await import('../../src/js/internal/clock.mjs');
+  const realSetImmediate = globalThis.setImmediate;
+  let polls = 0;
+  globalThis.setImmediate = (callback, ...args) => {
+    polls += 1;
+    return realSetImmediate(callback, ...args);
+  };
+  try {
+    // Sparse: one timer at a time, 5 ms apart. Each is finished by polling, so it lands
+    // within a fraction of a millisecond, and never before its time.
+    const lateness = [];
+    for (let i = 0; i < 10; i++) {
+      const due = performance.now() + 5;
+      await new Promise((resolve) => { eventLoopClock.setTimer(() => { lateness.push(performance.now() - due); resolve(); }, 5); });
+    }
+    assert.ok(lateness.every((late) => late >= 0), `never early: ${lateness.map((l) => l.toFixed(2))}`);
+    assert.ok(polls > 0, 'sparse timers are finished by polling');
+    // Dense: a chain of timers each due 0.3 ms after the one before (thousands of streams on
+    // their own schedules look like this). Still never early, but no polling: whole-ms timers.
+    polls = 0;
+    const dense = [];
+    await new Promise((resolve) => {
+      const next = (n) => {
+        const due = performance.now() + 0.3;
+        eventLoopClock.setTimer(() => {
+          dense.push(performance.now() - due);
+          if (n === 50) resolve(); else next(n + 1);
+        }, 0.3);
+      };
+      next(1);
+    });
+    assert.ok(dense.every((late) => late >= 0), 'never early');
+    assert.ok(polls <= 1, `${polls} polls while timers fired less than 2 ms apart`);
+  } finally {
+    globalThis.setImmediate = realSetImmediate;
+  }
+});
