@@ -8,7 +8,7 @@
 // is read with a reader and cut into frames. Chunks are recorded as they come (a few array
 // writes each) and the page draws once a frame, whatever the rate: that is what keeps it
 // smooth at 10,000 chunks a second. The plan (stream.plan()) is drawn before the run, from
-// the same settings and seed, and compared with the arrivals after.
+// the same settings and random seed, and compared with the arrivals after.
 import { Announcer } from './announcer.mjs';
 import { SAMPLE_IDS, builtInAnswers, loadBuiltInAnswers, sampleText } from './answers.mjs';
 import { ChunkList } from './chunks.mjs';

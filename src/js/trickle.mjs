@@ -15,7 +15,7 @@
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
-import { checkOptionsBag, describe, isPlainObject, own } from './internal/checks.mjs';
+import { checkOptionsBag, describe, isPlainObject, own, toWellFormed } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
 import { Engines } from './stream/engines.mjs';
@@ -32,11 +32,6 @@ import { makeFetch } from './wire/fetch.mjs';
 
 export { ManualClock };
 
-// Lone surrogates cannot be encoded as UTF-8. Like TextEncoder, trickle replaces each with
-// U+FFFD; the replacement is one UTF-16 unit too, so every other position is unchanged.
-const toWellFormed = typeof String.prototype.toWellFormed === 'function'
-  ? (text) => text.toWellFormed()
-  : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 /**
  * The longest text a stream accepts, in UTF-16 units (JS string length): 2^27, about 134

@@ -153,3 +153,11 @@ export function readIteratorResult(result) {
   if (result.done) return { value: undefined, done: true };
   return { value: result.value, done: false };
 }
+
+/**
+ * `text` with each lone surrogate replaced by U+FFFD, as TextEncoder encodes it (one UTF-16
+ * unit for one, so every other position is unchanged): what crosses into wasm as UTF-8.
+ */
+export const toWellFormed = typeof String.prototype.toWellFormed === 'function'
+  ? (text) => text.toWellFormed()
+  : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

@@ -7,12 +7,9 @@
 // when given, become microseconds after the first next(). Everything is checked here, so
 // that a bad list is a TypeError or RangeError at the call, naming the piece, rather than a
 // failure at the first next().
-import { MAX_DELAY_MS, describe } from '../internal/checks.mjs';
+import { MAX_DELAY_MS, describe, toWellFormed } from '../internal/checks.mjs';
 import { TIMING_OPTIONS } from './timing.mjs';
 
-const toWellFormed = typeof String.prototype.toWellFormed === 'function'
-  ? (text) => text.toWellFormed()
-  : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 // Options that cut or time a text, which pieces with their own offsets have no use for.
 const CUTTING = ['split', 'encoding', 'tokensPerChunk'];

@@ -13,7 +13,7 @@
 //
 // chunks (a recording's deltas, as parseTranscript gives them) make the answer stream in
 // exactly those pieces, and at their recorded times when every chunk has atMs.
-import { checkDelay, checkOptionsBag, describe, isPlainObject } from '../internal/checks.mjs';
+import { checkDelay, checkOptionsBag, describe, isPlainObject, toWellFormed } from '../internal/checks.mjs';
 
 const ANSWER_FIELDS = ['text', 'reasoning', 'toolCalls', 'finishReason', 'chunks', 'ttftMs'];
 const CHUNK_FIELDS = ['kind', 'text', 'tool', 'atMs'];
@@ -142,10 +142,6 @@ function readChunks(where, chunks, ttftMs, answer) {
 
 const clip = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
-// As everywhere in trickle: a lone surrogate becomes U+FFFD, as TextEncoder would make it.
-const toWellFormed = typeof String.prototype.toWellFormed === 'function'
-  ? (text) => text.toWellFormed()
-  : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 // ---- faults ----------------------------------------------------------------------------
 
