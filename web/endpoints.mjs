@@ -25,8 +25,9 @@ export function isEndpoint(path) {
 }
 
 // How an answer in each language is cut: Chinese a character at a time, the way Chinese
-// model output arrives; English word by word, whitespace kept with the words.
-// HOOK(tokens): with split 'tokens' in the library, both become { split: 'tokens' }.
+// model output arrives; English word by word, whitespace kept with the words. Not GPT
+// tokens, though the library has them: they would make the first question on the page
+// download the tokenizer and a 1 MB (gzipped) vocabulary; the playground offers them.
 const SPLIT_FOR = { zh: { split: 'grapheme' }, en: { split: 'whitespace' } };
 
 /** The chat endpoint's fetch for the request URL `url` (its query says what to answer). */

@@ -25,22 +25,39 @@ const SCOPE = new URL(self.registration.scope);
 let instance = null; // the loaded trickle, once ready
 let loading = null;
 
-// trickle's two .wasm files, where scripts/build puts them in the site. The worker reads
-// them as it reads the site's other files (network first, then this build's cache): its
-// own fetches never pass through its fetch handler, so a worker restarted offline could
-// not load trickle if it let the module fetch them.
-const WASM_FILES = { wasm: 'js/stream/trickle-wasm.wasm', fullWasm: 'js/stream/trickle-wasm-full.wasm' };
+// trickle's files, where scripts/build puts them in the site. The worker reads them as it
+// reads the site's other files (network first, then this build's cache): its own fetches
+// never pass through its fetch handler, so a worker restarted offline could not load
+// trickle if it let the module fetch them. All but the core module are read on first use,
+// as the page reads them: the tokenizer and its vocabularies (2.4 MB, not in the precache)
+// are in the cache once anything has counted tokens online, and stay usable offline.
+const FILES = {
+  wasm: 'js/stream/trickle-wasm.wasm',
+  fullWasm: 'js/stream/trickle-wasm-full.wasm',
+  tokenizerWasm: 'js/tokens/trickle-tokenizer.wasm',
+  o200k_base: 'js/tokens/o200k_base.bpe',
+  cl100k_base: 'js/tokens/cl100k_base.bpe',
+};
 
 async function siteBytes(file) {
-  const response = await networkThenCache(new Request(new URL(file, SCOPE)));
+  // The copy is kept before the bytes are used: a worker stopped right after answering
+  // must find the file in the cache when it starts again offline.
+  const response = await networkThenCache(new Request(new URL(file, SCOPE)), { awaitCopy: true });
   if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
 
+const fromSite = (name) => () => siteBytes(FILES[name]);
+
 // Top-level await is not allowed in a Service Worker, so the module loads on first need
 // (install warms it up; a worker restarted after going idle loads it again here).
 function loadTrickle() {
-  loading ??= Promise.all([siteBytes(WASM_FILES.wasm), siteBytes(WASM_FILES.fullWasm)]).then(([wasm, fullWasm]) => createTrickle({ wasm, fullWasm })).then(
+  loading ??= createTrickle({
+    wasm: fromSite('wasm'),
+    fullWasm: fromSite('fullWasm'),
+    tokenizerWasm: fromSite('tokenizerWasm'),
+    tokenAssets: { o200k_base: fromSite('o200k_base'), cl100k_base: fromSite('cl100k_base') },
+  }).then(
     (trickle) => (instance = trickle),
     (error) => {
       loading = null; // let the next request try again
@@ -101,19 +118,21 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-async function networkThenCache(request) {
+async function networkThenCache(request, { awaitCopy = false } = {}) {
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok && response.type === 'basic') {
-      const copy = response.clone();
-      caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {});
-    }
-    return response;
+    response = await fetch(request);
   } catch (error) {
     const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: request.mode === 'navigate' });
     if (cached) return cached;
     throw error;
   }
+  if (response.ok && response.type === 'basic') {
+    const copy = response.clone();
+    const kept = caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => {});
+    if (awaitCopy) await kept;
+  }
+  return response;
 }
 
 const SOURCE_HEADERS = { 'x-trickle-source': 'service-worker', 'x-trickle-build': BUILD };

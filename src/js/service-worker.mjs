@@ -1,15 +1,21 @@
 // trickle in a Service Worker. The HTML specification refuses import() in a Service Worker,
-// and trickle loads its full module (the timing model and the wire formats: presets,
-// createFetch, fetch, response) with import() on first use. Import this module statically
-// in the worker, before createTrickle(), and the full module's glue comes with the worker's
-// own imports instead; its .wasm is still fetched only when first needed.
+// and trickle imports some of its modules with import() on first use: the full module's
+// glue (the timing model and the wire formats: presets, createFetch, fetch, response), the
+// tokenizer's loader (split: 'tokens', tokenize, usage in tokens) and the built-in answers
+// (reply: 'markdown'...). Import this module statically in the worker, before
+// createTrickle(), and those come with the worker's own imports instead; the .wasm files and
+// vocabularies are still fetched only when first needed.
 //
 //   import 'trickle/service-worker';
 //   import createTrickle from 'trickle';
 //
-// Nothing to call: importing it is all. Elsewhere it is harmless (the glue is then loaded
-// with the page rather than on first use).
+// Nothing to call: importing it is all. Elsewhere it is harmless (those modules are then
+// loaded with the page rather than on first use).
 import createFullModule from '../../build/wasm/trickle-wasm-full.mjs';
-import { provideFullFactory } from './stream/native.mjs';
+import * as builtinAnswers from './answers/builtin.mjs';
+import { provide } from './internal/provided.mjs';
+import * as tokenLoader from './tokens/load.mjs';
 
-provideFullFactory(createFullModule);
+provide('full-glue', { default: createFullModule });
+provide('tokens', tokenLoader);
+provide('answers', builtinAnswers);

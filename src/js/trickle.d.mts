@@ -321,23 +321,32 @@ export class ManualClock implements Clock {
   waitFor(promise: PromiseLike<unknown>): void;
 }
 
+/** Where one of trickle's files is: a URL or a string, or its bytes. */
+export type FileSource = string | URL | ArrayBuffer | ArrayBufferView;
+/**
+ * A FileSource, or a function that returns (a promise of) one, called when the file is first
+ * needed: a Service Worker, say, reading the file from its own cache.
+ */
+export type FileOption = FileSource | (() => FileSource | PromiseLike<FileSource>);
+
 export interface CreateOptions {
   /** 'manual' (a new ManualClock) or a ManualClock to share with other instances and the toolbox. Default: the event loop. */
   clock?: 'manual' | ManualClock;
   /**
-   * Where the .wasm is, when a bundler moved it (a URL or a string), or its bytes. Default:
-   * trickle-wasm.wasm beside the module (`new URL(..., import.meta.url)`).
+   * Where the .wasm is, when a bundler moved it (a URL or a string), or its bytes, or a
+   * function giving one of those. Default: trickle-wasm.wasm beside the module
+   * (`new URL(..., import.meta.url)`).
    */
-  wasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  wasm?: FileOption;
   /**
    * The same for trickle-wasm-full.wasm, the module with the timing model and the wire
-   * formats, loaded on their first use.
+   * formats, loaded on their first use (a function is called then).
    */
-  fullWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  fullWasm?: FileOption;
   /** The same for trickle-tokenizer.wasm, loaded the first time something counts tokens. */
-  tokenizerWasm?: string | URL | ArrayBuffer | ArrayBufferView;
+  tokenizerWasm?: FileOption;
   /** The same for each encoding's vocabulary (o200k_base.bpe, cl100k_base.bpe), loaded on its first use. */
-  tokenAssets?: { [E in Encoding]?: string | URL | ArrayBuffer | ArrayBufferView };
+  tokenAssets?: { [E in Encoding]?: FileOption };
 }
 
 export interface TokenizeOptions {

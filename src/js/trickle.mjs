@@ -15,7 +15,7 @@
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
-import { checkOptionsBag, describe, isPlainObject, own, toWellFormed } from './internal/checks.mjs';
+import { checkOptionsBag, describe, isFileSource, isPlainObject, own, toWellFormed } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
 import { Engines } from './stream/engines.mjs';
@@ -54,9 +54,8 @@ function checkText(where, name, text) {
 }
 
 function checkWasm(name, wasm) {
-  if (wasm !== undefined && typeof wasm !== 'string' && !(wasm instanceof URL)
-      && !(wasm instanceof ArrayBuffer) && !ArrayBuffer.isView(wasm)) {
-    throw new TypeError(`createTrickle: ${name} must be a URL, a string or the module's bytes, got ${describe(wasm)}`);
+  if (wasm !== undefined && typeof wasm !== 'function' && !isFileSource(wasm)) {
+    throw new TypeError(`createTrickle: ${name} must be a URL, a string, the file's bytes or a function that returns one of them, got ${describe(wasm)}`);
   }
   return wasm;
 }

@@ -135,6 +135,49 @@ describe('the chat demo', () => {
     assert.deepEqual(watch.errors, []);
   });
 
+  test('offline: a worker stopped and started again counts tokens with the tokenizer it used online; one it never loaded fails in the format\'s shape', async (t) => {
+    const site = await openSite(t);
+    const { context, page, watch } = await openPage(t, site, { locale: 'en-US' });
+    assert.equal(await waitForWorker(page), 'ready');
+    // A Chat Completions request from the playground, cut into GPT tokens by the worker.
+    const ask = (options) => page.evaluate(async ({ options, header }) => {
+      const response = await fetch('v1/chat/completions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [header]: encodeURIComponent(JSON.stringify({ options })) },
+        body: JSON.stringify({ model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Streaming tokens offline' }] }),
+      });
+      return { status: response.status, source: response.headers.get('x-trickle-source'), body: await response.text() };
+    }, { options, header: 'x-trickle-playground' });
+    const contentOf = (body) => body.split('\n').filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6))).flatMap((chunk) => chunk.choices?.[0]?.delta?.content || []);
+    const usageOf = (body) => body.split('\n').filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6))).find((chunk) => chunk.usage)?.usage;
+
+    const online = await ask({ split: 'tokens', delayMs: 0 });
+    assert.equal(online.status, 200, online.body);
+    assert.equal(online.source, 'service-worker');
+    assert.deepEqual(contentOf(online.body), ['Streaming', ' tokens', ' offline']);
+    assert.equal(usageOf(online.body).completion_tokens, 3);
+
+    await site.close(); // nothing answers at this address any more
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers'); // as the browser does with an idle worker
+
+    const offline = await ask({ split: 'tokens', delayMs: 0 });
+    assert.equal(offline.status, 200, offline.body);
+    assert.equal(offline.source, 'service-worker');
+    assert.deepEqual(contentOf(offline.body), ['Streaming', ' tokens', ' offline']);
+    assert.equal(usageOf(offline.body).completion_tokens, 3);
+    // cl100k_base was never used online, so its vocabulary is nowhere: a clear error in
+    // the format's own shape, and the worker goes on answering.
+    const missing = await ask({ split: 'tokens', encoding: 'cl100k_base', delayMs: 0 });
+    assert.equal(missing.status, 500);
+    assert.match(JSON.parse(missing.body).error.message, /could not load cl100k_base\.bpe: the function given as createTrickle's tokenAssets\.cl100k_base failed \(.*fetch.*\)/);
+    assert.deepEqual(contentOf((await ask({ split: 'tokens', delayMs: 0 })).body), ['Streaming', ' tokens', ' offline']);
+    assert.deepEqual(watch.foreign, []);
+  });
+
   test('a prompt is shown as text, never parsed as HTML, in the rendered answer too', async (t) => {
     const site = await openSite(t);
     const { page, watch } = await openPage(t, site);

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
 import { get_encoding } from 'tiktoken';
@@ -109,7 +109,7 @@ test('bad arguments are TypeErrors or RangeErrors that say what is wrong; the in
   await rejects(trickle.detokenize([24912, 300000]), 'RangeError', /trickle\.detokenize: token 300000 \(at index 1\) is not in o200k_base/);
   await rejects(trickle.detokenize([1, 100300], { encoding: 'cl100k_base' }), 'RangeError', /token 100300 \(at index 1\) is not in cl100k_base/);
   assert.deepEqual(await trickle.tokenize('still fine'), o200k.encode('still fine'));
-  await assert.rejects(createTrickle({ tokenizerWasm: 42 }), { name: 'TypeError', message: /tokenizerWasm must be a URL, a string or the module's bytes/ });
+  await assert.rejects(createTrickle({ tokenizerWasm: 42 }), { name: 'TypeError', message: /tokenizerWasm must be a URL, a string, the file's bytes or a function/ });
   await assert.rejects(createTrickle({ tokenAssets: { gpt2: '/gpt2.bpe' } }), { name: 'TypeError', message: /unknown option "gpt2" \(known: o200k_base, cl100k_base\)/ });
   await assert.rejects(createTrickle({ tokenAssets: { o200k_base: 7 } }), { name: 'TypeError', message: /tokenAssets\.o200k_base must be/ });
 });
@@ -166,6 +166,50 @@ test('the tokenizer and each vocabulary load on first use, once per instance, an
   assertNothingLeft(gone);
   const notWasm = await createTrickle({ tokenizerWasm: new Uint8Array([1, 2, 3]) });
   await assert.rejects(notWasm.tokenize('x'), /not trickle-tokenizer\.wasm/);
+});
+
+test('a file option may be a function, called once when the file is first needed (a worker reading its own cache)', async () => {
+  const calls = [];
+  const loader = (name, give) => async () => {
+    calls.push(name);
+    return give();
+  };
+  const trickle = await createTrickle({
+    wasm: loader('wasm', () => readFile(build('trickle-wasm.wasm'))),
+    fullWasm: loader('fullWasm', () => pathToFileURL(build('trickle-wasm-full.wasm'))),
+    tokenizerWasm: loader('tokenizerWasm', async () => (await readFile(build('trickle-tokenizer.wasm'))).buffer),
+    tokenAssets: {
+      o200k_base: loader('o200k_base', () => readFile(build('tokens/o200k_base.bpe'))),
+      cl100k_base: loader('cl100k_base', () => build('tokens/cl100k_base.bpe')), // a path, as a string
+    },
+  });
+  assert.deepEqual(calls, ['wasm']);
+  for await (const chunk of trickle.stream('a b', { delayMs: 0 })) void chunk;
+  assert.deepEqual(calls, ['wasm'], 'a plain stream needs neither the full module nor the tokenizer');
+  assert.deepEqual(await collect(trickle.stream('hello world', { split: 'tokens', delayMs: 0 })), ['hello', ' world']);
+  assert.deepEqual(await Promise.all([trickle.tokenize('hello world'), trickle.tokenize('again')]), [o200k.encode('hello world'), o200k.encode('again')]);
+  assert.deepEqual(calls, ['wasm', 'fullWasm', 'tokenizerWasm', 'o200k_base']);
+  assert.equal(await trickle.countTokens('hello world', { encoding: 'cl100k_base' }), cl100k.encode('hello world').length);
+  assert.deepEqual(calls, ['wasm', 'fullWasm', 'tokenizerWasm', 'o200k_base', 'cl100k_base']);
+
+  // A function that returns something else is a TypeError that says what it must return;
+  // one that fails is an error that names the file, and the next use calls it again.
+  await assert.rejects(createTrickle({ wasm: () => 42 }), { name: 'TypeError', message: /createTrickle: wasm: the function must return \(a promise of\) a URL, a string or the bytes, got number 42/ });
+  let failures = 0;
+  const flaky = await createTrickle({
+    tokenAssets: {
+      o200k_base: async () => {
+        failures += 1;
+        if (failures === 1) throw new Error('offline');
+        return readFile(build('tokens/o200k_base.bpe'));
+      },
+      cl100k_base: () => null,
+    },
+  });
+  await assert.rejects(flaky.countTokens('x'), { name: 'Error', message: "trickle: could not load o200k_base.bpe: the function given as createTrickle's tokenAssets.o200k_base failed (offline)" });
+  assert.equal(await flaky.countTokens('x'), 1);
+  assert.equal(failures, 2);
+  await assert.rejects(flaky.countTokens('x', { encoding: 'cl100k_base' }), { name: 'TypeError', message: /tokenAssets\.cl100k_base: the function must return .* got null/ });
 });
 
 // ---- streams cut into tokens ----------------------------------------------------------------

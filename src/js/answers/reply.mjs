@@ -1,6 +1,7 @@
 // A built-in answer as a reply function: what createFetch's `reply: 'markdown'` becomes, and
 // what a fixture's { builtin } answer uses. Small on purpose: the name is checked now, from
 // names.mjs, and the answers themselves (builtin.mjs) are imported at the first request.
+import { lazyModule } from '../internal/provided.mjs';
 import { checkAnswerName } from './names.mjs';
 
 let loading = null;
@@ -18,7 +19,7 @@ export function languageOf(text) {
 export function builtinReply(name, lang = 'auto') {
   checkAnswerName('builtinReply', name, lang === 'auto' ? 'en' : lang);
   return async (request) => {
-    const { builtinAnswer } = await (loading ??= import('./builtin.mjs'));
+    const { builtinAnswer } = await (loading ??= lazyModule('answers', () => import('./builtin.mjs')));
     return builtinAnswer(name, lang === 'auto' ? languageOf(request?.lastUserText) : lang);
   };
 }

@@ -161,3 +161,29 @@ export function readIteratorResult(result) {
 export const toWellFormed = typeof String.prototype.toWellFormed === 'function'
   ? (text) => text.toWellFormed()
   : (text) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+/**
+ * Where one of trickle's files comes from, as createTrickle's options give it: a URL, a
+ * string, the bytes (ArrayBuffer or any view), or a function that returns (a promise of)
+ * one of those and is called when the file (named `file` in errors) is first needed. Returns
+ * the function's result, checked; anything else as it is. A function that returns something
+ * else is a TypeError; one that fails, an Error that names the file and the option.
+ */
+export async function fileSource(option, file, source) {
+  if (typeof source !== 'function') return source;
+  let given;
+  try {
+    given = await source();
+  } catch (error) {
+    throw new Error(`trickle: could not load ${file}: the function given as createTrickle's ${option} failed (${error?.message ?? error})`, { cause: error });
+  }
+  if (!isFileSource(given)) {
+    throw new TypeError(`createTrickle: ${option}: the function must return (a promise of) a URL, a string or the bytes, got ${describe(given)}`);
+  }
+  return given;
+}
+
+/** Whether `value` is a URL, a string or bytes: what a file option may be besides a function. */
+export function isFileSource(value) {
+  return typeof value === 'string' || value instanceof URL || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}

@@ -4,6 +4,7 @@
 // vocabularies, loaded the first time something counts tokens (tokens/load.mjs, imported only
 // then). The two stream modules each have their own memory, scheduler and bridge; both keep
 // time on the instance's one clock.
+import { lazyModule } from '../internal/provided.mjs';
 import { Bridge } from './bridge.mjs';
 import { loadNative } from './native.mjs';
 
@@ -88,7 +89,7 @@ export class Engines {
 
   async #loadTokenizer(encoding) {
     this.#tokenizerModule ??= (async () => {
-      const load = await import('../tokens/load.mjs');
+      const load = await lazyModule('tokens', () => import('../tokens/load.mjs'));
       return { load, module: await load.loadTokenizerModule(this.#tokenFiles.tokenizerWasm) };
     })().catch((error) => {
       this.#tokenizerModule = null;

@@ -10,6 +10,8 @@
 // (build/wasm/); the build rewrites them to './' when it copies this file into the package,
 // where the glue and the .wasm sit beside it. Written as literals (`import()`, `new URL(...,
 // import.meta.url)`) so that bundlers (Vite, webpack) see the modules and ship them.
+import { fileSource } from '../internal/checks.mjs';
+import { lazyModule } from '../internal/provided.mjs';
 import createCoreModule from '../../../build/wasm/trickle-wasm.mjs';
 
 const MODULES = {
@@ -21,18 +23,9 @@ const MODULES = {
   full: {
     file: 'trickle-wasm-full.wasm',
     url: () => new URL('../../../build/wasm/trickle-wasm-full.wasm', import.meta.url),
-    factory: async () => providedFullFactory ?? (await import('../../../build/wasm/trickle-wasm-full.mjs')).default,
+    factory: async () => (await lazyModule('full-glue', () => import('../../../build/wasm/trickle-wasm-full.mjs'))).default,
   },
 };
-
-// The full module's glue when it was imported statically (trickle/service-worker): a
-// Service Worker may not call import() at all (the HTML specification refuses it there).
-let providedFullFactory = null;
-
-/** Hands over the full module's glue, imported statically, for where import() is refused. */
-export function provideFullFactory(factory) {
-  providedFullFactory = factory;
-}
 
 // Every name of the protocol this layer uses, and every function it calls.
 const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'startDelayUs', 'startSplit',
@@ -59,14 +52,15 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
 
 /**
  * Instantiates a wasm module: `which` is 'core' or 'full'. `wasm` (optional) is where to find
- * its .wasm: a URL or string (for bundlers that move assets), or its bytes (ArrayBuffer or
- * typed array). Resolves with { native, protocol }.
+ * its .wasm: a URL or string (for bundlers that move assets), its bytes (ArrayBuffer or
+ * typed array), or a function giving one of those. Resolves with { native, protocol }.
  */
 export async function loadNative(which, wasm) {
   const { file: WASM_FILE, url: defaultUrl, factory } = MODULES[which];
   const settings = {};
   let source; // what an error names: the URL, or null for bytes
   let native;
+  wasm = await fileSource(which === 'core' ? 'wasm' : 'fullWasm', WASM_FILE, wasm);
   try {
     if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL) {
       const url = wasm === undefined ? defaultUrl() : new URL(wasm, globalThis.location?.href ?? import.meta.url);

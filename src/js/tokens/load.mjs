@@ -7,6 +7,7 @@
 // trickle-tokenizer.wasm, o200k_base.bpe and cl100k_base.bpe sit beside it. Written as
 // literals (`new URL(..., import.meta.url)`) so that bundlers (Vite, webpack) see the files
 // and ship them; each is fetched (read from disk in Node) only when first needed.
+import { fileSource } from '../internal/checks.mjs';
 import { instantiateTokenizer, readBytes } from './tokenizer.mjs';
 
 const FILES = {
@@ -15,11 +16,12 @@ const FILES = {
   cl100k_base: { file: 'cl100k_base.bpe', url: () => new URL('../../../build/wasm/tokens/cl100k_base.bpe', import.meta.url) },
 };
 
-// The bytes of one of FILES: from `given` (createTrickle's option: a URL, a string or the
-// bytes) or from beside this module. A failure says which file, from where, and what to do.
+// The bytes of one of FILES: from `given` (createTrickle's option: a URL, a string, the
+// bytes, or a function giving one of them) or from beside this module. A failure says which file, from where, and what to do.
 async function bytesOf(which, given, option) {
   const { file, url } = FILES[which];
-  const source = given ?? url();
+  const name = which === 'tokenizer' ? 'tokenizerWasm' : `tokenAssets.${which}`;
+  const source = (await fileSource(name, file, given)) ?? url();
   try {
     return await readBytes(source);
   } catch (error) {
