@@ -3,7 +3,7 @@
 // line has to be an error, or tsc fails). Checked by `tsc -p tests/types`; never run.
 import createTrickle, { MAX_TEXT_LENGTH, ManualClock } from '../../src/js/trickle.mjs';
 import type {
-  Clock, CreateOptions, Encoding, Jitter, PiecesOptions, ReplayOptions, SplitMode, Stalls, StreamOptions, TimingPreset,
+  FileOption, FileSource, Clock, CreateOptions, Encoding, Jitter, PiecesOptions, ReplayOptions, SplitMode, Stalls, StreamOptions, TimingPreset,
   TokenizeOptions, Trickle, TrickleStats, TrickleStream,
 } from '../../src/js/trickle.mjs';
 import { type Equal, exact, expectType } from './check.mjs';
@@ -26,7 +26,15 @@ export async function creating(bytes: Uint8Array, buffer: ArrayBuffer, view: Dat
   await createTrickle({ wasm: view });
   await createTrickle({ clock: undefined, wasm: undefined });
   exact<Equal<CreateOptions['clock'], 'manual' | ManualClock | undefined>>();
-  exact<Equal<CreateOptions['wasm'], string | URL | ArrayBuffer | ArrayBufferView | undefined>>();
+  exact<Equal<CreateOptions['wasm'], FileOption | undefined>>();
+  exact<Equal<FileSource, string | URL | ArrayBuffer | ArrayBufferView>>();
+  // A function called on first use, giving the file's place or bytes, at once or later.
+  await createTrickle({ fullWasm: async () => buffer, tokenizerWasm: () => '/trickle-tokenizer.wasm' });
+  await createTrickle({ tokenAssets: { o200k_base: () => Promise.resolve(bytes), cl100k_base: new URL('https://example.com/c.bpe') } });
+  // @ts-expect-error the function must give a place or the bytes
+  await createTrickle({ wasm: () => 42 });
+  // @ts-expect-error it is called with no arguments
+  await createTrickle({ wasm: (name: string) => name });
 
   // @ts-expect-error options are an object, not the clock itself
   await createTrickle('manual');
