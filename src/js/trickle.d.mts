@@ -382,6 +382,11 @@ export interface Trickle {
   chat(prompt: string, options?: StreamOptions): TrickleStream;
   /** The text chat(prompt) streams. */
   chatText(prompt: string): string;
+  /**
+   * The pieces stream(text, { split }) yields, at once: the same C++ cutter, no schedule.
+   * Not 'tokens' (a RangeError: the tokenizer loads asynchronously; see tokenize()).
+   */
+  pieces(text: string, options?: { split?: Exclude<SplitMode, 'tokens'> }): string[];
   /** The timing presets' names, in order. */
   readonly presets: TimingPreset[];
   /**

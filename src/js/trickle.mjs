@@ -22,7 +22,7 @@ import { Engines } from './stream/engines.mjs';
 import { checkGivenOptions, readGivenPieces } from './stream/given.mjs';
 import { loadNative } from './stream/native.mjs';
 import { TIMING_OPTIONS } from './stream/timing.mjs';
-import { CHAT_DEFAULTS, ENCODINGS, STREAM_DEFAULTS, checkEncoding, readStreamOptions } from './stream/options.mjs';
+import { CHAT_DEFAULTS, ENCODINGS, SPLIT_MODES, STREAM_DEFAULTS, checkEncoding, checkSplit, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
 import { readAnswer, readFaults } from './wire/answers.mjs';
 import { fixturesReply, readFixtures } from './answers/fixtures.mjs';
@@ -39,6 +39,9 @@ export { ManualClock };
  * JS writes, and the stream's own copy), which stays well inside wasm's 2 GiB.
  */
 export const MAX_TEXT_LENGTH = 2 ** 27;
+
+// What trickle.pieces() cuts by: every split mode the core module runs by itself.
+const PIECE_SPLITS = SPLIT_MODES.filter((mode) => mode !== 'tokens');
 
 // The options that time an answer (the seed only draws a plan).
 const RETIMING_OPTIONS = ['delayMs', ...TIMING_OPTIONS.filter((name) => name !== 'seed')];
@@ -213,6 +216,24 @@ class Trickle {
     settings.split = 'given';
     settings.pieces = given.pieces;
     return new TrickleStream(this.#engines, settings);
+  }
+
+  /**
+   * The pieces that stream(text, { split }) yields, at once, as an array of strings: the
+   * same C++ cutter, with no schedule (split: 'whitespace' by default, 'space', 'char' or
+   * 'grapheme'). Not 'tokens': the tokenizer loads asynchronously (trickle.tokenize()).
+   */
+  pieces(text, options) {
+    const where = 'trickle.pieces';
+    const checked = checkText('pieces', 'text', text);
+    checkOptionsBag(where, options, ['split']);
+    const split = own(options, 'split') ?? STREAM_DEFAULTS.split;
+    if (split === 'tokens') {
+      throw new RangeError(`${where}: split 'tokens' needs the tokenizer, which loads asynchronously: `
+        + 'await trickle.tokenize(text) for the ids, or stream(text, { split: \'tokens\' }) for the chunks');
+    }
+    checkSplit(where, split, PIECE_SPLITS);
+    return this.#bridge.pieces(checked, split);
   }
 
   /** Streams the FastAPI demo's answer to `prompt`: "你提问的是: {prompt}, 我正在流式生成答案...". */

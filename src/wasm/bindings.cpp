@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/bridge/bridge.hpp"
+#include "core/bridge/piece_spans.hpp"
 #include "core/bridge/protocol.hpp"
 #include "core/bridge/text_stream.hpp"
 #include "core/runtime/clock.hpp"
@@ -412,6 +413,9 @@ val protocol_constants() {
   return layout;
 }
 
+// trickle.pieces(): one text at a time, cut where JS wrote its UTF-8.
+bridge::piece_spans js_pieces;
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trickle) {
@@ -431,6 +435,12 @@ EMSCRIPTEN_BINDINGS(trickle) {
   function("planStream", &plan_stream);
   function("timingPresets", &timing_presets);
   // Text and numbers.
+  function("piecesBegin", +[](std::uintptr_t address, std::uint32_t length, int split) {
+    js_pieces.begin({reinterpret_cast<const char*>(address), length}, static_cast<split_mode>(split));
+  });
+  function("piecesNext", +[](std::uintptr_t pairs, int capacity) {
+    return js_pieces.next(reinterpret_cast<std::uint32_t*>(pairs), capacity);
+  });
   function("chatTemplateParts", +[]() {
     val parts = val::array();
     parts.call<void>("push", std::string(chat_template_before), std::string(chat_template_after));

@@ -26,6 +26,12 @@ export async function creating(bytes: Uint8Array, buffer: ArrayBuffer, view: Dat
   await createTrickle({ wasm: view });
   await createTrickle({ clock: undefined, wasm: undefined });
   exact<Equal<CreateOptions['clock'], 'manual' | ManualClock | undefined>>();
+  expectType<string[]>(trickle.pieces('a b'));
+  expectType<string[]>(trickle.pieces('👨‍👩‍👧', { split: 'grapheme' }));
+  // @ts-expect-error tokens load asynchronously: pieces() does not take them
+  trickle.pieces('a', { split: 'tokens' });
+  // @ts-expect-error pieces() takes only split
+  trickle.pieces('a', { delayMs: 0 });
   exact<Equal<CreateOptions['wasm'], FileOption | undefined>>();
   exact<Equal<FileSource, string | URL | ArrayBuffer | ArrayBufferView>>();
   // A function called on first use, giving the file's place or bytes, at once or later.

@@ -33,6 +33,8 @@ export const STREAM_START_SETTINGS = Symbol('startSettings');
 // few streams at a time keeps its small tables (no churn); past KEEP_SLOTS, a new burst
 // allocates afresh, which costs little beside starting that many streams.
 const KEEP_BUFFER_BYTES = 64 * 1024;
+// pieces(): how many (begin, end) pairs come back per call into wasm.
+const PIECE_BATCH = 2048;
 const KEEP_SLOTS = 32;
 
 const utf8 = new TextEncoder();
@@ -59,6 +61,7 @@ export class Bridge {
   #texts;
   #timings;
   #pieces; // the given pieces' lists (u32 ends, then u32 token counts), per stream
+  #spans; // pieces(): a batch of (begin, end) pairs
   #cancelWake = null; // the armed timer's cancel function
   // True while records are read: user code run from a delivery (a signal's
   // removeEventListener, say) must not start streams (which would overwrite the records) or
@@ -81,6 +84,7 @@ export class Bridge {
     this.#texts = new WasmBuffer(native, 4096);
     this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
     this.#pieces = new WasmBuffer(native, 4096);
+    this.#spans = new WasmBuffer(native, PIECE_BATCH * 8);
     // The presets' timing blocks, by name, from the module (C++ holds the one table).
     const presets = native.timingPresets();
     this.timing = Object.freeze({ protocol, presets: Object.freeze(presets) });
@@ -161,6 +165,34 @@ export class Bridge {
     }
     core[STREAM_OPENED](slot);
     this.#readRecords(address);
+  }
+
+  /**
+   * The pieces of `text` (well-formed) cut by `split` as a stream of it would cut them, at
+   * once: its UTF-8 goes into wasm memory, the C++ cutter hands back (begin, end) UTF-16
+   * positions a batch at a time, and each piece is a slice of `text`, as a chunk is.
+   */
+  pieces(text, split) {
+    if (text.length === 0) return [];
+    const native = this.#native;
+    const textAddress = this.#texts.reserve(text.length * 3);
+    const spansAddress = textAddress === 0 ? 0 : this.#spans.reserve(PIECE_BATCH * 8);
+    if (spansAddress === 0) {
+      this.#texts.releaseIfLarge();
+      throw new RangeError(`trickle.pieces: not enough WebAssembly memory for a text of ${text.length} UTF-16 units`);
+    }
+    // Views made after both reservations: either may have grown (replaced) the memory.
+    const length = utf8.encodeInto(text, new Uint8Array(native.HEAPU8.buffer, textAddress, text.length * 3)).written;
+    const spans = new Uint32Array(native.HEAPU8.buffer, spansAddress, PIECE_BATCH * 2);
+    native.piecesBegin(textAddress, length, this.#splitCodes[split]);
+    const out = [];
+    for (;;) {
+      const count = native.piecesNext(spansAddress, PIECE_BATCH); // allocates nothing: the view stays valid
+      for (let i = 0, end = 2 * count; i < end; i += 2) out.push(text.slice(spans[i], spans[i + 1]));
+      if (count < PIECE_BATCH) break;
+    }
+    this.#texts.releaseIfLarge();
+    return out;
   }
 
   /** The protocol's code for a split mode's name. */

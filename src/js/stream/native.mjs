@@ -41,7 +41,7 @@ const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'sta
   'maxBatch'];
 const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
   'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'planStream', 'timingPresets',
-  'chatTemplateParts', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
+  'chatTemplateParts', 'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
 // What only the full module has.
 const FULL_FUNCTIONS = ['startAnswer', 'formatInfo', 'errorBody'];
 

@@ -76,6 +76,16 @@ function timingOptionsOf(options) {
   return read;
 }
 
+/** Checks a split mode's name against `modes`; throws TypeError or RangeError. */
+export function checkSplit(where, split, modes) {
+  if (typeof split !== 'string') {
+    throw new TypeError(`${where}: split must be a string, got ${describe(split)}`);
+  }
+  if (!modes.includes(split)) {
+    throw new RangeError(`${where}: split must be ${modes.map((mode) => `'${mode}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got "${split}"`);
+  }
+}
+
 /**
  * Reads and checks the options of trickle.`method`; throws TypeError or RangeError.
  * `timing` is { protocol, presets } of the wasm module, for the timing model.
@@ -85,12 +95,7 @@ export function readStreamOptions(method, options, defaults, timing) {
   checkOptionsBag(where, options, KNOWN_OPTIONS);
   const read = new StreamSettings(defaults, options);
   checkDelay(where, 'delayMs', read.delayMs);
-  if (typeof read.split !== 'string') {
-    throw new TypeError(`${where}: split must be a string, got ${describe(read.split)}`);
-  }
-  if (!SPLIT_MODES.includes(read.split)) {
-    throw new RangeError(`${where}: split must be ${SPLIT_MODES.map((mode) => `'${mode}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got "${read.split}"`);
-  }
+  checkSplit(where, read.split, SPLIT_MODES);
   if (typeof read.suffix !== 'string') {
     throw new TypeError(`${where}: suffix must be a string, got ${describe(read.suffix)}`);
   }
