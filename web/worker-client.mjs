@@ -6,7 +6,7 @@ import { sleep, withTimeout } from '../src/js/toolbox.mjs';
 
 const WORKER_URL = './sw.js';
 const CONNECT_TIMEOUT_MS = 10000; // first visit: fetch the worker, load its wasm, activate
-const UPGRADE_TIMEOUT_MS = 4000; // a new deployment: let the new worker take over
+const UPGRADE_TIMEOUT_MS = 8000; // a new deployment: let the new worker take over (it loads trickle and the site first)
 const HELLO_TIMEOUT_MS = 3000;
 
 // Waits for the next controllerchange event: `changed` resolves when it comes. Call stop()

@@ -234,7 +234,8 @@ describe('the page under a sub-path', () => {
     assert.match(await page.textContent('#gen-status'), /^Done: 1 chunk in /);
     assert.equal(await page.textContent('#gen-text-size'), '3 characters');
     await page.fill('#gen-text', 'one two three');
-    await page.fill('#gen-delay', '300');
+    // Slow enough that Stop lands before the second chunk even on a loaded machine.
+    await page.fill('#gen-delay', '2000');
     await page.click('#gen-start');
     await page.waitForFunction(() => document.querySelectorAll('#gen-chunks .chunk').length === 1);
     await page.click('#gen-stop');
