@@ -196,7 +196,7 @@ describe('the playground', () => {
     assert.deepEqual(watch.errors, []);
   });
 
-  test('graphemes: a family emoji, a flag and a combining accent come out whole; tokens wait for the library', async (t) => {
+  test('graphemes: a family emoji, a flag and a combining accent come out whole; GPT tokens are cut as the tokenizer cuts them', async (t) => {
     const { page, watch } = await openReady(t);
     await page.selectOption('#gen-sample', 'graphemes');
     assert.equal(await page.inputValue('#gen-split'), 'grapheme');
@@ -204,14 +204,13 @@ describe('the playground', () => {
     assert.match(await run(page), /^Done: /);
     const chips = await page.$$eval('#gen-chunks .chunk', (spans) => spans.map((span) => span.textContent));
     for (const whole of ['👨‍👩‍👧‍👦', '🇫🇷', '🇯🇵', 'e\u0301', '👍🏽']) assert.ok(chips.includes(whole), `${whole} is one chunk`);
-    // HOOK(tokens): the option is offered exactly when the library takes it.
-    let takesTokens = true;
-    try {
-      trickle.stream('', { split: 'tokens' });
-    } catch {
-      takesTokens = false;
-    }
-    assert.equal(await page.$eval('#gen-split option[value="tokens"]', (option) => option.disabled), !takesTokens);
+    // Tokens: the page loads the tokenizer on first use; an emoji spread over three tokens
+    // still comes out whole, in the chunk of its last token.
+    assert.equal(await page.$eval('#gen-split option[value="tokens"]', (option) => option.disabled), false);
+    await page.fill('#gen-text', 'Melting 🫠 faces');
+    await page.selectOption('#gen-split', 'tokens');
+    assert.match(await run(page), /^Done: 4 chunks/);
+    assert.deepEqual(await page.$$eval('#gen-chunks .chunk', (spans) => spans.map((span) => span.textContent)), ['Mel', 'ting', ' 🫠', ' faces']);
     assert.deepEqual(watch.errors, []);
   });
 
