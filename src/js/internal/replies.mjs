@@ -4,31 +4,13 @@
 // and fixtures. Loaded with trickle; the public entries are answers/reply.mjs and
 // answers/fixtures.mjs.
 //
-// Fixtures: rules that pick an answer for a request, the way mock LLM servers do it (match
-// criteria plus a response, first match wins, a catch-all at the end), as a reply function
-// for createFetch({ reply }).
-//
-//   rule = {
-//     match?: {                        every given criterion must hold; no match: any request
-//       lastUserText?: string | RegExp | { regex, flags? },  string: a substring, any case
-//       model?: string | RegExp | { regex, flags? },         string: the exact model name
-//       format?: string | string[],    one of the formats (FORMATS, answer-checks.mjs)
-//       messageCount?: number,         exactly this many messages in the request
-//     },
-//     answer: string | Answer | { builtin: name, lang? } | ((request, match) => answer),
-//                                      lang: 'en', 'zh' or 'auto' (the request's language, the default)
-//     times?: number,                  answers this many requests, then is skipped (default: no limit)
-//   }
-//
-// Guarantees: every rule is checked when fixturesReply() is called (TypeError naming the rule
-// and the key for an unknown key or a wrong type; RangeError for a number out of range or an
-// unknown built-in answer), so a typo fails at start-up, not at the first request. A rule's
-// uses are counted when it is chosen, before any await, so concurrent requests never share
-// its last use. A request no rule matches gets the fallback, or, without one, an Error that
-// says so (createFetch answers it with a 500 in the request's format).
-//
-// The JSON-safe shape (readFixtures) is the same rules with RegExps written as
-// { "regex": "...", "flags": "i" } and no functions, so fixtures can live in a .json file.
+// Fixtures (answers/fixtures.mjs shows a rule's shape): every rule is checked when
+// fixturesReply() is called (TypeError naming the rule and the key for an unknown key or a
+// wrong type; RangeError for a number out of range or an unknown built-in answer), so a
+// typo fails at start-up, not at the first request. A rule's uses are counted when it is
+// chosen, before any await, so concurrent requests never share its last use. A request no
+// rule matches gets the fallback, or, without one, an Error that says so (createFetch
+// answers it with a 500 in the request's format).
 import { ANSWER_LANGS, FORMATS, checkAnswerName, readAnswer } from './answer-checks.mjs';
 import { describe, isPlainObject } from './checks.mjs';
 import { lazyModule } from './provided.mjs';

@@ -19,7 +19,9 @@
 
 // The formats' names are checked up front (toReadableStream's format option, a fixture's
 // criteria), so the list lives with trickle's other eager checks.
-export { FORMATS } from '../internal/answer-checks.mjs';
+import { FORMATS } from '../internal/answer-checks.mjs';
+
+export { FORMATS };
 
 /** A request the API would refuse: `status` and a message, in no format yet. */
 export class WireError extends Error {
