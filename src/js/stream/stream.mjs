@@ -44,22 +44,33 @@ const REJECT = 1;
 /**
  * A byte ReadableStream whose underlying source (an AnswerBody, wire/body.mjs) `make(wire)`
  * gives once the wire module has loaded: the load starts now, and the first read waits for
- * it (and tries again if it failed). The body starts at that read, as it would have anyway;
- * a signal aborted before it errors the body there, and a load that fails errors it.
+ * it (and tries again if it failed); a load that fails errors the body. The body starts at
+ * that read, as it would have anyway. Until the source is made this follows `signal`, so
+ * that an abort errors the body at once, as the source itself does from then on.
  */
-function lazyBody(engines, make) {
+function lazyBody(engines, signal, make) {
   engines.wire().catch(() => {}); // a failure shows at the first read, which tries again
   let source = null;
   let controller;
   let cancelled = false;
+  const early = {
+    abort: (reason) => {
+      cancelled = true;
+      controller.error(reason);
+    },
+  };
   return new ReadableStream({
     start: (given) => {
       controller = given;
+      if (signal === undefined) return;
+      if (signal.aborted) early.abort(abortReason(signal));
+      else watchSignal(signal, early);
     },
     pull: async () => {
       if (source === null) {
         const wire = await engines.wire();
         if (cancelled) return undefined;
+        if (signal !== undefined) unwatchSignal(signal, early);
         source = make(wire);
         source.start(controller);
       }
@@ -67,6 +78,7 @@ function lazyBody(engines, make) {
     },
     cancel: () => {
       cancelled = true;
+      if (signal !== undefined && source === null) unwatchSignal(signal, early);
       source?.cancel();
     },
   }, { highWaterMark: 0 });
@@ -205,7 +217,7 @@ class StreamCore {
       faults.spec.errorMessage = settings.failMessage;
     }
     const engines = this.#engines;
-    return lazyBody(engines, (wire) => wire.streamBody(engines, settings, { format, model, faults }));
+    return lazyBody(engines, settings.signal, (wire) => wire.streamBody(engines, settings, { format, model, faults }));
   }
 
   // What the bridge needs to start this stream, or null once it no longer should.
