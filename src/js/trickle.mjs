@@ -15,6 +15,10 @@
 //   stream/stream.mjs   one stream's async iterator
 //   internal/clock.mjs  the event loop's clock and the ManualClock
 //   internal/checks.mjs what the stream API and the toolbox share about bad input
+//   internal/answer-checks.mjs, internal/replies.mjs  what createFetch() and response()
+//                       check at once: answers, faults, fixtures, built-in answers' names
+//   wire/               the wire formats' JS: the fetch, the bodies, the requests it
+//                       routes (imported on first use, by stream/engines.mjs wire())
 import { checkOptionsBag, describe, isFileSource, isPlainObject, own, toWellFormed } from './internal/checks.mjs';
 import { ManualClock, eventLoopClock, isClock } from './internal/clock.mjs';
 import { Bridge } from './stream/bridge.mjs';
@@ -24,11 +28,8 @@ import { loadNative } from './stream/native.mjs';
 import { TIMING_OPTIONS } from './stream/timing.mjs';
 import { CHAT_DEFAULTS, ENCODINGS, SPLIT_MODES, STREAM_DEFAULTS, checkEncoding, checkSplit, readStreamOptions } from './stream/options.mjs';
 import { TrickleStream } from './stream/stream.mjs';
-import { readAnswer, readFaults } from './wire/answers.mjs';
-import { fixturesReply, readFixtures } from './answers/fixtures.mjs';
-import { builtinReply } from './answers/reply.mjs';
-import { AnswerBody } from './wire/body.mjs';
-import { makeFetch } from './wire/fetch.mjs';
+import { readAnswer, readFaults } from './internal/answer-checks.mjs';
+import { builtinReply, fixturesReply, readFixtures } from './internal/replies.mjs';
 
 export { ManualClock };
 
@@ -145,28 +146,6 @@ function withoutKeys(options, keys) {
   return rest;
 }
 
-// The request a client of `format` would send for one answer: what trickle.response() and
-// stream.toReadableStream() run through the same fetch, so that every door shares one path.
-const REQUESTS = {
-  'openai-chat': (model, stream) => ['/v1/chat/completions', { model, stream, stream_options: stream ? { include_usage: true } : undefined, messages: [{ role: 'user', content: '' }] }],
-  'openai-responses': (model, stream) => ['/v1/responses', { model, stream, input: '' }],
-  anthropic: (model, stream) => ['/v1/messages', { model, stream, max_tokens: 4096, messages: [{ role: 'user', content: '' }] }],
-  gemini: (model, stream) => [`/v1beta/models/${encodeURIComponent(model)}:${stream ? 'streamGenerateContent' : 'generateContent'}`, { contents: [{ role: 'user', parts: [{ text: '' }] }] }],
-  ollama: (model, stream) => ['/api/chat', { model, stream, messages: [{ role: 'user', content: '' }] }],
-  'ui-message': () => ['/api/chat', { messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: '' }] }] }],
-  'plain-text': () => ['/chat?prompt=', undefined],
-};
-
-function requestFor(format, model, stream) {
-  const make = Object.hasOwn(REQUESTS, format) ? REQUESTS[format] : undefined;
-  if (make === undefined) {
-    throw new RangeError(`trickle.response: format must be one of ${Object.keys(REQUESTS).map((name) => `'${name}'`).join(', ')}, got ${describe(format)}`);
-  }
-  const [path, body] = make(model, stream);
-  const url = new URL(path, 'https://trickle.invalid/');
-  return body === undefined ? [url] : [url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }];
-}
-
 class Trickle {
   #engines;
   #defaultFetch = null;
@@ -276,7 +255,16 @@ class Trickle {
     }
     // A reply's recorded chunks play at their own times unless these options time them.
     const retime = RETIMING_OPTIONS.some((name) => own(streamOptions, name) !== undefined);
-    return makeFetch({ engines: this.#engines, settings, reply, faults, signal: settings.signal, retime });
+    // The fetch itself is in the wire module, imported from now on; the first call waits
+    // for it. One made fetch serves every call, so that its http fault is counted once.
+    const engines = this.#engines;
+    engines.wire().catch(() => {}); // a failure shows at the first call, which tries again
+    let made = null;
+    return async function trickleFetch(input, init) {
+      const wire = await engines.wire();
+      made ??= wire.makeFetch({ engines, settings, reply, faults, signal: settings.signal, retime });
+      return made(input, init);
+    };
   }
 
   /** createFetch() with the defaults: the lesson's chat answer, a word every 500 ms. */
@@ -301,6 +289,7 @@ class Trickle {
     readAnswer('trickle.response', answer); // refused here, not as a 500 from the fetch
     const reply = () => answer;
     const fetch = this.createFetch({ ...withoutKeys(options, ['format', 'model', 'stream']), reply });
+    const { requestFor } = await this.#engines.wire();
     return fetch(...requestFor(format, model, stream));
   }
 

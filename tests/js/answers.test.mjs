@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../src/js/trickle.mjs';
-import { readAnswer } from '../../src/js/wire/answers.mjs';
+import { readAnswer } from '../../src/js/internal/answer-checks.mjs';
 import { ANSWER_DESCRIPTIONS, ANSWER_LANGS, ANSWER_NAMES, builtinAnswer } from '../../src/js/answers/builtin.mjs';
 import { fixturesReply, readFixtures } from '../../src/js/answers/fixtures.mjs';
 import { builtinReply, languageOf } from '../../src/js/answers/reply.mjs';

@@ -196,6 +196,20 @@ test('a Vite app that imports trickle and trickle/toolbox builds with no warning
     assert.ok(shipped, `${encoding}.bpe is shipped: ${assets.join(', ')}`);
     await assertSameBytes(join(app, 'dist', 'assets', shipped), join(app, 'node_modules/trickle/dist/js/tokens', `${encoding}.bpe`));
   }
+  // The wire formats' JS is imported on first use (a literal import()): Vite splits it into
+  // a chunk of its own, which a page that only streams never loads. Told apart by messages
+  // only those modules hold: one of trickle.mjs's, one of wire/requests.mjs's.
+  const scripts = assets.filter((file) => file.endsWith('.js'));
+  const holding = async (text) => {
+    const found = [];
+    for (const file of scripts) if ((await readFile(join(app, 'dist', 'assets', file), 'utf8')).includes(text)) found.push(file);
+    return found;
+  };
+  const entry = await holding('offsetsMs is for pieces given as an array');
+  const wire = await holding('no API answers');
+  assert.equal(entry.length, 1, `one chunk holds trickle.mjs: ${scripts.join(', ')}`);
+  assert.equal(wire.length, 1, `one chunk holds wire/requests.mjs: ${scripts.join(', ')}`);
+  assert.notEqual(wire[0], entry[0], 'the wire formats are a chunk of their own');
   assertStreamed(await runInBrowser(t, await serveBuilt(t, join(app, 'dist'))), core);
 });
 

@@ -25,7 +25,7 @@ async function sources(dir = SRC) {
 test('every import() of the library is a lazyModule() that trickle/service-worker provides', async () => {
   const entry = await readFile(join(SRC, 'service-worker.mjs'), 'utf8');
   const provided = new Set([...entry.matchAll(/^provide\('([^']+)'/gm)].map((m) => m[1]));
-  assert.deepEqual([...provided].sort(), ['answers', 'full-glue', 'tokens']);
+  assert.deepEqual([...provided].sort(), ['answers', 'full-glue', 'tokens', 'wire']);
   const lazy = [];
   for (const file of await sources()) {
     const text = await readFile(file, 'utf8');
@@ -48,6 +48,7 @@ test('after importing trickle/service-worker, the lazily imported modules are th
   const never = () => assert.fail('import() was called');
   assert.equal(await lazyModule('tokens', never), await import('../../src/js/tokens/load.mjs'));
   assert.equal(await lazyModule('answers', never), await import('../../src/js/answers/builtin.mjs'));
+  assert.equal(await lazyModule('wire', never), await import('../../src/js/wire/fetch.mjs'));
   const glue = await lazyModule('full-glue', never);
   assert.equal(glue.default, (await import('../../build/wasm/trickle-wasm-full.mjs')).default);
 });

@@ -196,6 +196,25 @@ test('trickle.response() and stream.toReadableStream() speak every format for ro
   assertNothingLeft(trickle);
 });
 
+test('a body from toReadableStream() follows the stream\'s signal before its first read, and while the wire formats load', async () => {
+  const fresh = await createTrickle(); // its wire module not loaded yet: the first body waits for it
+  const early = new AbortController();
+  const unread = fresh.stream('never read', { delayMs: 0, signal: early.signal }).toReadableStream().getReader();
+  early.abort(new Error('stopped before any read'));
+  await assert.rejects(unread.closed, /stopped before any read/);
+  const during = new AbortController();
+  const waiting = fresh.stream('x', { delayMs: 0, signal: during.signal }).toReadableStream().getReader();
+  const first = waiting.read();
+  during.abort(new Error('stopped at the first read'));
+  await assert.rejects(first, /stopped at the first read/);
+  const aborted = fresh.stream('y', { delayMs: 0, signal: AbortSignal.abort(new Error('aborted already')) }).toReadableStream();
+  await assert.rejects(new Response(aborted).text(), /aborted already/);
+  await fresh.stream('z', { delayMs: 0 }).toReadableStream().cancel();
+  const kept = new AbortController();
+  assert.equal(await new Response(fresh.stream('still fine', { delayMs: 0, signal: kept.signal }).toReadableStream()).text(), 'still fine');
+  assertNothingLeft(fresh);
+});
+
 test('the README\'s fetch example runs and prints what it says', async () => {
   await assertReadmeExampleRuns('<!-- fetch-example -->', '<!-- fetch-prints -->');
 });

@@ -3,7 +3,7 @@
 //
 // builtinAnswer(name, lang) returns a fresh Answer object each call (callers may change
 // it), whose text is the same on every call: the long ones are generated from a fixed seed
-// and kept. Every answer is one readAnswer() (wire/answers.mjs) accepts.
+// and kept. Every answer is one readAnswer() (internal/answer-checks.mjs) accepts.
 //
 // Loaded on demand (by a page, by createFetch's `reply: 'markdown'`): it is the one big
 // module of the folder, and nothing in createTrickle() needs it.

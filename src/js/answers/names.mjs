@@ -1,6 +1,9 @@
-// The names of the built-in answers and what each one stresses, in a module of its own so
-// that code which only checks a name (fixtures.mjs, an options reader) need not load the
-// answers themselves (builtin.mjs, a few hundred kilobytes once generated).
+// What each built-in answer stresses, for the pages that list them (loaded with builtin.mjs).
+// The names themselves, and their check, are in internal/answer-checks.mjs, which trickle
+// loads up front: createFetch({ reply: 'markdown' }) refuses an unknown name at once.
+import { ANSWER_LANGS, ANSWER_NAMES, checkAnswerName } from '../internal/answer-checks.mjs';
+
+export { ANSWER_LANGS, ANSWER_NAMES, checkAnswerName };
 
 /** Each built-in answer: what a chat UI must get right to show it. */
 export const ANSWER_DESCRIPTIONS = Object.freeze({
@@ -17,20 +20,3 @@ export const ANSWER_DESCRIPTIONS = Object.freeze({
   truncated: 'cut off by the length limit (finishReason length) inside an open code fence, mid-word',
   escape: 'text that must stay text: script tags, event handlers, javascript: links, entities, escaped markdown, zero-width and combining characters, U+2028/U+2029, a BOM, unclosed quotes and emphasis',
 });
-
-/** The names builtinAnswer() takes, in the order above. */
-export const ANSWER_NAMES = Object.freeze(Object.keys(ANSWER_DESCRIPTIONS));
-
-/** The languages every built-in answer comes in. */
-export const ANSWER_LANGS = Object.freeze(['en', 'zh']);
-
-/** Throws the RangeError (or TypeError) builtinAnswer() gives for a name it does not have. */
-export function checkAnswerName(where, name, lang) {
-  if (typeof name !== 'string') throw new TypeError(`${where}: the answer name must be a string, one of ${ANSWER_NAMES.join(', ')}`);
-  if (!ANSWER_NAMES.includes(name)) {
-    throw new RangeError(`${where}: no built-in answer is called "${name}"; the names are ${ANSWER_NAMES.join(', ')}`);
-  }
-  if (!ANSWER_LANGS.includes(lang)) {
-    throw new RangeError(`${where}: lang must be ${ANSWER_LANGS.map((l) => `'${l}'`).join(' or ')}, got ${typeof lang === 'string' ? `"${lang}"` : String(lang)}`);
-  }
-}

@@ -38,7 +38,7 @@
 //     its end marker; error: { message } when it carried the format's mid-stream error.
 // Input that is none of these: a TypeError naming the line (or the event) that is not.
 import { describe, isPlainObject } from '../internal/checks.mjs';
-import { FORMATS } from '../wire/requests.mjs';
+import { FORMATS } from '../internal/answer-checks.mjs';
 import { AnswerBuilder, DONE, READERS, formatOf } from './transcript-formats.mjs';
 
 const WHERE = 'parseTranscript';

@@ -3,7 +3,8 @@
 // model, a wire format or pieces given by the tokenizer, and the tokenizer with each of its
 // vocabularies, loaded the first time something counts tokens (tokens/load.mjs, imported only
 // then). The two stream modules each have their own memory, scheduler and bridge; both keep
-// time on the instance's one clock.
+// time on the instance's one clock. The wire formats' JS (wire/fetch.mjs and what it
+// imports) is imported the first time a fetch, a response or a body needs it.
 import { lazyModule } from '../internal/provided.mjs';
 import { Bridge } from './bridge.mjs';
 import { loadNative } from './native.mjs';
@@ -12,6 +13,7 @@ export class Engines {
   #clock;
   #fullWasm;
   #loadingFull = null;
+  #loadingWire = null;
   #tokenFiles; // { tokenizerWasm, tokenAssets }: createTrickle's options
   #tokenizerModule = null; // a promise of { load, module }: tokens/load.mjs and the instantiated wasm
   #tokenizers = new Map(); // encoding -> Tokenizer, once loaded
@@ -49,6 +51,21 @@ export class Engines {
     // module start once it is there, and keep their schedule from then.
     this.#clock.waitFor?.(this.#loadingFull);
     return this.#loadingFull;
+  }
+
+  /**
+   * The wire module (wire/fetch.mjs: makeFetch, requestFor, streamBody), imported on first
+   * need. A failed import is tried again next time. Like the full module's load, it is
+   * real-time work a manual clock waits for.
+   */
+  wire() {
+    if (this.#loadingWire !== null) return this.#loadingWire;
+    this.#loadingWire = lazyModule('wire', () => import('../wire/fetch.mjs')).catch((error) => {
+      this.#loadingWire = null;
+      throw error;
+    });
+    this.#clock.waitFor?.(this.#loadingWire);
+    return this.#loadingWire;
   }
 
   /** The bridge a stream with `settings` runs on, or null when that is the full one, not loaded yet. */

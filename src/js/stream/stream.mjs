@@ -13,13 +13,13 @@
 // a deadline, and a record from the bridge will bring the next chunks. Chunks already handed
 // over stay in the buffer and are delivered even after a normal end or a C++ error; an
 // abort or a time-out drops them, as it would drop bytes still in flight.
-import { abortReason } from '../internal/checks.mjs';
+//
+// toReadableStream() checks its options here, and gets its body from the wire module
+// (wire/fetch.mjs, streamBody), which is imported on first use: see lazyBody.
+import { FORMATS, readFaults } from '../internal/answer-checks.mjs';
+import { abortReason, checkOptionsBag, describe, own } from '../internal/checks.mjs';
 import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTINGS } from './bridge.mjs';
 import { unwatchSignal, watchSignal } from './signals.mjs';
-import { checkOptionsBag, describe, own } from '../internal/checks.mjs';
-import { readFaults } from '../wire/answers.mjs';
-import { AnswerBody, answerSpec, givenPieces } from '../wire/body.mjs';
-import { FORMATS } from '../wire/requests.mjs';
 
 const CREATED = 0;
 const STARTING = 1;
@@ -40,6 +40,49 @@ Chunk.prototype = Object.prototype;
 // Which function of a waiting next() call's pair to call.
 const RESOLVE = 0;
 const REJECT = 1;
+
+/**
+ * A byte ReadableStream whose underlying source (an AnswerBody, wire/body.mjs) `make(wire)`
+ * gives once the wire module has loaded: the load starts now, and the first read waits for
+ * it (and tries again if it failed); a load that fails errors the body. The body starts at
+ * that read, as it would have anyway. Until the source is made this follows `signal`, so
+ * that an abort errors the body at once, as the source itself does from then on.
+ */
+function lazyBody(engines, signal, make) {
+  engines.wire().catch(() => {}); // a failure shows at the first read, which tries again
+  let source = null;
+  let controller;
+  let cancelled = false;
+  const early = {
+    abort: (reason) => {
+      cancelled = true;
+      controller.error(reason);
+    },
+  };
+  return new ReadableStream({
+    start: (given) => {
+      controller = given;
+      if (signal === undefined) return;
+      if (signal.aborted) early.abort(abortReason(signal));
+      else watchSignal(signal, early);
+    },
+    pull: async () => {
+      if (source === null) {
+        const wire = await engines.wire();
+        if (cancelled) return undefined;
+        if (signal !== undefined) unwatchSignal(signal, early);
+        source = make(wire);
+        source.start(controller);
+      }
+      return source.pull();
+    },
+    cancel: () => {
+      cancelled = true;
+      if (signal !== undefined && source === null) unwatchSignal(signal, early);
+      source?.cancel();
+    },
+  }, { highWaterMark: 0 });
+}
 
 /** The iterator a caller holds (see the file's header). */
 export class TrickleStream {
@@ -173,24 +216,8 @@ class StreamCore {
       faults.spec.error = { at: settings.failAfter, probability: 0 };
       faults.spec.errorMessage = settings.failMessage;
     }
-    const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
     const engines = this.#engines;
-    let spec = answerSpec(engines.core, { format, answer, model, settings, faults });
-    if (settings.split === 'given') {
-      // The pieces as they were given, with their own times if they have them.
-      const none = { ends: [], tokens: [] };
-      const { ends, offsetsUs } = settings.pieces;
-      spec.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
-    } else if (settings.split === 'tokens') {
-      // Cut into tokens when the body is first read, once the tokenizer is there.
-      const made = spec;
-      spec = async () => {
-        made.given = givenPieces(engines, await engines.tokenizer(settings.encoding), answer, settings.tokensPerChunk);
-        return made;
-      };
-    }
-    const signals = settings.signal === undefined ? [] : [settings.signal];
-    return new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs }).readable;
+    return lazyBody(engines, settings.signal, (wire) => wire.streamBody(engines, settings, { format, model, faults }));
   }
 
   // What the bridge needs to start this stream, or null once it no longer should.

@@ -70,8 +70,6 @@ export class AnswerBody {
   #failAfterQueue = null; // { reason } once the queued bytes are read
   #timeoutMs;
   #keepAlive; // what the signals depend on (fetch.mjs), held as long as the body is
-  /** The ReadableStream<Uint8Array> a Response takes as its body. */
-  readable;
 
   constructor(engines, spec, { signals = [], timeoutMs, keepAlive } = {}) {
     this.#keepAlive = keepAlive;
@@ -79,14 +77,16 @@ export class AnswerBody {
     this.#spec = spec;
     this.#signals = signals;
     this.#timeoutMs = timeoutMs;
-    this.readable = new ReadableStream({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      pull: () => this.#pull(),
-      cancel: () => this.#end(),
-    }, { highWaterMark: 0 });
-    for (const signal of signals) {
+  }
+
+  // The body is a ReadableStream's underlying source (start, pull, cancel): answerReadable()
+  // makes that stream, or stream.toReadableStream() hands over one it made before this
+  // module was loaded (its start then comes at the first read).
+
+  /** Takes the stream's controller, and from now on follows the signals. */
+  start(controller) {
+    this.#controller = controller;
+    for (const signal of this.#signals) {
       if (signal.aborted) {
         this.abort(abortReason(signal));
         break;
@@ -95,7 +95,7 @@ export class AnswerBody {
     }
   }
 
-  #pull() {
+  pull() {
     if (this.#failAfterQueue !== null) {
       this.#controller.error(this.#failAfterQueue.reason);
       this.#failAfterQueue = null;
@@ -202,7 +202,7 @@ export class AnswerBody {
   }
 
   /** The reader cancelled: free everything now. */
-  #end() {
+  cancel() {
     this.#release(false);
     this.#wake();
   }
@@ -223,4 +223,9 @@ export class AnswerBody {
   dropped() {
     this.#release(false);
   }
+}
+
+/** The ReadableStream<Uint8Array> of an AnswerBody (same arguments): the body a Response takes. */
+export function answerReadable(engines, spec, options) {
+  return new ReadableStream(new AnswerBody(engines, spec, options), { highWaterMark: 0 });
 }

@@ -15,9 +15,13 @@
 //     for a request that asks for no stream, the whole body once the answer is complete.
 // No request, however malformed, makes this function throw or harms the instance, except
 // what fetch itself would refuse before sending (a URL that cannot be parsed: a TypeError).
+//
+// Imported on first use (stream/engines.mjs, wire()), with body.mjs and requests.mjs: a page
+// that only streams text never loads the wire formats' JS. What must throw at once
+// (createFetch's options, a fault, an answer) is checked before, by internal/answer-checks.mjs.
+import { readAnswer } from '../internal/answer-checks.mjs';
 import { abortReason, describe } from '../internal/checks.mjs';
-import { AnswerBody, answerSpec, givenPieces } from './body.mjs';
-import { readAnswer, readFaults } from './answers.mjs';
+import { AnswerBody, answerReadable, answerSpec, givenPieces } from './body.mjs';
 import { WireError, readBody, route } from './requests.mjs';
 import { drawSeed } from '../stream/timing.mjs';
 
@@ -144,7 +148,7 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     const initSignal = init?.signal;
     if (initSignal instanceof AbortSignal && !signals.includes(initSignal)) signals.push(initSignal);
     if (fetchSignal !== undefined && !signals.includes(fetchSignal)) signals.push(fetchSignal);
-    const answerBody = new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs, keepAlive: [input, request] });
+    const readable = answerReadable(engines, spec, { signals, timeoutMs: settings.timeoutMs, keepAlive: [input, request] });
     const info = bridge.formatInfo(format);
     const headers = {
       'content-type': asked.stream ? info.streamContentType : info.bodyContentType,
@@ -153,14 +157,14 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     if (asked.stream) {
       for (const [name, value] of info.headers) headers[name] = value;
       if (request.method === 'HEAD') {
-        await answerBody.readable.cancel();
+        await readable.cancel();
         return new Response(null, { status: 200, headers });
       }
-      return new Response(answerBody.readable, { status: 200, headers });
+      return new Response(readable, { status: 200, headers });
     }
     // A whole body: the response comes when the answer is complete, as a real API's would.
     try {
-      const bytes = await new Response(answerBody.readable).arrayBuffer();
+      const bytes = await new Response(readable).arrayBuffer();
       return new Response(bytes, { status: 200, headers });
     } catch (error) {
       const aborted = signals.find((signal) => signal.aborted);
@@ -169,4 +173,52 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
       return errorResponse(bridge, format, faults.spec.errorStatus, error.message);
     }
   };
+}
+
+// The request a client of `format` would send for one answer: what trickle.response() runs
+// through a fetch of createFetch(), so that every door shares one path.
+const REQUESTS = {
+  'openai-chat': (model, stream) => ['/v1/chat/completions', { model, stream, stream_options: stream ? { include_usage: true } : undefined, messages: [{ role: 'user', content: '' }] }],
+  'openai-responses': (model, stream) => ['/v1/responses', { model, stream, input: '' }],
+  anthropic: (model, stream) => ['/v1/messages', { model, stream, max_tokens: 4096, messages: [{ role: 'user', content: '' }] }],
+  gemini: (model, stream) => [`/v1beta/models/${encodeURIComponent(model)}:${stream ? 'streamGenerateContent' : 'generateContent'}`, { contents: [{ role: 'user', parts: [{ text: '' }] }] }],
+  ollama: (model, stream) => ['/api/chat', { model, stream, messages: [{ role: 'user', content: '' }] }],
+  'ui-message': () => ['/api/chat', { messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: '' }] }] }],
+  'plain-text': () => ['/chat?prompt=', undefined],
+};
+
+/** fetch()'s arguments for an answer in `format`; RangeError for a format it does not know. */
+export function requestFor(format, model, stream) {
+  const make = Object.hasOwn(REQUESTS, format) ? REQUESTS[format] : undefined;
+  if (make === undefined) {
+    throw new RangeError(`trickle.response: format must be one of ${Object.keys(REQUESTS).map((name) => `'${name}'`).join(', ')}, got ${describe(format)}`);
+  }
+  const [path, body] = make(model, stream);
+  const url = new URL(path, 'https://trickle.invalid/');
+  return body === undefined ? [url] : [url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }];
+}
+
+/**
+ * stream.toReadableStream()'s body: the AnswerBody (an underlying source, not started) of
+ * the stream's text as `format`, on the stream's `settings` (checked, with its pieces if
+ * given) with its `faults` (readFaults).
+ */
+export function streamBody(engines, settings, { format, model, faults }) {
+  const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
+  let spec = answerSpec(engines.core, { format, answer, model, settings, faults });
+  if (settings.split === 'given') {
+    // The pieces as they were given, with their own times if they have them.
+    const none = { ends: [], tokens: [] };
+    const { ends, offsetsUs } = settings.pieces;
+    spec.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
+  } else if (settings.split === 'tokens') {
+    // Cut into tokens when the body is first read, once the tokenizer is there.
+    const made = spec;
+    spec = async () => {
+      made.given = givenPieces(engines, await engines.tokenizer(settings.encoding), answer, settings.tokensPerChunk);
+      return made;
+    };
+  }
+  const signals = settings.signal === undefined ? [] : [settings.signal];
+  return new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs });
 }

@@ -17,7 +17,11 @@
 // The first message decides; a body with neither is read as Ollama's (its own client always
 // sends `model`, the AI SDK never does, which the error message points out).
 
-export const FORMATS = Object.freeze(['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'ui-message', 'ollama', 'plain-text']);
+// The formats' names are checked up front (toReadableStream's format option, a fixture's
+// criteria), so the list lives with trickle's other eager checks.
+import { FORMATS } from '../internal/answer-checks.mjs';
+
+export { FORMATS };
 
 /** A request the API would refuse: `status` and a message, in no format yet. */
 export class WireError extends Error {

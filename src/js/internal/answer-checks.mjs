@@ -1,6 +1,10 @@
-// What the model says: an answer, and the options that decide how it is told (format,
-// timing, faults), checked here and handed to the full wasm module as one spec
-// (src/wasm/bindings.cpp, start_answer).
+// What createFetch(), response() and stream.toReadableStream() check before they answer:
+// an answer, the fault option, a format's name, a built-in answer's name. They throw at
+// once (TypeError, RangeError), so this module is loaded with trickle itself; what writes
+// the answers (wire/: routes, bodies, the fetch) is imported on first use, and must not
+// be imported from here.
+//
+// An answer, as a reply gives it:
 //
 //   interface Answer {
 //     text?: string;
@@ -12,8 +16,31 @@
 //   }
 //
 // chunks (a recording's deltas, as parseTranscript gives them) make the answer stream in
-// exactly those pieces, and at their recorded times when every chunk has atMs.
+// exactly those pieces, and at their recorded times when every chunk has atMs. The checked
+// answer and faults are what the full wasm module's start_answer reads
+// (src/wasm/bindings.cpp), through wire/body.mjs's answerSpec.
 import { checkDelay, checkOptionsBag, describe, isPlainObject, toWellFormed } from '../internal/checks.mjs';
+
+/** The wire formats, as requests (wire/requests.mjs) and the format options name them. */
+export const FORMATS = Object.freeze(['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'ui-message', 'ollama', 'plain-text']);
+
+/** The built-in answers' names (answers/names.mjs says what each stresses, answers/builtin.mjs has them). */
+export const ANSWER_NAMES = Object.freeze(['markdown', 'code', 'table', 'math', 'emoji', 'rtl', 'long-line', 'long', 'reasoning',
+  'tool-call', 'truncated', 'escape']);
+
+/** The languages every built-in answer comes in. */
+export const ANSWER_LANGS = Object.freeze(['en', 'zh']);
+
+/** Throws the RangeError (or TypeError) builtinAnswer() gives for a name it does not have. */
+export function checkAnswerName(where, name, lang) {
+  if (typeof name !== 'string') throw new TypeError(`${where}: the answer name must be a string, one of ${ANSWER_NAMES.join(', ')}`);
+  if (!ANSWER_NAMES.includes(name)) {
+    throw new RangeError(`${where}: no built-in answer is called "${name}"; the names are ${ANSWER_NAMES.join(', ')}`);
+  }
+  if (!ANSWER_LANGS.includes(lang)) {
+    throw new RangeError(`${where}: lang must be ${ANSWER_LANGS.map((l) => `'${l}'`).join(' or ')}, got ${typeof lang === 'string' ? `"${lang}"` : String(lang)}`);
+  }
+}
 
 const ANSWER_FIELDS = ['text', 'reasoning', 'toolCalls', 'finishReason', 'chunks', 'ttftMs'];
 const CHUNK_FIELDS = ['kind', 'text', 'tool', 'atMs'];
