@@ -117,7 +117,7 @@ test('a wasm module from another version is refused at load, with a message that
       const native = {};
       for (const name of ['startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
         'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'planStream',
-        'timingPresets', 'chatTemplateParts', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount',
+        'timingPresets', 'chatTemplateParts', 'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount',
         '_malloc', '_free']) native[name] = () => 0;
       native.protocol = () => ({ startSlot: 0, startFieldCount: 9 });
       return native;
