@@ -58,13 +58,12 @@ function assertStreamedAnswer({ response, output, source, reads }, prompt) {
   assert.equal(source, 'service-worker');
   const expected = lessonAnswer(prompt);
   assert.equal(output, expected);
-  // One read per word, each about WORD_MS after the one before: a stream, not one body.
+  // One read per word, the k-th never before k * WORD_MS: a stream, not one body. (Checked
+  // against the schedule rather than the gap to the read before, which a late read shrinks.)
   assert.equal(reads.length, lessonPieces(prompt).length);
   assert.equal(reads.reduce((sum, r) => sum + r.bytes, 0), new TextEncoder().encode(expected).length);
-  assert.ok(reads[0].t >= WORD_MS - 50, `first read at ${reads[0].t} ms`);
-  for (let i = 1; i < reads.length; i += 1) {
-    const gap = reads[i].t - reads[i - 1].t;
-    assert.ok(gap >= WORD_MS - 100, `read ${i} came ${gap} ms after the one before`);
+  for (let i = 0; i < reads.length; i += 1) {
+    assert.ok(reads[i].t >= (i + 1) * WORD_MS - 50, `read ${i} came at ${reads[i].t} ms, before its time`);
   }
 }
 
