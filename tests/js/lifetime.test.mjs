@@ -106,6 +106,30 @@ test('a stream dropped half-read, without return(), is freed once garbage-collec
   assert.equal(timerArmed, false, 'and nothing keeps the process alive');
 });
 
+test('a stream held only by its waiting next() is not collected from under it: the next() settles', async () => {
+  // A child process that forces collections while 300 streams wait for their first piece,
+  // their fronts referenced by nothing but the call awaiting them.
+  const { execFile } = await import('node:child_process');
+  const script = `
+    import createTrickle from ${JSON.stringify(new URL('../../src/js/trickle.mjs', import.meta.url).href)};
+    const trickle = await createTrickle();
+    const collecting = setInterval(() => globalThis.gc(), 5);
+    const firsts = await Promise.all(Array.from({ length: 300 }, async (_, i) => (await trickle.stream('w' + i + ' rest', { delayMs: 60 }).next()).value));
+    // Then they are dropped half-read, and the collector frees them.
+    for (let i = 0; i < 20 && trickle.stats().liveStreams > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    clearInterval(collecting);
+    console.log(JSON.stringify({ firsts, live: trickle.stats().liveStreams }));
+  `;
+  const output = await new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { timeout: 20_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    void child;
+  });
+  // Before the fix the process exited at once with the calls unsettled (status 13).
+  const { firsts, live } = JSON.parse(output);
+  assert.deepEqual(firsts, Array.from({ length: 300 }, (_, i) => `w${i}`));
+  assert.equal(live, 0, 'once nothing waits, the dropped streams are freed');
+});
+
 test('a burst of 1,000 streams gives its memory back once they have ended, however they ended', async () => {
   // A fresh instance, so that the baseline is a heap that never held a burst.
   const fresh = await createTrickle();

@@ -6,7 +6,8 @@
 // its C++ state lives. The core never points back at the front, so a front dropped
 // half-read (no next() waiting on it) can be garbage-collected even while its core sleeps
 // in the bridge: the bridge's finalizer then frees the C++ state. While a next() waits, the
-// caller awaiting it keeps the front alive, through the promise the core will settle.
+// core holds the front (the promise the caller awaits does not: `await
+// trickle.stream(text).next()` keeps nothing else), and lets it go when none waits.
 //
 // States: created -> starting (first next() made; starts at the end of the job) -> open
 // (C++ state in its slot) -> ended. While open it may be asleep: the C++ generator waits for
@@ -97,7 +98,7 @@ export class TrickleStream {
   }
 
   next() {
-    return this.#core.next();
+    return this.#core.next(this);
   }
 
   /** The seed of the stream's timing plan: the same seed (option `seed`) replays the same schedule. */
@@ -158,6 +159,10 @@ class StreamCore {
   #reject = null;
   #queued = null;
   #queuedHead = 0;
+  // The front, while a next() made on it waits: `await trickle.stream(text).next()` keeps
+  // no other reference to it, and a front collected then would free the stream under the
+  // waiting call, which would never settle.
+  #waitingFront = null;
   // The executor of every next() promise, shared: `enqueuing` says whose it is.
   static #enqueuing = null;
   static #enqueue = (resolve, reject) => {
@@ -242,7 +247,7 @@ class StreamCore {
     this.#fail(reason);
   }
 
-  next() {
+  next(front) {
     if (this.#resolve === null) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#state === OPEN) {
@@ -259,6 +264,7 @@ class StreamCore {
     StreamCore.#enqueuing = this;
     const waiting = new Promise(StreamCore.#enqueue);
     StreamCore.#enqueuing = null; // the executor has run: hold no stream past this call
+    this.#waitingFront = front;
     return waiting;
   }
 
@@ -391,6 +397,7 @@ class StreamCore {
     const queued = this.#queued;
     if (queued === null) {
       this.#resolve = this.#reject = null;
+      this.#waitingFront = null; // nothing waits: a dropped front may be collected again
     } else {
       const head = this.#queuedHead;
       this.#resolve = queued[head];
