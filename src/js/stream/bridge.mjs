@@ -55,6 +55,8 @@ export class Bridge {
   // not point back at it). Normal endings free it at once and unregister it.
   #finalizer = new FinalizationRegistry((slot) => this.#held[slot]?.dropped());
   #starting = []; // streams whose first next() came during the current job
+  #startingAnswers = []; // { core, spec } of answers first read during the current job
+  #formatInfos = new Map(); // format name -> formatInfo(), asked once
   #commands;
   #texts;
   #timings;
@@ -142,26 +144,41 @@ export class Bridge {
 
   /**
    * Starts an answer stream (the full module): `core` takes a slot (STREAM_OPENED) and its
-   * first record at once; `spec` is what src/wasm/bindings.cpp's start_answer reads. When
-   * the module refuses (memory, an answer the formats refuse), core[STREAM_START_FAILED]
-   * hears why. Called while records are being read (by code a delivery ran), it waits for
-   * the end of that reading: a start writes a new list of records.
+   * first record; `spec` is what src/wasm/bindings.cpp's start_answer reads. As text streams
+   * do, every answer first read in one job starts at the end of it, at one reading of the
+   * clock: a thousand bodies read together keep one schedule (one timer group, one tick),
+   * and none begins later than another by the time it took to start those before it. A
+   * core whose STREAM_START_SETTINGS reads null by then (it ended while queued) is not
+   * started. When the module refuses (memory, an answer the formats refuse),
+   * core[STREAM_START_FAILED] hears why.
    */
   startAnswer(core, spec) {
-    if (this.#reading) {
-      queueMicrotask(() => this.startAnswer(core, spec));
-      return;
-    }
-    const slot = this.#takeSlot();
-    const address = this.#native.startAnswer(slot, spec, this.#clock.now());
-    if (address === 0) {
-      this.#freeSlots.push(slot);
-      core[STREAM_START_FAILED](this.#startError());
-      return;
-    }
-    core[STREAM_OPENED](slot);
-    this.#readRecords(address);
+    if (this.#startingAnswers.push({ core, spec }) === 1) queueMicrotask(this.#startQueuedAnswers);
   }
+
+  #startQueuedAnswers = () => {
+    // A start writes a new list of records: never while one is read (a microtask cannot
+    // come then, but the bridge's contract does not rest on that).
+    if (this.#reading) {
+      queueMicrotask(this.#startQueuedAnswers);
+      return;
+    }
+    const queued = this.#startingAnswers;
+    this.#startingAnswers = [];
+    const now = this.#clock.now();
+    for (const { core, spec } of queued) {
+      if (core[STREAM_START_SETTINGS] === null) continue;
+      const slot = this.#takeSlot();
+      const address = this.#native.startAnswer(slot, spec, now);
+      if (address === 0) {
+        this.#freeSlots.push(slot);
+        core[STREAM_START_FAILED](this.#startError());
+        continue;
+      }
+      core[STREAM_OPENED](slot);
+      this.#readRecords(address);
+    }
+  };
 
   /** The protocol's code for a split mode's name. */
   splitCode(split) {
@@ -184,9 +201,22 @@ export class Bridge {
     return this.#native.HEAPU8.slice(address, address + length);
   }
 
-  /** The full module's description of a wire format: content types and headers. */
+  /**
+   * The full module's description of a wire format: content types and headers, or null for
+   * a name no format has. Asked once per format name (a call builds it afresh across the
+   * boundary, a good part of what a fetch costs), then kept frozen, headers and all: every
+   * caller gets the same object and only reads it.
+   */
   formatInfo(format) {
-    return this.#native.formatInfo(format);
+    const known = this.#formatInfos.get(format);
+    if (known !== undefined) return known;
+    const info = this.#native.formatInfo(format);
+    // Only the names of formats are kept, not any string a caller passed.
+    if (info === null) return null;
+    for (const pair of info.headers) Object.freeze(pair);
+    Object.freeze(info.headers);
+    this.#formatInfos.set(format, Object.freeze(info));
+    return info;
   }
 
   /** The body of an HTTP error in `format`'s own shape (400..599). */
@@ -251,6 +281,7 @@ export class Bridge {
 
   stats() {
     this.startQueued(); // streams waiting for the end of this job count as started
+    this.#startQueuedAnswers();
     const native = this.#native;
     return {
       liveStreams: native.liveStreamCount(),

@@ -9,7 +9,7 @@
 // (a TimeoutError), or when a fault drops the connection (a TypeError, as fetch gives for a
 // network error). A body nobody reads keeps its C++ state until it ends by itself: cancel it.
 import { abortReason } from '../internal/checks.mjs';
-import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED } from '../stream/bridge.mjs';
+import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTINGS } from '../stream/bridge.mjs';
 import { watchSignal, unwatchSignal } from '../stream/signals.mjs';
 
 const CREATED = 0;
@@ -123,13 +123,20 @@ export class AnswerBody {
     if (this.#state !== STARTING) return;
     this.#bridge = bridge;
     const started = new Promise((resolve) => { this.#waiting = resolve; });
+    this.#spec = spec;
     bridge.startAnswer(this, spec);
-    this.#spec = null;
     await started;
+  }
+
+  // The bridge starts the answers first read in one job together (Bridge.startAnswer): it
+  // asks whether this one still should.
+  get [STREAM_START_SETTINGS]() {
+    return this.#state === STARTING ? this.#spec : null;
   }
 
   [STREAM_OPENED](slot) {
     this.#state = OPEN;
+    this.#spec = null;
     this.#slot = slot;
     // The body has no front to watch for garbage collection: the reader owns the stream,
     // and the controller (which the core holds) points back at it.
