@@ -169,7 +169,15 @@ export class Bridge {
     for (const { core, spec } of queued) {
       if (core[STREAM_START_SETTINGS] === null) continue;
       const slot = this.#takeSlot();
-      const address = this.#native.startAnswer(slot, spec, now);
+      let address;
+      try {
+        address = this.#native.startAnswer(slot, spec, now);
+      } catch (error) {
+        // (A spec the bindings cannot read: the other answers still start.)
+        this.#freeSlots.push(slot);
+        core[STREAM_START_FAILED](error);
+        continue;
+      }
       if (address === 0) {
         this.#freeSlots.push(slot);
         core[STREAM_START_FAILED](this.#startError());

@@ -110,22 +110,35 @@ export class AnswerBody {
     return new Promise((resolve) => { this.#waiting = resolve; });
   }
 
-  async #start() {
+  // The first pull. Usually the full module is loaded and the spec made: the body queues its
+  // start at once, with no await (a thousand bodies read in one job reach the bridge's one
+  // start in the same turn). Resolves when the first bytes come (or the start failed).
+  #start() {
     this.#state = STARTING;
+    const bridge = this.#engines.fullNow;
+    if (bridge !== null && typeof this.#spec !== 'function') return this.#queueStart(bridge, this.#spec);
+    return this.#startOnceReady();
+  }
+
+  async #startOnceReady() {
     let bridge;
     let spec;
     try {
       [bridge, spec] = await Promise.all([this.#engines.full(), typeof this.#spec === 'function' ? this.#spec() : this.#spec]);
     } catch (error) {
       if (this.#state === STARTING) this[STREAM_START_FAILED](error);
-      return;
+      return undefined;
     }
-    if (this.#state !== STARTING) return;
+    if (this.#state !== STARTING) return undefined;
+    return this.#queueStart(bridge, spec);
+  }
+
+  #queueStart(bridge, spec) {
     this.#bridge = bridge;
-    const started = new Promise((resolve) => { this.#waiting = resolve; });
     this.#spec = spec;
+    const started = new Promise((resolve) => { this.#waiting = resolve; });
     bridge.startAnswer(this, spec);
-    await started;
+    return started;
   }
 
   // The bridge starts the answers first read in one job together (Bridge.startAnswer): it
