@@ -8,6 +8,8 @@
 //   - A stream's first next() queues it; at the end of the job one startStreams() call
 //     starts every queued stream, from one table of commands, at one reading of the clock.
 //     A stream cut into tokens brings its pieces (ends and token counts), written beside.
+//     Answers (the full module's startAnswer, one call each) are queued the same way and
+//     start at the end of the job at one reading of the clock too.
 //   - startStreams() and runDueTimers() answer with one list of records, one per stream:
 //     slot, status, count, then count UTF-16 [begin, end) spans of the stream's text.
 //   - A stream whose buffer runs dry while it is awake (more was due than one record holds)

@@ -3,7 +3,8 @@
 // out of wasm memory once and enqueued as they come, one Uint8Array per span (resliced
 // pieces each on their own, as a network would deliver them).
 //
-// Lifetime: the stream starts (t0) at the first read, like an iterator at its first next().
+// Lifetime: the stream starts (t0) at the first read, like an iterator at its first next():
+// at the end of that job, with every other answer first read in it (one reading of the clock).
 // It ends, and its C++ state is freed at once, when the answer is complete, when the reader
 // cancels, when `signal` aborts (the body errors with the signal's reason), at its time-out
 // (a TimeoutError), or when a fault drops the connection (a TypeError, as fetch gives for a
