@@ -2,7 +2,8 @@
 // by trickle.createFetch(), gets the reply's answer back (its text, its reasoning as
 // reasoning, its tool calls with their full arguments, its usage), streamed and not, whole
 // and with the body cut into 1-9-byte pieces; HTTP faults become each client's own error
-// class; aborts free the C++ stream; bad requests get the format's own 4xx.
+// class; aborts free the C++ stream; bad requests get the format's own 4xx; a string body reaches
+// the reply as request.text() gives it, and a body cancelled before its start never starts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
@@ -221,4 +222,65 @@ test('the README\'s fetch example runs and prints what it says', async () => {
 
 test('the README\'s chat UI test runs: thinking before the first token, the whole text, an error half-way', async () => {
   await assertReadmeExampleRuns('<!-- ui-test-example -->', '<!-- ui-test-prints -->');
+});
+
+test('a string body reaches the reply exactly as request.text() would give it, however it is passed', async () => {
+  const seen = [];
+  const fetch = trickle.createFetch({ delayMs: 0, reply: ({ lastUserText }) => { seen.push(lastUserText); return 'ok'; } });
+  const url = 'https://api.openai.com/v1/chat/completions';
+  const body = (content) => `{"model":"m","stream":false,"messages":[{"role":"user","content":"${content}"}]}`;
+  const send = async (init) => {
+    const response = await fetch(url, init);
+    assert.equal(response.status, 200, await response.clone().text());
+    await response.text();
+  };
+  await send({ method: 'POST', body: body('plain') });
+  // text() drops byte order marks (JSON.parse would refuse one) and turns a lone surrogate
+  // into U+FFFD (JSON.parse would keep it).
+  await send({ method: 'POST', body: `\uFEFF${body('marked')}` });
+  await send({ method: 'POST', body: body('a\uD800b') });
+  await send({ method: 'POST', body: body('\uDC00') });
+  // A body behind a getter is read once, by the Request; an init that is not a plain
+  // object, and a Request as input, give the same text.
+  let reads = 0;
+  await send({ method: 'POST', get body() { reads++; return body('getter'); } });
+  assert.equal(reads, 1);
+  class Init {
+    method = 'POST';
+    body = body('class');
+  }
+  await send(new Init());
+  const request = new Request(url, { method: 'POST', body: body('request') });
+  const response = await fetch(request);
+  await response.text();
+  assert.deepEqual(seen, ['plain', 'marked', 'a\uFFFDb', '\uFFFD', 'getter', 'class', 'request']);
+  // fetch's own refusals stand: no body on a GET or a HEAD.
+  await assert.rejects(fetch(url, { method: 'GET', body: body('x') }), TypeError);
+  await assert.rejects(fetch(url, { method: 'head', body: body('x') }), TypeError);
+  assertNothingLeft(trickle);
+});
+
+test('a body cancelled in the job that first read it never starts its answer', async () => {
+  const fetch = trickle.createFetch({ reply: () => 'one two three', delayMs: 5 });
+  const url = 'https://api.openai.com/v1/chat/completions';
+  const init = { method: 'POST', body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] }) };
+  const [kept, cancelled, aborted] = await Promise.all([fetch(url, init), fetch(url, init), fetch(url, init)]);
+  const controller = new AbortController();
+  const abortable = await fetch(url, { ...init, signal: controller.signal });
+  const readers = [kept, cancelled, aborted, abortable].map((response) => response.body.getReader());
+  const firsts = readers.map((reader) => reader.read());
+  // In the same job: the answers are queued to start together at its end.
+  const cancelling = readers[1].cancel();
+  controller.abort(new Error('stopped before it started'));
+  await cancelling;
+  assert.deepEqual(await firsts[1], { value: undefined, done: true });
+  await assert.rejects(firsts[3], { message: 'stopped before it started' });
+  assert.equal(trickle.stats().liveStreams, 2, 'the two bodies still being read started');
+  await readers[2].cancel();
+  await firsts[2];
+  let text = '';
+  const decoder = new TextDecoder();
+  for (let read = await firsts[0]; !read.done; read = await readers[0].read()) text += decoder.decode(read.value, { stream: true });
+  assert.match(text, /"content":" three"[\s\S]*data: \[DONE\]\n\n$/);
+  assertNothingLeft(trickle);
 });

@@ -218,17 +218,24 @@ records_view host::start_one(std::unique_ptr<stream> made) {
   return finish_records();
 }
 
+// Out of run_tick's try block, so that its calls are plain calls in WebAssembly (see
+// answer_stream.cpp's take_due_chunks): `drained` counts the streams drained, as far as a
+// failure let it get.
+void host::drain_woken(std::size_t& drained) {
+  begin_records(woken_.size());
+  for (; drained < woken_.size(); ++drained) {
+    make_room_for_one_record();
+    drain(*woken_[drained]);
+  }
+  woken_.clear();
+}
+
 records_view host::run_tick() {
   sched_.run_due();
   if (woken_.empty()) return {};
   std::size_t drained = 0;
   try {
-    begin_records(woken_.size());
-    for (; drained < woken_.size(); ++drained) {
-      make_room_for_one_record();
-      drain(*woken_[drained]);
-    }
-    woken_.clear();
+    drain_woken(drained);
   } catch (...) {
     woken_.erase(woken_.begin(), woken_.begin() + static_cast<std::ptrdiff_t>(drained));
     sched_.request_turn();

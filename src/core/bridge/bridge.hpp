@@ -179,6 +179,8 @@ class host {
   records_view finish_records() noexcept;
   // Appends `s`'s record to the list; returns its status and frees it when done.
   int drain(stream& s);
+  // Drains every woken stream into a new list of records, counting them in `drained`.
+  [[gnu::noinline]] void drain_woken(std::size_t& drained);
   void place(std::unique_ptr<stream> made);
 
   scheduler& sched_;

@@ -8,6 +8,8 @@
 //   - A stream's first next() queues it; at the end of the job one startStreams() call
 //     starts every queued stream, from one table of commands, at one reading of the clock.
 //     A stream cut into tokens brings its pieces (ends and token counts), written beside.
+//     Answers (the full module's startAnswer, one call each) are queued the same way and
+//     start at the end of the job at one reading of the clock too.
 //   - startStreams() and runDueTimers() answer with one list of records, one per stream:
 //     slot, status, count, then count UTF-16 [begin, end) spans of the stream's text.
 //   - A stream whose buffer runs dry while it is awake (more was due than one record holds)
@@ -57,6 +59,8 @@ export class Bridge {
   // not point back at it). Normal endings free it at once and unregister it.
   #finalizer = new FinalizationRegistry((slot) => this.#held[slot]?.dropped());
   #starting = []; // streams whose first next() came during the current job
+  #startingAnswers = []; // { core, spec } of answers first read during the current job
+  #formatInfos = new Map(); // format name -> formatInfo(), asked once
   #commands;
   #texts;
   #timings;
@@ -146,25 +150,16 @@ export class Bridge {
 
   /**
    * Starts an answer stream (the full module): `core` takes a slot (STREAM_OPENED) and its
-   * first record at once; `spec` is what src/wasm/bindings.cpp's start_answer reads. When
-   * the module refuses (memory, an answer the formats refuse), core[STREAM_START_FAILED]
-   * hears why. Called while records are being read (by code a delivery ran), it waits for
-   * the end of that reading: a start writes a new list of records.
+   * first record; `spec` is what src/wasm/bindings.cpp's start_answer reads. As text streams
+   * do, every answer first read in one job starts at the end of it, at one reading of the
+   * clock: a thousand bodies read together keep one schedule (one timer group, one tick),
+   * and none begins later than another by the time it took to start those before it. A
+   * core whose STREAM_START_SETTINGS reads null by then (it ended while queued) is not
+   * started. When the module refuses (memory, an answer the formats refuse),
+   * core[STREAM_START_FAILED] hears why.
    */
   startAnswer(core, spec) {
-    if (this.#reading) {
-      queueMicrotask(() => this.startAnswer(core, spec));
-      return;
-    }
-    const slot = this.#takeSlot();
-    const address = this.#native.startAnswer(slot, spec, this.#clock.now());
-    if (address === 0) {
-      this.#freeSlots.push(slot);
-      core[STREAM_START_FAILED](this.#startError());
-      return;
-    }
-    core[STREAM_OPENED](slot);
-    this.#readRecords(address);
+    if (this.#startingAnswers.push({ core, spec }) === 1) queueMicrotask(this.#startQueuedAnswers);
   }
 
   /**
@@ -195,6 +190,38 @@ export class Bridge {
     return out;
   }
 
+  #startQueuedAnswers = () => {
+    // A start writes a new list of records: never while one is read (a microtask cannot
+    // come then, but the bridge's contract does not rest on that).
+    if (this.#reading) {
+      queueMicrotask(this.#startQueuedAnswers);
+      return;
+    }
+    const queued = this.#startingAnswers;
+    this.#startingAnswers = [];
+    const now = this.#clock.now();
+    for (const { core, spec } of queued) {
+      if (core[STREAM_START_SETTINGS] === null) continue;
+      const slot = this.#takeSlot();
+      let address;
+      try {
+        address = this.#native.startAnswer(slot, spec, now);
+      } catch (error) {
+        // (A spec the bindings cannot read: the other answers still start.)
+        this.#freeSlots.push(slot);
+        core[STREAM_START_FAILED](error);
+        continue;
+      }
+      if (address === 0) {
+        this.#freeSlots.push(slot);
+        core[STREAM_START_FAILED](this.#startError());
+        continue;
+      }
+      core[STREAM_OPENED](slot);
+      this.#readRecords(address);
+    }
+  };
+
   /** The protocol's code for a split mode's name. */
   splitCode(split) {
     return this.#splitCodes[split];
@@ -216,9 +243,22 @@ export class Bridge {
     return this.#native.HEAPU8.slice(address, address + length);
   }
 
-  /** The full module's description of a wire format: content types and headers. */
+  /**
+   * The full module's description of a wire format: content types and headers, or null for
+   * a name no format has. Asked once per format name (a call builds it afresh across the
+   * boundary, a good part of what a fetch costs), then kept frozen, headers and all: every
+   * caller gets the same object and only reads it.
+   */
   formatInfo(format) {
-    return this.#native.formatInfo(format);
+    const known = this.#formatInfos.get(format);
+    if (known !== undefined) return known;
+    const info = this.#native.formatInfo(format);
+    // Only the names of formats are kept, not any string a caller passed.
+    if (info === null) return null;
+    for (const pair of info.headers) Object.freeze(pair);
+    Object.freeze(info.headers);
+    this.#formatInfos.set(format, Object.freeze(info));
+    return info;
   }
 
   /** The body of an HTTP error in `format`'s own shape (400..599). */
@@ -283,6 +323,7 @@ export class Bridge {
 
   stats() {
     this.startQueued(); // streams waiting for the end of this job count as started
+    this.#startQueuedAnswers();
     const native = this.#native;
     return {
       liveStreams: native.liveStreamCount(),

@@ -3,13 +3,14 @@
 // out of wasm memory once and enqueued as they come, one Uint8Array per span (resliced
 // pieces each on their own, as a network would deliver them).
 //
-// Lifetime: the stream starts (t0) at the first read, like an iterator at its first next().
+// Lifetime: the stream starts (t0) at the first read, like an iterator at its first next():
+// at the end of that job, with every other answer first read in it (one reading of the clock).
 // It ends, and its C++ state is freed at once, when the answer is complete, when the reader
 // cancels, when `signal` aborts (the body errors with the signal's reason), at its time-out
 // (a TimeoutError), or when a fault drops the connection (a TypeError, as fetch gives for a
 // network error). A body nobody reads keeps its C++ state until it ends by itself: cancel it.
 import { abortReason } from '../internal/checks.mjs';
-import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED } from '../stream/bridge.mjs';
+import { STREAM_DELIVER, STREAM_OPENED, STREAM_START_FAILED, STREAM_START_SETTINGS } from '../stream/bridge.mjs';
 import { watchSignal, unwatchSignal } from '../stream/signals.mjs';
 
 const CREATED = 0;
@@ -110,26 +111,46 @@ export class AnswerBody {
     return new Promise((resolve) => { this.#waiting = resolve; });
   }
 
-  async #start() {
+  // The first pull. Usually the full module is loaded and the spec made: the body queues its
+  // start at once, with no await (a thousand bodies read in one job reach the bridge's one
+  // start in the same turn). Resolves when the first bytes come (or the start failed).
+  #start() {
     this.#state = STARTING;
+    const bridge = this.#engines.fullNow;
+    if (bridge !== null && typeof this.#spec !== 'function') return this.#queueStart(bridge, this.#spec);
+    return this.#startOnceReady();
+  }
+
+  async #startOnceReady() {
     let bridge;
     let spec;
     try {
       [bridge, spec] = await Promise.all([this.#engines.full(), typeof this.#spec === 'function' ? this.#spec() : this.#spec]);
     } catch (error) {
       if (this.#state === STARTING) this[STREAM_START_FAILED](error);
-      return;
+      return undefined;
     }
-    if (this.#state !== STARTING) return;
+    if (this.#state !== STARTING) return undefined;
+    return this.#queueStart(bridge, spec);
+  }
+
+  #queueStart(bridge, spec) {
     this.#bridge = bridge;
+    this.#spec = spec;
     const started = new Promise((resolve) => { this.#waiting = resolve; });
     bridge.startAnswer(this, spec);
-    this.#spec = null;
-    await started;
+    return started;
+  }
+
+  // The bridge starts the answers first read in one job together (Bridge.startAnswer): it
+  // asks whether this one still should.
+  get [STREAM_START_SETTINGS]() {
+    return this.#state === STARTING ? this.#spec : null;
   }
 
   [STREAM_OPENED](slot) {
     this.#state = OPEN;
+    this.#spec = null;
     this.#slot = slot;
     // The body has no front to watch for garbage collection: the reader owns the stream,
     // and the controller (which the core holds) points back at it.

@@ -20,7 +20,7 @@
 // that only streams text never loads the wire formats' JS. What must throw at once
 // (createFetch's options, a fault, an answer) is checked before, by internal/answer-checks.mjs.
 import { readAnswer } from '../internal/answer-checks.mjs';
-import { abortReason, describe } from '../internal/checks.mjs';
+import { abortReason, describe, toWellFormed } from '../internal/checks.mjs';
 import { AnswerBody, answerReadable, answerSpec, givenPieces } from './body.mjs';
 import { WireError, readBody, route } from './requests.mjs';
 import { drawSeed } from '../stream/timing.mjs';
@@ -49,6 +49,34 @@ function inputCost(messages, count) {
 
 const wordsIn = (text) => text.split(/\s+/).filter(Boolean).length;
 
+const isWellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (text) => text.isWellFormed()
+  : (text) => toWellFormed(text) === text;
+
+// A string body in a plain init object (what the SDKs send) is read from init itself: handed
+// to the Request, it would cost a ReadableStream and reading it back, most of what a call
+// costs besides the answer's own body. Only where the string is exactly what request.text()
+// would give: well-formed (text() turns a lone surrogate into U+FFFD) and not starting with
+// U+FEFF (text() drops byte order marks). Read through its descriptor, so that a getter is
+// never run twice. Else undefined: the Request reads the body.
+function plainTextBody(input, init) {
+  if (input instanceof Request || init === null || typeof init !== 'object' || Object.getPrototypeOf(init) !== Object.prototype) {
+    return undefined;
+  }
+  const text = Object.getOwnPropertyDescriptor(init, 'body')?.value;
+  if (typeof text !== 'string' || text.charCodeAt(0) === 0xfeff || !isWellFormed(text)) return undefined;
+  return text;
+}
+
+// The Request of a fetch whose body `text` is read from init (plainTextBody): made from init
+// with the body left out (every other member as init has it), unless the method may carry
+// no body, where the Request made with it throws fetch's own TypeError.
+function requestWithout(input, init) {
+  const request = new Request(input, Object.create(init, { body: { value: null } }));
+  if (request.method === 'GET' || request.method === 'HEAD') return new Request(input, init);
+  return request;
+}
+
 /**
  * The fetch of createFetch(options). `engines` (stream/engines.mjs) gives the full module,
  * `settings` the checked stream options (delay, split, timing, timeout, failAfter...), `reply`
@@ -70,7 +98,14 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
   return async function trickleFetch(input, init) {
     // What fetch itself refuses (a URL it cannot parse, a GET with a body) it refuses here
     // too, the same way: a TypeError, before anything is sent.
-    const request = new Request(input, init);
+    let bodyText = plainTextBody(input, init);
+    let request;
+    if (bodyText === undefined) {
+      request = new Request(input, init);
+    } else {
+      request = requestWithout(input, init);
+      if (request.method === 'GET' || request.method === 'HEAD') bodyText = undefined; // (it did not throw)
+    }
     const url = new URL(request.url);
     const bridge = await engines.full();
     const routed = route(request.method, url);
@@ -80,7 +115,7 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     }
     let body;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      const text = await request.text();
+      const text = bodyText ?? await request.text();
       try {
         body = JSON.parse(text);
       } catch {
@@ -144,8 +179,10 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     // A Request made from another, or from an init with a signal, follows that signal only
     // while it lives (undici holds the link weakly): a 60-second answer outlives a Request
     // nobody keeps. The body keeps both Requests, and watches a signal given in init itself.
-    const signals = [request.signal];
+    // A Request made from a URL with no signal in init has a signal nothing can abort (the
+    // Request never leaves this function): not watched, which saves an 'abort' listener per call.
     const initSignal = init?.signal;
+    const signals = (typeof input === 'string' || input instanceof URL) && initSignal == null ? [] : [request.signal];
     if (initSignal instanceof AbortSignal && !signals.includes(initSignal)) signals.push(initSignal);
     if (fetchSignal !== undefined && !signals.includes(fetchSignal)) signals.push(fetchSignal);
     const readable = answerReadable(engines, spec, { signals, timeoutMs: settings.timeoutMs, keepAlive: [input, request] });

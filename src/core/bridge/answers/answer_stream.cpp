@@ -77,37 +77,45 @@ class answer_stream final : public stream {
   }
 
  private:
+  // The try is kept out of the loop that writes frames: in WebAssembly with JS-based
+  // exceptions, each call made inside a try block goes through a JS trampoline (several per
+  // frame, a tenth of a tick of a thousand answers); from a function of its own they are
+  // plain calls, and an exception reaches the catch here all the same.
   int take_due_chunks(int limit, span_sink& sink) override {
-    std::string& out = owner().frame_bytes();
     try {
-      if (!carry_.empty() && !emit_carry(out, limit, sink)) return status_more;
-      while (sink.count() < limit) {
-        // Past the last piece: the closing frames, right after it.
-        if (next_event_ >= pieces_end_) {
-          while (next_event_ < events_.size()) write_frame(out, events_[next_event_++], sink, limit);
-          return end_stream(out, sink, limit);
-        }
-        switch (units_.poll(&on_wake, static_cast<stream*>(this))) {
-          case async_generator<std::uint32_t>::poll_status::item:
-            // The frames that carry no piece go out with the piece after them: the opening
-            // ones (a role, message_start) at the first piece's time, as a server's first
-            // bytes come when its model has a first token.
-            while (!carries_piece(events_[next_event_])) write_frame(out, events_[next_event_++], sink, limit);
-            if (const int ended = deliver_piece(out, sink, limit); ended >= 0) return ended;
-            break;
-          case async_generator<std::uint32_t>::poll_status::pending:
-            return status_pending;
-          case async_generator<std::uint32_t>::poll_status::done:
-            if (auto failure = units_.failure()) return fail(failure);
-            next_event_ = events_.size();  // no units left: only closing frames remain
-            break;
-        }
-        if (!carry_.empty()) return status_more;
-      }
-      return status_more;
+      return take_due_unguarded(limit, sink);
     } catch (...) {
       return fail(std::current_exception());
     }
+  }
+
+  [[gnu::noinline]] int take_due_unguarded(int limit, span_sink& sink) {
+    std::string& out = owner().frame_bytes();
+    if (!carry_.empty() && !emit_carry(out, limit, sink)) return status_more;
+    while (sink.count() < limit) {
+      // Past the last piece: the closing frames, right after it.
+      if (next_event_ >= pieces_end_) {
+        while (next_event_ < events_.size()) write_frame(out, events_[next_event_++], sink, limit);
+        return end_stream(out, sink, limit);
+      }
+      switch (units_.poll(&on_wake, static_cast<stream*>(this))) {
+        case async_generator<std::uint32_t>::poll_status::item:
+          // The frames that carry no piece go out with the piece after them: the opening
+          // ones (a role, message_start) at the first piece's time, as a server's first
+          // bytes come when its model has a first token.
+          while (!carries_piece(events_[next_event_])) write_frame(out, events_[next_event_++], sink, limit);
+          if (const int ended = deliver_piece(out, sink, limit); ended >= 0) return ended;
+          break;
+        case async_generator<std::uint32_t>::poll_status::pending:
+          return status_pending;
+        case async_generator<std::uint32_t>::poll_status::done:
+          if (auto failure = units_.failure()) return fail(failure);
+          next_event_ = events_.size();  // no units left: only closing frames remain
+          break;
+      }
+      if (!carry_.empty()) return status_more;
+    }
+    return status_more;
   }
 
   // Chunk `delivered_` is due: a fault may strike instead of it. Returns a final status, or
