@@ -93,33 +93,52 @@ async function presetTable(ctx, trickle, streams) {
     planned.push(latest);
     return scaleRun(streams, each((i) => trickle.stream(TEXT, { preset: 'gpt-4o', seed: base + i })));
   };
+  // The same streams at a fixed delay: each stream of a round (the same seeds as the preset's
+  // run of that round) paced evenly so that its last chunk is due when its preset plan's is.
+  // Same chunks, same start, same end, so the same long tail of wake-ups: what is left is
+  // the timing model's own cost (planning, uneven deadlines).
+  let matchedRound = 0;
+  const matchedRun = async () => {
+    const base = 1_000_000 * ++matchedRound;
+    const delays = new Float64Array(streams);
+    for (let i = 0; i < streams; i++) delays[i] = (await trickle.stream(TEXT, { preset: 'gpt-4o', seed: base + i }).plan()).at(-1) / CHUNKS;
+    return scaleRun(streams, each((i) => trickle.stream(TEXT, { delayMs: delays[i] })));
+  };
   ctx.log(`scale: ${count(streams)} streams on the gpt-4o preset (mean last chunk ${meanLast.toFixed(0)} ms) against ${delayMs.toFixed(2)} ms fixed`);
   const results = await alternate([
     { name: 'fixed', run: () => scaleRun(streams, each(() => trickle.stream(TEXT, { delayMs }))) },
     { name: 'own', run: () => scaleRun(streams, each((i) => trickle.stream(TEXT, { delayMs: ownDelay(i) }))) },
+    { name: 'matched', run: matchedRun },
     { name: 'preset', run: presetRun },
   ], { rounds: ctx.rounds, between: () => ctx.fullGc(), onRound: (i, n) => ctx.log(`scale: preset round ${i}/${n}`) });
   const cpu = (name) => results[name].map((r) => r.cpu);
   const wall = (name) => formatSpread(summary(results[name].map((r) => r.wall)), ' ms', 0);
   const vsFixed = ratioSummary(cpu('preset'), cpu('fixed'));
   const vsOwn = ratioSummary(cpu('preset'), cpu('own'));
-  ctx.goal({ goal: `${count(streams)} streams on the gpt-4o preset: CPU ÷ one fixed delay of the same mean`, ...ratioCells(vsFixed), target: '≤1.2x', met: vsFixed.median <= 1.2 });
+  const vsMatched = ratioSummary(cpu('preset'), cpu('matched'));
+  ctx.goal({ goal: `${count(streams)} streams on the gpt-4o preset: CPU ÷ the same streams, each at a fixed delay ending with its plan`, ...ratioCells(vsMatched), target: '≤1.2x', met: vsMatched.median <= 1.2 });
+  ctx.goal({ goal: `${count(streams)} streams on the gpt-4o preset: CPU ÷ one fixed delay of the same mean (all done by ${(CHUNKS * delayMs).toFixed(0)} ms)`, ...ratioCells(vsFixed) });
   // The first preset run was the warm-up: its plan is not among the kept rounds.
   const kept = planned.slice(-ctx.rounds);
   const rows = [
     [`one fixed delay of ${delayMs.toFixed(2)} ms for all`, wall('fixed'), `${(CHUNKS * delayMs).toFixed(0)} ms`,
-      formatSpread(summary(cpu('fixed')), ' ms', 0), '1', '', verdict(vsFixed.median <= 1.2)],
+      formatSpread(summary(cpu('fixed')), ' ms', 0), '1', '', ''],
     [`a fixed delay per stream, ${ownDelay(0).toFixed(2)}–${ownDelay(streams - 1).toFixed(2)} ms`, wall('own'), `${(CHUNKS * ownDelay(streams - 1)).toFixed(0)} ms`,
       formatSpread(summary(cpu('own')), ' ms', 0), formatRatio(ratioSummary(cpu('own'), cpu('fixed'))), '1', ''],
+    ['the same streams, each at a fixed delay that ends it when its preset plan ends', wall('matched'), `${median(kept).toFixed(0)} ms`,
+      formatSpread(summary(cpu('matched')), ' ms', 0), formatRatio(ratioSummary(cpu('matched'), cpu('fixed'))), formatRatio(ratioSummary(cpu('matched'), cpu('own'))), '1'],
     ["the 'gpt-4o' preset, a seed per stream", wall('preset'), `${median(kept).toFixed(0)} ms`,
-      formatSpread(summary(cpu('preset')), ' ms', 0), formatRatio(vsFixed), formatRatio(vsOwn), ''],
+      formatSpread(summary(cpu('preset')), ' ms', 0), formatRatio(vsFixed), formatRatio(vsOwn), `${formatRatio(vsMatched)} ${verdict(vsMatched.median <= 1.2)}`],
   ];
-  ctx.out(`### ${count(streams)} streams × ${CHUNKS} chunks on the gpt-4o preset against a fixed delay of the same mean\n`);
+  ctx.out(`### ${count(streams)} streams × ${CHUNKS} chunks on the gpt-4o preset against fixed delays\n`);
   ctx.out(table(['', { title: 'wall', right: true }, { title: 'last chunk planned', right: true }, { title: 'CPU time', right: true },
-    { title: 'CPU ÷ one fixed delay', right: true }, { title: 'CPU ÷ a delay per stream', right: true }, 'preset ≤1.2x one fixed delay'], rows));
+    { title: 'CPU ÷ one fixed delay', right: true }, { title: 'CPU ÷ a delay per stream', right: true }, { title: 'CPU ÷ the same streams at fixed delays (goal: preset ≤1.2x)', right: true }], rows));
   ctx.out(`\nThe fixed delay is the mean arrival of the last chunk over ${seeds} seeds of the preset (${meanLast.toFixed(0)} ms), `
     + `divided by ${CHUNKS}. "Last chunk planned": when the latest stream's last chunk is due (for the preset, the latest plan() of the round's seeds, median over rounds): `
-    + 'the wall cannot be shorter. Preset streams plan their schedule at the start (first token time, jitter, stalls) and run on the full module, loaded before the first round.\n');
+    + 'the wall cannot be shorter. Preset streams plan their schedule at the start (first token time, jitter, stalls) and run on the full module, loaded before the first round. '
+    + "The preset's stalls and long tails keep some of its streams going for seconds after the same-mean fixed delay has ended, and the clock wakes every millisecond while they do "
+    + '(a bare 1 ms timer alone cost Node 50–60 µs of CPU a wake-up on this machine): the goal compares the preset with the same streams, each at a fixed delay that ends it when its plan ends '
+    + '(same seeds, plans computed before the run), which wake as long, so that the ratio is what the timing model itself costs.\n');
 }
 
 async function run(ctx) {
