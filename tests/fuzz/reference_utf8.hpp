@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
+#include "utf8_support.hpp"
 
 namespace trickle::fuzzing {
 
@@ -54,24 +55,7 @@ struct unit {
   std::uint32_t utf16() const { return value >= 0x10000 ? 2 : 1; }
 };
 
-// A code point as UTF-8, by the encoding's bit layout (the shortest form).
-inline void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+using trickle::testing::append_utf8;
 
 inline std::string encode(char32_t c) {
   std::string out;

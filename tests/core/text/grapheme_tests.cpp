@@ -5,6 +5,7 @@
 #include "core/text/unicode.hpp"
 #include "core/text/utf8.hpp"
 #include "text/grapheme_conformance.hpp"
+#include "utf8_support.hpp"
 
 #include <cstdio>
 #include <random>
@@ -23,23 +24,7 @@ std::vector<std::string> clusters(std::string_view text) {
   return out;
 }
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+using trickle::testing::append_utf8;
 
 // One step of a text as the splitter sees it: a code point (U+FFFD for an ill-formed
 // subsequence) and where its bytes and UTF-16 units lie.

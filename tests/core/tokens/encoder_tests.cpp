@@ -5,6 +5,7 @@
 #include "core/tokens/pretokenize.hpp"
 #include "tokens/assets.hpp"
 #include "tokens/token_vectors.hpp"
+#include "utf8_support.hpp"
 
 #include <algorithm>
 #include <string>
@@ -37,23 +38,7 @@ class prng {
   std::uint32_t state_;
 };
 
-void append_utf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+using trickle::testing::append_utf8;
 
 // Random valid UTF-8 drawn from ranges where the patterns and merges have work to do.
 std::string random_text(prng& random, std::size_t code_points) {
