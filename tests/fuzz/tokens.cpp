@@ -41,6 +41,7 @@
 #include "core/tokens/vocabulary.hpp"
 #include "fuzz_support.hpp"
 #include "reference_utf8.hpp"
+#include "tokens/reference_merge.hpp"
 
 namespace trickle::fuzzing {
 namespace {
@@ -107,30 +108,10 @@ std::string made_text(std::string_view recipe) {
   return text;
 }
 
-// Byte-pair merging as the rule says, slowly: the lowest-ranked adjacent pair merged first,
-// the leftmost of equal ones, until no pair is a token.
+// The slow reference merge (tests/core/tokens/reference_merge.hpp); every part must be a token.
 void reference_merge(const vocabulary& v, std::string_view piece, ids& out) {
-  std::vector<std::string> parts;
-  for (char c : piece) parts.emplace_back(1, c);
-  const auto rank = [&v](const std::string& s) {
-    return v.rank_of(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  };
-  while (parts.size() > 1) {
-    std::uint32_t best = no_token;
-    std::size_t at = 0;
-    for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
-      const std::uint32_t r = rank(parts[k] + parts[k + 1]);
-      if (r < best) {
-        best = r;
-        at = k;
-      }
-    }
-    if (best == no_token) break;
-    parts[at] += parts[at + 1];
-    parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(at) + 1);
-  }
-  for (const std::string& part : parts) {
-    const std::uint32_t r = rank(part);
+  for (const std::string& part : trickle::testing::reference_merge_parts(v, piece)) {
+    const std::uint32_t r = v.rank_of(reinterpret_cast<const std::uint8_t*>(part.data()), part.size());
     FUZZ_CHECK(r != no_token, "reference merge: a part %s that is no token", hex(part).c_str());
     out.push_back(r);
   }

@@ -4,6 +4,7 @@
 #include "core/tokens/encoder.hpp"
 #include "core/tokens/pretokenize.hpp"
 #include "tokens/assets.hpp"
+#include "tokens/reference_merge.hpp"
 #include "tokens/token_vectors.hpp"
 #include "utf8_support.hpp"
 
@@ -58,30 +59,12 @@ std::string random_text(prng& random, std::size_t code_points) {
   return text;
 }
 
-// Byte-pair merging as the rule says, slowly: parts as strings, the lowest-ranked adjacent
-// pair merged first, the leftmost of equal ones. The encoder's two merge paths must agree.
+// The slow reference merge's parts, as ids: the encoder's two merge paths must agree with it.
 ids reference_merge(const vocabulary& v, std::string_view piece) {
-  std::vector<std::string> parts;
-  for (char c : piece) parts.emplace_back(1, c);
-  const auto rank = [&v](const std::string& s) {
-    return v.rank_of(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  };
-  while (parts.size() > 1) {
-    std::uint32_t best = no_token;
-    std::size_t at = 0;
-    for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
-      const std::uint32_t r = rank(parts[k] + parts[k + 1]);
-      if (r < best) {
-        best = r;
-        at = k;
-      }
-    }
-    if (best == no_token) break;
-    parts[at] += parts[at + 1];
-    parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(at) + 1);
-  }
   ids out;
-  for (const std::string& part : parts) out.push_back(rank(part));
+  for (const std::string& part : trickle::testing::reference_merge_parts(v, piece)) {
+    out.push_back(v.rank_of(reinterpret_cast<const std::uint8_t*>(part.data()), part.size()));
+  }
   return out;
 }
 
