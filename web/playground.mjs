@@ -198,8 +198,9 @@ export class Playground {
       option.textContent = preset;
       el.pace.append(option);
     }
-    // HOOK(tokens): 'tokens' becomes choosable as soon as the library accepts it, and the
-    // encoding select as soon as it accepts an `encoding` option with it.
+    // Asked of the library rather than assumed (the page runs on whatever build it is served
+    // with): 'tokens' is offered when the library takes it, and the encoding select when it
+    // takes an `encoding` option with it.
     const tokens = el.split.querySelector('option[value="tokens"]');
     tokens.disabled = !this.#accepts({ split: 'tokens' });
     tokens.dataset.i18n = tokens.disabled ? 'gen.split.tokens' : 'gen.split.tokensReady';
