@@ -71,8 +71,12 @@ test('pieces() gives at once the pieces a stream yields, in every mode it takes,
       const streamed = await collect(trickle.stream(text, { delayMs: 0, split }));
       assert.deepEqual(trickle.pieces(text, { split }), streamed, `${split}: ${JSON.stringify(text.slice(0, 40))}`);
     }
-    const wellFormed = text.toWellFormed?.() ?? text;
-    assert.deepEqual(trickle.pieces(text, { split: 'grapheme' }), Array.from(segmenter.segment(wellFormed), ({ segment }) => segment));
+    // Against Intl.Segmenter where the runtime's Unicode is the tables' (17.0): Node 18's
+    // ICU (Unicode 15.0) cuts Indic conjuncts apart, as Unicode did before 15.1.
+    if (Number.parseFloat(process.versions.unicode) >= 17) {
+      const wellFormed = text.toWellFormed?.() ?? text;
+      assert.deepEqual(trickle.pieces(text, { split: 'grapheme' }), Array.from(segmenter.segment(wellFormed), ({ segment }) => segment));
+    }
   }
   assert.deepEqual(trickle.pieces('the default  cut'), ['the', 'default', 'cut'], 'whitespace, as a stream');
   assert.equal(trickle.pieces('x'.repeat(10000), { split: 'char' }).length, 10000);
