@@ -9,15 +9,32 @@ import { lazyModule } from '../internal/provided.mjs';
 import { Bridge } from './bridge.mjs';
 import { loadNative } from './native.mjs';
 
+// A load made once and shared by every caller; one that failed is made again by the next
+// caller. A manual clock given as `clock` waits for it (clock.waitFor) before it runs
+// timers: the streams that need what it loads start once it is there, and keep their
+// schedule from then.
+function loadOnce(load, clock) {
+  let loading = null;
+  return () => {
+    if (loading === null) {
+      loading = load().catch((error) => {
+        loading = null;
+        throw error;
+      });
+      clock?.waitFor?.(loading);
+    }
+    return loading;
+  };
+}
+
 export class Engines {
   #clock;
-  #fullWasm;
-  #loadingFull = null;
-  #loadingWire = null;
+  #loadFull; // the full module's bridge, loaded once
+  #loadWire; // wire/fetch.mjs, imported once
   #tokenFiles; // { tokenizerWasm, tokenAssets }: createTrickle's options
-  #tokenizerModule = null; // a promise of { load, module }: tokens/load.mjs and the instantiated wasm
+  #loadTokenizerModule; // { load, module }: tokens/load.mjs and the instantiated wasm
   #tokenizers = new Map(); // encoding -> Tokenizer, once loaded
-  #loadingTokenizers = new Map(); // encoding -> the promise of it, while loading
+  #tokenizerLoads = new Map(); // encoding -> its loadOnce()
   // The last text cut into pieces, which the next stream very often shares (a thousand
   // streams of one answer are cut once).
   #lastPieces = { tokenizer: null, text: '', tokensPerChunk: 0, pieces: null };
@@ -29,28 +46,23 @@ export class Engines {
   constructor(core, clock, fullWasm, tokenFiles = {}) {
     this.core = core;
     this.#clock = clock;
-    this.#fullWasm = fullWasm;
     this.#tokenFiles = tokenFiles;
+    this.#loadFull = loadOnce(async () => {
+      const { native, protocol } = await loadNative('full', fullWasm);
+      this.fullNow = new Bridge(native, protocol, clock);
+      return this.fullNow;
+    }, clock);
+    this.#loadWire = loadOnce(() => lazyModule('wire', () => import('../wire/fetch.mjs')), clock);
+    // Waited for through the tokenizer's own load (tokenizer()).
+    this.#loadTokenizerModule = loadOnce(async () => {
+      const load = await lazyModule('tokens', () => import('../tokens/load.mjs'));
+      return { load, module: await load.loadTokenizerModule(tokenFiles.tokenizerWasm) };
+    }, null);
   }
 
   /** The full module's bridge, loading it on first need. A failed load is tried again next time. */
   full() {
-    if (this.fullNow !== null) return Promise.resolve(this.fullNow);
-    if (this.#loadingFull !== null) return this.#loadingFull;
-    this.#loadingFull = loadNative('full', this.#fullWasm).then(
-      ({ native, protocol }) => {
-        this.fullNow = new Bridge(native, protocol, this.#clock);
-        return this.fullNow;
-      },
-      (error) => {
-        this.#loadingFull = null;
-        throw error;
-      },
-    );
-    // A manual clock waits for the load before it runs timers: the streams that need the
-    // module start once it is there, and keep their schedule from then.
-    this.#clock.waitFor?.(this.#loadingFull);
-    return this.#loadingFull;
+    return this.fullNow !== null ? Promise.resolve(this.fullNow) : this.#loadFull();
   }
 
   /**
@@ -59,13 +71,7 @@ export class Engines {
    * real-time work a manual clock waits for.
    */
   wire() {
-    if (this.#loadingWire !== null) return this.#loadingWire;
-    this.#loadingWire = lazyModule('wire', () => import('../wire/fetch.mjs')).catch((error) => {
-      this.#loadingWire = null;
-      throw error;
-    });
-    this.#clock.waitFor?.(this.#loadingWire);
-    return this.#loadingWire;
+    return this.#loadWire();
   }
 
   /** The bridge a stream with `settings` runs on, or null when that is the full one, not loaded yet. */
@@ -81,39 +87,22 @@ export class Engines {
   tokenizer(encoding) {
     const loaded = this.#tokenizers.get(encoding);
     if (loaded !== undefined) return Promise.resolve(loaded);
-    let loading = this.#loadingTokenizers.get(encoding);
-    if (loading !== undefined) return loading;
-    loading = this.#loadTokenizer(encoding).then(
-      (tokenizer) => {
+    let load = this.#tokenizerLoads.get(encoding);
+    if (load === undefined) {
+      load = loadOnce(async () => {
+        const { load: loader, module } = await this.#loadTokenizerModule();
+        const tokenizer = await loader.loadVocabulary(module, encoding, this.#tokenFiles.tokenAssets?.[encoding]);
         this.#tokenizers.set(encoding, tokenizer);
-        this.#loadingTokenizers.delete(encoding);
         return tokenizer;
-      },
-      (error) => {
-        this.#loadingTokenizers.delete(encoding);
-        throw error;
-      },
-    );
-    this.#loadingTokenizers.set(encoding, loading);
-    this.#clock.waitFor?.(loading);
-    return loading;
+      }, this.#clock);
+      this.#tokenizerLoads.set(encoding, load);
+    }
+    return load();
   }
 
   /** The tokenizer of `encoding` if it is loaded already, else null. */
   tokenizerNow(encoding) {
     return this.#tokenizers.get(encoding) ?? null;
-  }
-
-  async #loadTokenizer(encoding) {
-    this.#tokenizerModule ??= (async () => {
-      const load = await lazyModule('tokens', () => import('../tokens/load.mjs'));
-      return { load, module: await load.loadTokenizerModule(this.#tokenFiles.tokenizerWasm) };
-    })().catch((error) => {
-      this.#tokenizerModule = null;
-      throw error;
-    });
-    const { load, module } = await this.#tokenizerModule;
-    return load.loadVocabulary(module, encoding, this.#tokenFiles.tokenAssets?.[encoding]);
   }
 
   /**

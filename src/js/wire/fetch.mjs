@@ -98,14 +98,8 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
   return async function trickleFetch(input, init) {
     // What fetch itself refuses (a URL it cannot parse, a GET with a body) it refuses here
     // too, the same way: a TypeError, before anything is sent.
-    let bodyText = plainTextBody(input, init);
-    let request;
-    if (bodyText === undefined) {
-      request = new Request(input, init);
-    } else {
-      request = requestWithout(input, init);
-      if (request.method === 'GET' || request.method === 'HEAD') bodyText = undefined; // (it did not throw)
-    }
+    const bodyText = plainTextBody(input, init);
+    const request = bodyText === undefined ? new Request(input, init) : requestWithout(input, init);
     const url = new URL(request.url);
     const bridge = await engines.full();
     const routed = route(request.method, url);
