@@ -294,7 +294,19 @@ describe('the chat demo', () => {
     await waitForApp(page);
     assert.equal(await page.getAttribute('meta[name="trickle-build"]', 'content'), newBuild, 'the new page, not a cached one');
     assert.equal(await waitForWorker(page), 'ready');
+    // The new worker takes over once it has installed (trickle and the whole site): on a
+    // loaded machine that can outlast the page's own wait, after which the page follows
+    // the change of controller. Either way it must come.
+    await page.waitForFunction(async (build) => {
+      const controller = navigator.serviceWorker.controller;
+      if (!controller) return false;
+      const channel = new MessageChannel();
+      const reply = new Promise((resolve) => { channel.port1.onmessage = (event) => resolve(event.data); });
+      controller.postMessage({ type: 'hello' }, [channel.port2]);
+      return (await reply)?.build === build;
+    }, newBuild, { timeout: 30000, polling: 250 });
     assert.equal((await helloWorker(page)).build, newBuild, 'the new worker controls the page');
+    await page.waitForFunction((build) => document.getElementById('worker-build').textContent.includes(build), newBuild);
     assert.match(await page.textContent('#worker-build'), new RegExp(newBuild));
     const answer = await askAndRead(page, '新版本');
     assertStreamedAnswer(answer, '新版本');
