@@ -40,6 +40,7 @@ class text_stream final : public stream {
 
  private:
   int take_due_chunks(int limit, span_sink& sink) override {
+    if (fail_after_ == no_failure) return take_in_bulk(limit, sink);
     for (int taken = 0; taken < limit; ++taken) {
       switch (generator_.poll(&on_wake, static_cast<stream*>(this))) {
         case async_generator<chunk>::poll_status::item: {
@@ -61,6 +62,33 @@ class text_stream final : public stream {
     }
     return status_more;
   }
+
+  // The usual stream (no failure planned): the generator runs until it waits, ends or has
+  // given `limit` chunks, in one resumption (async_generator::poll_into).
+  int take_in_bulk(int limit, span_sink& sink) {
+    if (limit <= 0) return status_more;
+    bulk_sink into{&sink, limit};
+    switch (generator_.poll_into(&on_wake, static_cast<stream*>(this), &bulk_sink::take, &into)) {
+      case async_generator<chunk>::poll_status::item:
+        return status_more;
+      case async_generator<chunk>::poll_status::pending:
+        return status_pending;
+      case async_generator<chunk>::poll_status::done:
+        break;
+    }
+    failure_ = generator_.failure();
+    return finish(failure_ ? status_failed : status_done);
+  }
+
+  struct bulk_sink {
+    span_sink* spans;
+    int room;
+    static bool take(void* self, chunk& c) noexcept {
+      auto* into = static_cast<bulk_sink*>(self);
+      into->spans->push(c.utf16_begin, c.utf16_end);
+      return --into->room > 0;
+    }
+  };
 
   int finish(int status) noexcept {
     stop_timeout();

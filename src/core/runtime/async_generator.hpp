@@ -9,6 +9,10 @@
 //       switch (gen.poll(wake, context)) { item / pending / done }
 //   `pending` means the generator is waiting (on a timer); `wake(context)` is called once
 //   it has an item or has finished, and the next poll() returns that.
+//   In bulk, from plain code: gen.poll_into(wake, context, sink, sink_context) runs the body
+//   until it waits, finishes or fills the sink: while the sink has room, each co_yield hands
+//   its item to sink(sink_context, item) and the body goes on without suspending (one
+//   resumption for a whole batch, where poll() takes one per item).
 //
 // Guarantees
 //   - Lazy: the body starts at the first next()/poll(), not at the call.
@@ -50,6 +54,8 @@ class async_generator {
  public:
   using value_type = std::remove_cv_t<std::remove_reference_t<T>>;
   using wake_function = void (*)(void* context) noexcept;
+  // Takes one item during poll_into(); returns whether there is room for another.
+  using sink_function = bool (*)(void* sink_context, value_type& item) noexcept;
   enum class poll_status { item, pending, done };
 
   class promise_type;
@@ -68,7 +74,8 @@ class async_generator {
   // direct resume() below nests one level only, when a timer resumed us, and the consumer
   // may destroy this frame inside that call: nothing here touches the frame afterwards.
   struct hand_over_awaiter {
-    bool await_ready() const noexcept { return false; }
+    bool taken_in_bulk = false;  // a co_yield whose item a poll_into() sink took: go on
+    bool await_ready() const noexcept { return taken_in_bulk; }
     void await_suspend(handle_type self) noexcept { self.promise().hand_over(); }
     void await_resume() const noexcept {}
   };
@@ -85,6 +92,11 @@ class async_generator {
       return {};
     }
     hand_over_awaiter yield_value(value_type& item) noexcept {
+      if (sink_ != nullptr) {  // set only while poll_into() runs the body on its stack
+        if (sink_(sink_context_, item)) return {true};
+        state_ = state::suspended;  // the sink is full: back to the consumer, item taken
+        return {};
+      }
       current_ = std::addressof(item);
       state_ = state::item_ready;
       return {};
@@ -121,6 +133,8 @@ class async_generator {
     stop_token step_token_;
     wake_function wake_ = nullptr;
     void* wake_context_ = nullptr;
+    sink_function sink_ = nullptr;
+    void* sink_context_ = nullptr;
   };
 
   class next_awaiter {
@@ -205,6 +219,39 @@ class async_generator {
     if (promise.state_ == state::finished) return poll_status::done;
     promise.state_ = state::suspended;
     return poll_status::item;
+  }
+
+  // poll() in bulk: every item the body yields goes to sink(sink_context, item), until the
+  // sink says it is full (`item`: the generator is suspended, poll again for more), the
+  // body waits (`pending`, as for poll(): wake(context) will come) or it ends (`done`).
+  // Items may have gone to the sink in each case. An item that was ready before the call
+  // (a timer woke the body) goes first. current() is not used.
+  poll_status poll_into(wake_function wake, void* context, sink_function sink, void* sink_context) {
+    if (!handle_) return poll_status::done;
+    promise_type& promise = handle_.promise();
+    switch (promise.state_) {
+      case state::running:
+        promise.wake_ = wake;
+        promise.wake_context_ = context;
+        return poll_status::pending;
+      case state::finished:
+        return poll_status::done;
+      case state::item_ready:
+        promise.state_ = state::suspended;
+        if (!sink(sink_context, *promise.current_)) return poll_status::item;
+        break;
+      case state::suspended:
+        break;
+    }
+    promise.wake_ = wake;
+    promise.wake_context_ = context;
+    promise.step_token_ = {};
+    promise.sink_ = sink;
+    promise.sink_context_ = sink_context;
+    const bool produced = advance(handle_);
+    promise.sink_ = nullptr;  // a timer that resumes the body later hands its item over as usual
+    if (!produced) return poll_status::pending;
+    return promise.state_ == state::finished ? poll_status::done : poll_status::item;
   }
 
   value_type& current() const noexcept { return *handle_.promise().current_; }

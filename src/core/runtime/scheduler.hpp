@@ -103,6 +103,9 @@ class scheduler {
   // proves it, so a hot loop of zero-length sleeps does not read the clock every time;
   // otherwise reads the clock again. Never true early.
   bool is_due(time_point deadline) noexcept;
+  // True when the last reading already shows `deadline` reached: a check that costs no
+  // clock reading and no call, for a waiter's fast path (false says nothing).
+  bool due_by_last_reading(time_point deadline) const noexcept { return deadline <= last_reading_; }
 
   // Runs `t` at its deadline. `t` must not be scheduled already. Running out of memory
   // for the queue here ends the program (std::terminate): a sleep must not throw. Call

@@ -69,8 +69,9 @@ class piece_range {
     void advance_grapheme() noexcept;
     // Moves past one code point, in both units.
     void step_over(const decoded_code_point& step) noexcept;
-    // Moves past code points for as long as their being whitespace equals `whitespace`.
-    void skip_while_whitespace_is(bool whitespace) noexcept;
+    // Move past a run of whitespace, and past a run of anything else.
+    void skip_whitespace() noexcept;
+    void skip_word() noexcept;
 
     std::string_view text_;
     split_mode mode_;

@@ -146,8 +146,10 @@ class StreamCore {
   #suffix;
   #signal;
   #timeoutMs;
-  // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd).
-  // Made on first need (a stream read as fast as it comes never buffers), then reused.
+  // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd),
+  // a Uint32Array that each delivery is copied into with one set(). Made on first need (a
+  // stream read as fast as it comes never buffers), then reused; it grows to what one
+  // delivery brings (protocol.maxBatch pairs at most) plus what was still unread.
   #spans = null;
   #nextSpan = 0;
   #spansEnd = 0;
@@ -248,6 +250,13 @@ class StreamCore {
   }
 
   next(front) {
+    // The usual case at zero delay first: a chunk buffered, no earlier next() waiting.
+    const i = this.#nextSpan;
+    if (i < this.#spansEnd && this.#resolve === null) {
+      this.#nextSpan = i + 2;
+      const spans = this.#spans;
+      return Promise.resolve(new Chunk(this.#piece(spans[i], spans[i + 1])));
+    }
     if (this.#resolve === null) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#state === OPEN) {
@@ -352,14 +361,26 @@ class StreamCore {
   // Takes `count` spans from words[offset...], then acts on the status that ended them.
   #receive(words, offset, count, status) {
     if (count > 0) {
-      const spans = this.#spans ??= [];
-      if (this.#nextSpan === this.#spansEnd) {
-        this.#nextSpan = 0;
-        this.#spansEnd = 0;
+      const size = 2 * count;
+      let spans = this.#spans;
+      let first = this.#nextSpan;
+      let end = this.#spansEnd;
+      if (first === end) {
+        first = end = 0;
       }
-      let at = this.#spansEnd;
-      for (let i = offset, end = offset + 2 * count; i < end; i++) spans[at++] = words[i];
-      this.#spansEnd = at;
+      if (spans === null || end + size > spans.length) {
+        // Move what is still unread to the front, in a larger buffer if it must grow.
+        const kept = end - first;
+        const length = spans === null ? 0 : spans.length;
+        const fresh = kept + size > length ? new Uint32Array(Math.max(16, 2 * length, kept + size)) : spans;
+        if (kept > 0) fresh.set(spans.subarray(first, end));
+        spans = this.#spans = fresh;
+        first = 0;
+        end = kept;
+      }
+      spans.set(words.subarray(offset, offset + size), end);
+      this.#nextSpan = first;
+      this.#spansEnd = end + size;
     }
     const p = this.#bridge.protocol;
     if (status === p.statusPending) {

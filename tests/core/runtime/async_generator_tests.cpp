@@ -249,3 +249,85 @@ TEST_CASE("a generator can consume another generator, waiting when it waits") {
   CHECK(out == std::vector<int>{2, 4, 6});
   CHECK(done);
 }
+
+namespace {
+
+// A poll_into() sink that keeps what it is given and has room for `room` items per call.
+struct collecting_sink {
+  std::vector<int> items;
+  int room = 0;
+  static bool take(void* self, int& item) noexcept {
+    auto* sink = static_cast<collecting_sink*>(self);
+    sink->items.push_back(item);
+    return --sink->room > 0;
+  }
+};
+
+int_generator numbers_then_sleep(scheduler& sched, int& resumed_after_sleep) {
+  co_yield 1;
+  co_yield 2;
+  co_await sched.sleep_for(10ms);
+  ++resumed_after_sleep;
+  co_yield 3;
+  co_yield 4;
+}
+
+}  // namespace
+
+TEST_CASE("poll_into() hands items to the sink without suspending until the sink is full") {
+  int started = 0;
+  auto gen = count_to(5, started);
+  auto no_wake = [](void*) noexcept {};
+  collecting_sink sink;
+  sink.room = 2;
+  REQUIRE(gen.poll_into(no_wake, nullptr, &collecting_sink::take, &sink) == int_generator::poll_status::item);
+  CHECK(sink.items == std::vector<int>{1, 2});
+  sink.room = 2;
+  REQUIRE(gen.poll_into(no_wake, nullptr, &collecting_sink::take, &sink) == int_generator::poll_status::item);
+  CHECK(sink.items == std::vector<int>{1, 2, 3, 4});
+  // One by one again in between: poll() takes up where the bulk call stopped.
+  REQUIRE(gen.poll(no_wake, nullptr) == int_generator::poll_status::item);
+  CHECK(gen.current() == 5);
+  sink.room = 10;
+  CHECK(gen.poll_into(no_wake, nullptr, &collecting_sink::take, &sink) == int_generator::poll_status::done);
+  CHECK(sink.items.size() == 4);
+  CHECK(started == 1);
+}
+
+TEST_CASE("poll_into() says pending when the body sleeps, and its next call starts with the item the timer brought") {
+  virtual_time time;
+  int resumed = 0;
+  auto gen = numbers_then_sleep(time.sched, resumed);
+  int wakes = 0;
+  auto on_wake = [](void* c) noexcept { ++*static_cast<int*>(c); };
+  collecting_sink sink;
+  sink.room = 100;
+  REQUIRE(gen.poll_into(on_wake, &wakes, &collecting_sink::take, &sink) == int_generator::poll_status::pending);
+  CHECK(sink.items == std::vector<int>{1, 2});
+  CHECK(gen.poll_into(on_wake, &wakes, &collecting_sink::take, &sink) == int_generator::poll_status::pending);
+  time.set_ms(10);
+  time.sched.run_due();
+  // The timer resumed the body off the consumer's stack: it stopped at its first item and
+  // woke the consumer once, the sink not being there to take it.
+  CHECK(resumed == 1);
+  CHECK(wakes == 1);
+  CHECK(sink.items.size() == 2);
+  REQUIRE(gen.poll_into(on_wake, &wakes, &collecting_sink::take, &sink) == int_generator::poll_status::done);
+  CHECK(sink.items == std::vector<int>{1, 2, 3, 4});
+  CHECK(wakes == 1);
+}
+
+TEST_CASE("poll_into() reports a thrown exception as done after the items before it, with failure() holding it") {
+  auto gen = []() -> int_generator {
+    co_yield 7;
+    co_yield 8;
+    throw std::logic_error("bulk sees this");
+  }();
+  auto no_wake = [](void*) noexcept {};
+  collecting_sink sink;
+  sink.room = 100;
+  REQUIRE(gen.poll_into(no_wake, nullptr, &collecting_sink::take, &sink) == int_generator::poll_status::done);
+  CHECK(sink.items == std::vector<int>{7, 8});
+  REQUIRE(gen.failure());
+  CHECK_THROWS_WITH(std::rethrow_exception(gen.failure()), "bulk sees this");
+}

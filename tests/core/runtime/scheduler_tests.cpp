@@ -190,6 +190,33 @@ TEST_CASE("pace deadlines are fixed from its start, so being late once does not 
   CHECK(ticks == std::vector<std::int64_t>{1100, 1200, 1450, 1450, 1500});
 }
 
+TEST_CASE("pace ticks already due pass without a timer, and a stop request still ends them") {
+  virtual_time time;
+  stop_source stop;
+  int passed = 0;
+  bool cancelled = false;
+  [](virtual_time& t, stop_token token, int& passed, bool& cancelled) -> detached {
+    pace p{t.sched, 0ms, token};
+    try {
+      for (;;) {
+        co_await p.next_tick();
+        ++passed;
+        CHECK(t.sched.scheduled_count() == 0);
+        if (passed == 3) co_await t.sched.yield();  // the stop comes while this waits
+      }
+    } catch (const operation_cancelled&) {
+      cancelled = true;
+    }
+  }(time, stop.token(), passed, cancelled);
+  CHECK(passed == 3);
+  stop.request_stop();
+  time.run_until_idle();
+  // The tick after the yield is due (a zero interval), but the pace has been stopped.
+  CHECK(passed == 3);
+  CHECK(cancelled);
+  CHECK(time.now_ms() == 0);
+}
+
 TEST_CASE("yield lets every other ready coroutine run before it continues") {
   virtual_time time;
   std::vector<std::string> log;

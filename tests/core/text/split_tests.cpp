@@ -2,8 +2,13 @@
 
 #include "core/text/split.hpp"
 
+#include <cstdint>
+#include <random>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include "utf8_support.hpp"
 
 using namespace trickle;
 
@@ -90,4 +95,62 @@ TEST_CASE("a truncated sequence at the very end does not read past the text") {
   const std::string text = "a\xf0\x9f";
   std::string_view view(text.data(), text.size());
   CHECK(pieces(view, split_mode::character) == strings{"a", "\xf0\x9f"});
+}
+
+namespace {
+
+// Whitespace mode the slow way: one code point at a time, by the library's decoder and
+// Python's whitespace test, with UTF-16 positions counted alongside.
+std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> whitespace_pieces_by_code_point(std::string_view text) {
+  std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> out;
+  std::size_t at = 0;
+  std::uint32_t utf16 = 0;
+  bool in_piece = false;
+  while (at < text.size()) {
+    const decoded_code_point step = decode_utf8(text, at);
+    if (is_python_whitespace(step.value)) {
+      in_piece = false;
+    } else {
+      if (!in_piece) out.emplace_back("", utf16, utf16);
+      in_piece = true;
+      std::get<0>(out.back()).append(text.substr(at, step.byte_length));
+      std::get<2>(out.back()) = utf16 + step.utf16_length;
+    }
+    at += step.byte_length;
+    utf16 += step.utf16_length;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-byte block") {
+  // Words of 0 to 19 code points from letters, control characters (part of a word), every
+  // kind of whitespace, multi-byte letters and invalid bytes, so that every kind of byte
+  // ends or continues a word at every offset of the scan's eight-byte blocks.
+  const std::vector<char32_t> word_chars{U'a', U'Z', U'0', U'!', U'~', 0x7F, 0x01, 0x08, 0x0E, 0x1B,
+                                         U'é', U'你', U'😀', 0x200B, 0xFFFD};
+  const std::vector<char32_t> spaces{U' ', U'\t', U'\n', 0x0B, 0x0C, U'\r', 0x1C, 0x1D, 0x1E, 0x1F,
+                                     0x85, 0xA0, 0x1680, 0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+  std::mt19937 random{2026};
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int words = static_cast<int>(random() % 12);
+    for (int w = 0; w < words; ++w) {
+      const int length = static_cast<int>(random() % 20);
+      for (int i = 0; i < length; ++i) {
+        if (random() % 23 == 0) {
+          text += '\xff';  // an invalid byte: one character, never whitespace
+        } else {
+          testing::append_utf8(text, word_chars[random() % word_chars.size()]);
+        }
+      }
+      const int gap = static_cast<int>(random() % 3);
+      for (int i = 0; i < gap; ++i) testing::append_utf8(text, spaces[random() % spaces.size()]);
+    }
+    std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> got;
+    for (const piece& p : split(text, split_mode::whitespace)) got.emplace_back(std::string{p.text}, p.utf16_begin, p.utf16_end);
+    INFO("round " << round << ", text of " << text.size() << " bytes");
+    CHECK(got == whitespace_pieces_by_code_point(text));
+  }
 }
