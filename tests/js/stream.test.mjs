@@ -131,6 +131,43 @@ test('a large text streams completely at zero delay, in batches', async () => {
   assert.equal(chunks.at(-1), 'w99999');
 });
 
+test('streams read side by side keep their own chunks while ended streams hand their buffers on', async () => {
+  // Each stream buffers a batch of chunks at a time; the buffers of streams that end (read
+  // to the end, returned, aborted) go to streams started later. Rounds of streams read in
+  // turn, one chunk each, must each see exactly their own words.
+  const textOf = (s) => Array.from({ length: 2_500 + s * 37 }, (_, i) => `s${s}w${i}`).join(' ');
+  for (let round = 0; round < 4; round++) {
+    const readers = Array.from({ length: 12 }, (_, k) => {
+      const s = round * 12 + k;
+      const controller = new AbortController();
+      return { s, controller, words: textOf(s).split(' '), got: [], stream: trickle.stream(textOf(s), { delayMs: 0, signal: controller.signal }) };
+    });
+    let open = readers.slice();
+    while (open.length > 0) {
+      for (const reader of open) {
+        const { s, got } = reader;
+        if (got.length === 1_000 + s * 10 && s % 3 === 1) {
+          await reader.stream.return();
+          reader.ended = 'returned';
+        } else if (got.length === 1_500 + s && s % 3 === 2) {
+          reader.controller.abort();
+          await assert.rejects(reader.stream.next(), { name: 'AbortError' });
+          reader.ended = 'aborted';
+        } else {
+          const { value, done } = await reader.stream.next();
+          if (done) reader.ended = 'done';
+          else got.push(value);
+        }
+      }
+      open = open.filter((reader) => reader.ended === undefined);
+    }
+    for (const { s, words, got, ended } of readers) {
+      assert.deepEqual(got, words.slice(0, got.length), `stream ${s} (${ended})`);
+      if (ended === 'done') assert.equal(got.length, words.length, `stream ${s}`);
+    }
+  }
+});
+
 // The event loop's glue (performance.now() and one setTimeout), with loose bounds: the
 // other timing tests run on a manual clock.
 test('chunks arrive on schedule with real timers, never early', async () => {

@@ -38,6 +38,13 @@ const KEEP_BUFFER_BYTES = 64 * 1024;
 // pieces(): how many (begin, end) pairs come back per call into wasm.
 const PIECE_BATCH = 2048;
 const KEEP_SLOTS = 32;
+// Streams' chunk buffers (StreamCore's spans): one of this many entries holds a full pull
+// or record (protocol.maxBatch pairs). Up to SPARE_SPAN_BUFFERS of them are kept for the
+// next streams: a stream read at zero delay needs one, and a fresh 8 KB typed array for
+// each such stream (memory outside the JS heap) made garbage collection a fifth of the
+// time of thousand-word streams. Smaller needs get small arrays, which V8 keeps on the heap.
+const SMALL_SPAN_BUFFER = 16;
+const SPARE_SPAN_BUFFERS = 16;
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
@@ -67,6 +74,8 @@ export class Bridge {
   #pieces; // the given pieces' lists (u32 ends, then u32 token counts), per stream
   #spans; // pieces(): a batch of (begin, end) pairs
   #cancelWake = null; // the armed timer's cancel function
+  #spareSpanBuffers = []; // see spanBuffer()
+  #spanBufferLength;
   // True while records are read: user code run from a delivery (a signal's
   // removeEventListener, say) must not start streams (which would overwrite the records) or
   // give the records' memory back. What it asks for waits until the reading is over.
@@ -83,6 +92,7 @@ export class Bridge {
       tokens: protocol.splitGiven, given: protocol.splitGiven,
     };
     this.#heapWords = native.HEAPU32;
+    this.#spanBufferLength = 2 * protocol.maxBatch;
     this.#pullSpansIndex = native.pullSpansAddress() >>> 2;
     this.#commands = new WasmBuffer(native, 64 * protocol.startFieldCount * 8);
     this.#texts = new WasmBuffer(native, 4096);
@@ -136,6 +146,23 @@ export class Bridge {
       } else {
         this.#releaseBurst();
       }
+    }
+  }
+
+  /**
+   * A Uint32Array of at least `length` entries for a stream's buffered chunks, to be given
+   * back with returnSpanBuffer() once the stream no longer reads it (it may then go to
+   * another stream).
+   */
+  spanBuffer(length) {
+    if (length <= SMALL_SPAN_BUFFER) return new Uint32Array(SMALL_SPAN_BUFFER);
+    if (length <= this.#spanBufferLength) return this.#spareSpanBuffers.pop() ?? new Uint32Array(this.#spanBufferLength);
+    return new Uint32Array(length);
+  }
+
+  returnSpanBuffer(buffer) {
+    if (buffer.length === this.#spanBufferLength && this.#spareSpanBuffers.length < SPARE_SPAN_BUFFERS) {
+      this.#spareSpanBuffers.push(buffer);
     }
   }
 

@@ -147,9 +147,10 @@ class StreamCore {
   #signal;
   #timeoutMs;
   // Buffered chunks: [begin, end) UTF-16 positions, flat, in #spans[#nextSpan .. #spansEnd),
-  // a Uint32Array that each delivery is copied into with one set(). Made on first need (a
-  // stream read as fast as it comes never buffers), then reused; it grows to what one
-  // delivery brings (protocol.maxBatch pairs at most) plus what was still unread.
+  // a Uint32Array that each delivery is copied into with one set(). Taken on first need (a
+  // stream read as fast as it comes never buffers) from the bridge, which keeps the large
+  // ones of ended streams for the next (see Bridge.spanBuffer), and given back once the
+  // stream has ended and nothing in it is left to read.
   #spans = null;
   #nextSpan = 0;
   #spansEnd = 0;
@@ -371,9 +372,10 @@ class StreamCore {
       if (spans === null || end + size > spans.length) {
         // Move what is still unread to the front, in a larger buffer if it must grow.
         const kept = end - first;
-        const length = spans === null ? 0 : spans.length;
-        const fresh = kept + size > length ? new Uint32Array(Math.max(16, 2 * length, kept + size)) : spans;
+        const fresh = spans === null ? this.#bridge.spanBuffer(size)
+          : kept + size <= spans.length ? spans : this.#bridge.spanBuffer(Math.max(kept + size, 2 * spans.length));
         if (kept > 0) fresh.set(spans.subarray(first, end));
+        if (fresh !== spans && spans !== null) this.#bridge.returnSpanBuffer(spans);
         spans = this.#spans = fresh;
         first = 0;
         end = kept;
@@ -442,6 +444,7 @@ class StreamCore {
   // After the last chunk: the error, once, if the stream failed; then done forever.
   #settleEnded() {
     this.#stopWatching(); // the iteration is over for the consumer: nothing left to abort
+    this.#dropSpans();
     if (this.#failure !== null) {
       const failure = this.#failure;
       this.#failure = null;
@@ -464,6 +467,15 @@ class StreamCore {
     this.#asleep = false;
   }
 
+  // No buffered chunk will be read any more (the end was reached, or they are dropped).
+  #dropSpans() {
+    this.#nextSpan = 0;
+    this.#spansEnd = 0;
+    if (this.#spans === null) return;
+    this.#bridge.returnSpanBuffer(this.#spans);
+    this.#spans = null;
+  }
+
   #stopWatching() {
     const signal = this.#signal;
     if (signal === undefined) return;
@@ -475,8 +487,7 @@ class StreamCore {
   // is waiting, the next one does.
   #fail(reason) {
     this.#stopWatching();
-    this.#nextSpan = 0;
-    this.#spansEnd = 0;
+    this.#dropSpans();
     if (this.#resolve === null) {
       this.#failure = reason;
       return;
@@ -505,8 +516,7 @@ class StreamCore {
   #end() {
     this.#stopWatching();
     this.#release(false);
-    this.#nextSpan = 0;
-    this.#spansEnd = 0;
+    this.#dropSpans();
     this.#failure = null;
     this.#settleAll(RESOLVE, { value: undefined, done: true });
   }
