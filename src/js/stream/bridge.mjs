@@ -42,7 +42,8 @@ const KEEP_SLOTS = 32;
 // or record (protocol.maxBatch pairs). Up to SPARE_SPAN_BUFFERS of them are kept for the
 // next streams: a stream read at zero delay needs one, and a fresh 8 KB typed array for
 // each such stream (memory outside the JS heap) made garbage collection a fifth of the
-// time of thousand-word streams. Smaller needs get small arrays, which V8 keeps on the heap.
+// time of thousand-word streams. Smaller needs get small arrays (the smallest of which V8
+// keeps on its heap), doubling as they must.
 const SMALL_SPAN_BUFFER = 16;
 const SPARE_SPAN_BUFFERS = 16;
 
@@ -155,9 +156,14 @@ export class Bridge {
    * another stream).
    */
   spanBuffer(length) {
-    if (length <= SMALL_SPAN_BUFFER) return new Uint32Array(SMALL_SPAN_BUFFER);
-    if (length <= this.#spanBufferLength) return this.#spareSpanBuffers.pop() ?? new Uint32Array(this.#spanBufferLength);
-    return new Uint32Array(length);
+    const full = this.#spanBufferLength;
+    if (length > full) return new Uint32Array(length);
+    if (2 * length > full) return this.#spareSpanBuffers.pop() ?? new Uint32Array(full);
+    // A stream on a schedule buffers a chunk or two at a time (when its reader is late):
+    // thousands of them must not each hold a full-size buffer.
+    let size = SMALL_SPAN_BUFFER;
+    while (size < length) size *= 2;
+    return new Uint32Array(size);
   }
 
   returnSpanBuffer(buffer) {

@@ -380,7 +380,12 @@ class StreamCore {
         first = 0;
         end = kept;
       }
-      spans.set(words.subarray(offset, offset + size), end);
+      if (size > 32) {
+        spans.set(words.subarray(offset, offset + size), end);
+      } else {
+        // A chunk or two (a late reader on a schedule, thousands of streams a tick): no view.
+        for (let i = 0; i < size; i++) spans[end + i] = words[offset + i];
+      }
       this.#nextSpan = first;
       this.#spansEnd = end + size;
     }
