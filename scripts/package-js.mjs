@@ -217,8 +217,12 @@ function namedFiles(folder, modules) {
   return { named, computed, hinted };
 }
 
-/** Bundles, code-splits and minifies the package's JS under `folder`, in place. */
-export async function packageJs(folder, { meta } = {}) {
+/**
+ * Bundles, code-splits and minifies the package's JS under `folder`, in place. `entries`
+ * (paths under `folder`): the modules that keep their path, besides those that name assets;
+ * by default the ones package.json exports. `meta`: where to write what each file holds.
+ */
+export async function packageJs(folder, { meta, entries: given } = {}) {
   folder = resolve(folder);
   const modules = filesUnder(folder, isModule);
   const code = modules.filter((path) => !isGlue(path));
@@ -228,7 +232,8 @@ export async function packageJs(folder, { meta } = {}) {
       + 'bundled, they cannot be told from the hinted ones; give each the hint');
   }
   const assetModules = code.filter((path) => moduleFacts(readFileSync(path, 'utf8'), path).assets.length > 0);
-  const entries = [...new Set([...packageEntries(folder), ...assetModules])].sort();
+  const named = given === undefined ? packageEntries(folder) : given.map((path) => join(folder, path));
+  const entries = [...new Set([...named, ...assetModules])].sort();
   const exportsBefore = new Map(entries.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), path).exports]));
 
   const out = mkdtempSync(join(tmpdir(), 'trickle-package-js-'));
