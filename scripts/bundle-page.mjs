@@ -32,7 +32,8 @@
 // import cycles, no re-exports (`export ... from`), no `import()` of the site's modules, and
 // no exported `let` or `var`. The last because an import here is a copy of the binding,
 // taken once the imported module has finished running: for functions, classes and
-// constants that is the same thing as a live binding, for a variable it is not.
+// constants that is the same thing as a live binding, for a variable it is not (a `let` or
+// `var` exported by name and never assigned again is as good as a constant, and accepted).
 //
 // The modules are parsed with acorn: a regular expression cannot tell an `export` at the
 // start of a line from one inside a template literal. acorn is no new dependency: Debian's
@@ -94,19 +95,21 @@ function* descendants(node) {
   }
 }
 
+// The names a pattern binds or assigns (a, b and c in { a, b: [c] }; none in a.b).
+function patternNames(pattern) {
+  switch (pattern.type) {
+    case 'Identifier': return [pattern.name];
+    case 'ObjectPattern': return pattern.properties.flatMap((p) => patternNames(p.type === 'Property' ? p.value : p));
+    case 'ArrayPattern': return pattern.elements.filter(Boolean).flatMap(patternNames);
+    case 'RestElement': return patternNames(pattern.argument);
+    case 'AssignmentPattern': return patternNames(pattern.left);
+    default: return [];
+  }
+}
+
 // The names a declaration binds, patterns included (let { a, b: [c] } = ...).
 function boundNames(declaration) {
-  const names = (pattern) => {
-    switch (pattern.type) {
-      case 'Identifier': return [pattern.name];
-      case 'ObjectPattern': return pattern.properties.flatMap((p) => names(p.type === 'Property' ? p.value : p));
-      case 'ArrayPattern': return pattern.elements.filter(Boolean).flatMap(names);
-      case 'RestElement': return names(pattern.argument);
-      case 'AssignmentPattern': return names(pattern.left);
-      default: return [];
-    }
-  };
-  return declaration.declarations.flatMap((declarator) => names(declarator.id));
+  return declaration.declarations.flatMap((declarator) => patternNames(declarator.id));
 }
 
 const isRelative = (specifier) => specifier.startsWith('./') || specifier.startsWith('../');
@@ -203,13 +206,25 @@ export function transformModule(source, id) {
     }
   }
 
-  // Top-level `const NAME = 'string'`, by name.
+  // The names assigned anywhere in the module (an inner variable of the same name counts
+  // too: a false alarm stops the build, a miss would not), for the two rules below that take
+  // a `let` or `var` never assigned again as a constant: a bundler (esbuild) declares every
+  // top-level binding with var, constants included.
+  const assigned = new Set();
+  for (const node of descendants(ast)) {
+    const target = node.type === 'AssignmentExpression' ? node.left
+      : node.type === 'UpdateExpression' ? node.argument
+        : node.type === 'ForInStatement' || node.type === 'ForOfStatement' ? node.left : null;
+    if (target !== null && target.type !== 'VariableDeclaration') for (const name of patternNames(target)) assigned.add(name);
+  }
+  // Top-level `const NAME = 'string'` (or a let or var never assigned again), by name.
   const constantStrings = new Map();
   for (const node of ast.body) {
     const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
-    if (declaration?.type !== 'VariableDeclaration' || declaration.kind !== 'const') continue;
+    if (declaration?.type !== 'VariableDeclaration') continue;
     for (const declarator of declaration.declarations) {
-      if (declarator.id.type === 'Identifier' && declarator.init?.type === 'Literal') constantStrings.set(declarator.id.name, declarator.init);
+      if (declarator.id.type !== 'Identifier' || declarator.init?.type !== 'Literal') continue;
+      if (declaration.kind === 'const' || !assigned.has(declarator.id.name)) constantStrings.set(declarator.id.name, declarator.init);
     }
   }
   for (const node of descendants(ast)) {
@@ -235,12 +250,13 @@ export function transformModule(source, id) {
     }
   }
 
-  // `export { count }` of a `let count` is the same promise as `export let count`.
+  // `export { count }` of a `let count` is the same promise as `export let count`, unless
+  // nothing ever assigns to it.
   for (const node of ast.body) {
     const declaration = node.type === 'ExportNamedDeclaration' ? node.declaration : node;
     if (declaration?.type !== 'VariableDeclaration' || declaration.kind === 'const') continue;
     for (const name of boundNames(declaration)) {
-      if ([...exports.values()].includes(name)) {
+      if ([...exports.values()].includes(name) && (node.type === 'ExportNamedDeclaration' || assigned.has(name))) {
         throw failAt(id, declaration, `${name} is exported but declared with ${declaration.kind}: an importer would get a copy, not a live binding; make it a const`);
       }
     }

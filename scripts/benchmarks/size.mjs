@@ -1,6 +1,7 @@
 // Group "size": what a page downloads for `import createTrickle from 'trickle'` and
-// `await createTrickle()` (the module graph of dist/js/trickle.mjs, read from its imports,
-// each file gzipped on its own as a server sends it) against the goal of 40 KiB; what comes
+// `await createTrickle()` (the module graph of dist/js/trickle.mjs, read from its imports:
+// the bundled, minified files the package ships, each gzipped on its own as a server sends
+// it, each named with the sources it holds) against the goal of 40 KiB; what comes
 // later only when used (the full module, the tokenizer and its vocabularies); the single-file
 // page. Start: createTrickle() in fresh Node processes and fresh Chromium pages (goal 15
 // ms), and the first use of the full module. In Chromium the requests the page really made
@@ -19,14 +20,26 @@ function sizeOf(path) {
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
-function fileRows(ctx, files) {
+// What each bundled file of dist/js holds (scripts/package-js.mjs writes the list): a chunk's
+// name says nothing of its code.
+function readHoldings(ctx) {
+  try {
+    return JSON.parse(readFileSync(ctx.path('build/package-js.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function fileRows(ctx, files, holdings = {}) {
   let raw = 0;
   let gzip = 0;
   const rows = files.map((path) => {
     const size = sizeOf(path);
     raw += size.raw;
     gzip += size.gzip;
-    return [`\`${relative(ctx.path('.'), path)}\``, formatBytes(size.raw), formatBytes(size.gzip)];
+    const held = holdings[relative(ctx.path('dist/js'), path)] ?? [];
+    const name = `\`${relative(ctx.path('.'), path)}\``;
+    return [held.length > 0 ? `${name} (${held.join(', ')})` : name, formatBytes(size.raw), formatBytes(size.gzip)];
   });
   return { rows, raw, gzip };
 }
@@ -38,7 +51,7 @@ async function sizes(ctx) {
   // The order a reader expects: the wasm, its glue, then the JS modules by path.
   const rank = (path) => (path.endsWith('.wasm') ? 0 : /trickle-wasm[^/]*\.mjs$/.test(path) ? 1 : 2);
   const eager = [...graph.eager].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const core = fileRows(ctx, eager);
+  const core = fileRows(ctx, eager, readHoldings(ctx));
   ctx.out(`### What a page loads: createTrickle() (${eager.length} files, from the imports of dist/js/trickle.mjs)\n`);
   ctx.out(table(SIZE_COLUMNS, [...core.rows, ['**total**', formatBytes(core.raw), `**${formatBytes(core.gzip)}**`]]));
   ctx.goal({ goal: `what a page loads for createTrickle(), gzipped (${eager.length} files)`, measured: formatBytes(core.gzip),
@@ -63,7 +76,12 @@ async function sizes(ctx) {
       missing.length > 0 ? '—' : formatBytes(raw), missing.length > 0 ? '—' : formatBytes(gzip)]);
   };
   add('the full module (timing model, wire formats), on first use', graph.lazy);
-  add('the tokenizer: loader and wasm', [ctx.path('src/js/tokens/tokenizer.mjs'), ctx.path('build/wasm/trickle-tokenizer.wasm')]);
+  // The tokenizer's loader as the package ships it: the bundled files that hold it.
+  const holdings = readHoldings(ctx);
+  const loaders = Object.keys(holdings).filter((file) => file.startsWith('tokens/') || holdings[file].some((source) => source.startsWith('tokens/')))
+    .map((file) => ctx.path(`dist/js/${file}`));
+  add('the tokenizer: loader and wasm', [...(loaders.length > 0 ? loaders : [ctx.path('src/js/tokens/tokenizer.mjs')]),
+    ctx.path('build/wasm/trickle-tokenizer.wasm')]);
   add('its vocabulary o200k_base', [ctx.path('build/wasm/tokens/o200k_base.bpe')]);
   add('its vocabulary cl100k_base', [ctx.path('build/wasm/tokens/cl100k_base.bpe')]);
   add('the page as one file (file://), wasm inlined', [ctx.path('build/site/trickle.html')]);

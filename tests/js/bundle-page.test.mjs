@@ -155,9 +155,26 @@ describe('what it refuses, loudly', () => {
   test('export let and export var: an import would be a copy, not a live binding', () => {
     refuses('const a = 1;\nexport let count = 0;', /^web\/m\.mjs:2: export let is not supported/);
     refuses('export var count = 0;', /export var is not supported/);
-    refuses('let count = 0;\nexport { count };', /^web\/m\.mjs:1: count is exported but declared with let/);
-    refuses('var { a, b: [count = 1] } = {};\nexport { count as total };', /count is exported but declared with var/);
+    refuses('let count = 0;\nexport { count };\nexport function more() { count += 1; }', /^web\/m\.mjs:1: count is exported but declared with let/);
+    refuses('var { a, b: [count = 1] } = {};\nexport { count as total };\nfor (count of [1, 2]);', /count is exported but declared with var/);
+    refuses('var count = 0, other = {};\nexport { count };\n[count] = [1];', /count is exported but declared with var/);
+    refuses('let count = 0;\nexport { count };\nsetTimeout(() => count++);', /count is exported but declared with let/);
     assert.doesNotThrow(() => transformModule('let count = 0;\nconst total = count;\nexport { total };', 'm.mjs'));
+  });
+
+  test('a var exported by name and never assigned again is taken as a constant (a bundler writes its constants so)', async () => {
+    const { exports } = transformModule('var M = class Model {}, n = 3;\nM.n = 1;\nexport { M as Model, n as count };', 'm.mjs');
+    assert.deepEqual(exports, ['Model', 'count']);
+    // A top-level var holding a string names a module for import() as a const does.
+    const lazy = transformModule("var a = './lazy.mjs';\nexport const load = () => import(a);", 'm.mjs');
+    assert.deepEqual(lazy.dynamicImports.map((i) => i.id), ['lazy.mjs']);
+    assert.throws(() => transformModule("var a = './lazy.mjs';\na = './other.mjs';\nexport const load = () => import(a);", 'm.mjs'),
+      /import\(\) of the site's own modules is supported only with a literal/);
+    const context = await run({
+      'main.mjs': "import { Model, count } from './b.mjs';\nglobalThis.seen = [Model.name, count];",
+      'b.mjs': 'var M = class Model {}, n = 3;\nexport { M as Model, n as count };',
+    });
+    assert.deepEqual([...context.seen], ['Model', 3]);
   });
 
   test('re-exports', () => {
@@ -175,7 +192,8 @@ describe('what it refuses, loudly', () => {
   });
 
   test("import() of anything it cannot see", () => {
-    refuses('let name = "x"; const m = await import(name);', /import\(\) of the site's own modules is supported only with a literal/);
+    refuses('let name = "./a.mjs"; name = "./b.mjs"; const m = await import(name);', /import\(\) of the site's own modules is supported only with a literal/);
+    refuses('const m = await import(globalThis.name);', /import\(\) of the site's own modules is supported only with a literal/);
     refuses('const m = await import(`./${"lazy"}.mjs`);', /import\(\) of the site's own modules/);
     refuses("const m = await import('/absolute.mjs');", /import\(\) of the site's own modules/);
     // A Node built-in behind a runtime check may stay: the browser never calls it. Its name

@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../src/js/trickle.mjs';
+import { eventLoopClock } from '../../src/js/internal/clock.mjs';
+import { Bridge } from '../../src/js/stream/bridge.mjs';
+import { loadNative } from '../../src/js/stream/native.mjs';
 import { assertHeapBack, assertNothingLeft, collect } from './support.mjs';
 
 const trickle = await createTrickle();
@@ -101,4 +104,28 @@ test('a text that makes the wasm memory grow, started with small streams, leaves
   assert.deepEqual(await large.next(), { value: 'tail', done: false });
   assert.deepEqual(await large.next(), { value: undefined, done: true });
   assert.equal(trickle.stats().liveStreams, 0);
+});
+
+test('a new instance leaves the timing presets in wasm until a stream or trickle.presets asks, then reads them once', async () => {
+  const { native, protocol } = await loadNative('core');
+  let reads = 0;
+  const readPresets = native.timingPresets;
+  native.timingPresets = () => {
+    reads += 1;
+    return readPresets();
+  };
+  const bridge = new Bridge(native, protocol, eventLoopClock);
+  assert.equal(reads, 0, 'building the bridge read no preset');
+  const presets = bridge.timing.presets;
+  assert.equal(reads, 1);
+  assert.ok(Object.isFrozen(presets));
+  assert.ok(Object.hasOwn(presets, 'gpt-4o'), `the presets read: ${Object.keys(presets)}`);
+  assert.equal(presets['gpt-4o'].length, protocol.timingFieldCount, 'a preset is one timing block');
+  assert.equal(bridge.timing.presets, presets, 'the same object on every use');
+  assert.equal(reads, 1, 'read once');
+
+  // Through the public API: a preset stream plans with them, and an unknown name lists them.
+  const plan = await trickle.stream('a b c', { preset: 'gpt-4o', seed: 7 }).plan();
+  assert.equal(plan.length, 3);
+  assert.throws(() => trickle.stream('a', { preset: 'nope' }), { name: 'RangeError', message: /known: gpt-4o, / });
 });

@@ -100,9 +100,17 @@ export class Bridge {
     this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
     this.#pieces = new WasmBuffer(native, 4096);
     this.#spans = new WasmBuffer(native, PIECE_BATCH * 8);
-    // The presets' timing blocks, by name, from the module (C++ holds the one table).
-    const presets = native.timingPresets();
-    this.timing = Object.freeze({ protocol, presets: Object.freeze(presets) });
+    // The presets' timing blocks, by name, from the module (C++ holds the one table), read
+    // when a stream first names a preset: building them crosses into wasm for every field,
+    // a tenth of createTrickle() in a browser, for streams that mostly never use one.
+    let presets = null;
+    this.timing = Object.freeze({
+      protocol,
+      get presets() {
+        presets ??= Object.freeze(native.timingPresets());
+        return presets;
+      },
+    });
     native.trickleNow = () => clock.now();
     native.trickleRequestWake = (deadlineMs) => this.#arm(deadlineMs);
     native.trickleCancelWake = () => this.#disarm();
