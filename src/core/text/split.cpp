@@ -8,6 +8,8 @@ namespace trickle {
 
 namespace {
 
+constexpr bool is_continuation(unsigned char byte) noexcept { return (byte & 0xC0) == 0x80; }
+
 constexpr bool python_whitespace(char32_t c) noexcept {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
   switch (c) {
@@ -112,6 +114,22 @@ void piece_range::iterator::skip_word() noexcept {
     if (byte < 0x80) {
       if (ascii_whitespace.is[byte]) break;
       ++at;  // a control character, part of the word
+      continue;
+    }
+    // Well-formed letters that no whitespace begins with, passed without decoding: three
+    // bytes led by E4-EC, EE or EF (most of CJK; Python's whitespace above ASCII is U+0085,
+    // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, led by C2,
+    // E1, E2 and E3), and two bytes but U+0085 and U+00A0. One UTF-16 unit each.
+    if (byte >= 0xE4 && byte <= 0xEF && byte != 0xED && size - at >= 3 && is_continuation(bytes[at + 1]) &&
+        is_continuation(bytes[at + 2])) {
+      at += 3;
+      utf16_minus_bytes -= 2;
+      continue;
+    }
+    if (byte >= 0xC2 && byte <= 0xDF && size - at >= 2 && is_continuation(bytes[at + 1]) &&
+        !(byte == 0xC2 && (bytes[at + 1] == 0x85 || bytes[at + 1] == 0xA0))) {
+      at += 2;
+      utf16_minus_bytes -= 1;
       continue;
     }
     const decoded_code_point step = decode_utf8(text_, at);

@@ -129,18 +129,24 @@ TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-by
   // kind of whitespace, multi-byte letters and invalid bytes, so that every kind of byte
   // ends or continues a word at every offset of the scan's eight-byte blocks.
   const std::vector<char32_t> word_chars{U'a', U'Z', U'0', U'!', U'~', 0x7F, 0x01, 0x08, 0x0E, 0x1B,
-                                         U'é', U'你', U'😀', 0x200B, 0xFFFD};
+                                         U'é', U'你', U'😀', 0x200B, 0xFFFD, 0x0100, 0x07FF, 0x0800, 0x0FFF,
+                                         0xD7FF, 0xE000, 0xFFFF, 0x10FFFF, 0x1681, 0x2010, 0x3001, 0x00A1, 0x0084};
   const std::vector<char32_t> spaces{U' ', U'\t', U'\n', 0x0B, 0x0C, U'\r', 0x1C, 0x1D, 0x1E, 0x1F,
                                      0x85, 0xA0, 0x1680, 0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
   std::mt19937 random{2026};
-  for (int round = 0; round < 300; ++round) {
+  for (int round = 0; round < 1000; ++round) {
     std::string text;
     const int words = static_cast<int>(random() % 12);
     for (int w = 0; w < words; ++w) {
       const int length = static_cast<int>(random() % 20);
       for (int i = 0; i < length; ++i) {
         if (random() % 23 == 0) {
-          text += '\xff';  // an invalid byte: one character, never whitespace
+          // Ill-formed UTF-8 (one character per maximal ill-formed run, never whitespace):
+          // a stray byte, lead bytes cut short or followed by the wrong byte, a surrogate,
+          // an overlong form, and a whitespace's bytes with their last one missing.
+          static const char* const ill_formed[] = {"\xff", "\xe4\xbd", "\xe4", "\xe4\x41", "\xed\xa0\x80", "\xe0\x80\x80",
+                                                   "\xc2", "\xc2\x41", "\xe3\x80", "\xe2\x80", "\xc0\xa0", "\x80"};
+          text += ill_formed[random() % std::size(ill_formed)];
         } else {
           testing::append_utf8(text, word_chars[random() % word_chars.size()]);
         }
