@@ -8,8 +8,6 @@ namespace trickle {
 
 namespace {
 
-constexpr bool is_continuation(unsigned char byte) noexcept { return (byte & 0xC0) == 0x80; }
-
 constexpr bool python_whitespace(char32_t c) noexcept {
   if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
   switch (c) {
@@ -20,6 +18,15 @@ constexpr bool python_whitespace(char32_t c) noexcept {
       return c >= 0x2000 && c <= 0x200A;
   }
 }
+
+// Python's whitespace among ASCII bytes, as a table: one load per byte in the scans below.
+constexpr auto ascii_whitespace = [] {
+  struct table {
+    bool is[128] = {};
+  } t;
+  for (unsigned c = 0; c < 128; ++c) t.is[c] = python_whitespace(c);
+  return t;
+}();
 
 }  // namespace
 
@@ -45,19 +52,6 @@ void piece_range::iterator::step_over(const decoded_code_point& step) noexcept {
   byte_position_ += step.byte_length;
   utf16_position_ += step.utf16_length;
 }
-
-namespace {
-
-// Python's whitespace among ASCII bytes, as a table: one load per byte in the scan below.
-constexpr auto ascii_whitespace = [] {
-  struct table {
-    bool is[128] = {};
-  } t;
-  for (unsigned c = 0; c < 128; ++c) t.is[c] = python_whitespace(c);
-  return t;
-}();
-
-}  // namespace
 
 // Most text is mostly ASCII: its bytes are read here without a call to decode each one,
 // and the UTF-16 position is kept as the byte position plus a difference that only a
@@ -120,13 +114,13 @@ void piece_range::iterator::skip_word() noexcept {
     // bytes led by E4-EC, EE or EF (most of CJK; Python's whitespace above ASCII is U+0085,
     // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, led by C2,
     // E1, E2 and E3), and two bytes but U+0085 and U+00A0. One UTF-16 unit each.
-    if (byte >= 0xE4 && byte <= 0xEF && byte != 0xED && size - at >= 3 && is_continuation(bytes[at + 1]) &&
-        is_continuation(bytes[at + 2])) {
+    if (byte >= 0xE4 && byte <= 0xEF && byte != 0xED && size - at >= 3 && is_utf8_continuation(bytes[at + 1]) &&
+        is_utf8_continuation(bytes[at + 2])) {
       at += 3;
       utf16_minus_bytes -= 2;
       continue;
     }
-    if (byte >= 0xC2 && byte <= 0xDF && size - at >= 2 && is_continuation(bytes[at + 1]) &&
+    if (byte >= 0xC2 && byte <= 0xDF && size - at >= 2 && is_utf8_continuation(bytes[at + 1]) &&
         !(byte == 0xC2 && (bytes[at + 1] == 0x85 || bytes[at + 1] == 0xA0))) {
       at += 2;
       utf16_minus_bytes -= 1;

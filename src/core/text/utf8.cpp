@@ -5,8 +5,6 @@ namespace {
 
 constexpr char32_t replacement_character = 0xFFFD;
 
-bool is_continuation(unsigned char byte) noexcept { return (byte & 0xC0) == 0x80; }
-
 }  // namespace
 
 decoded_code_point decode_utf8(std::string_view text, std::size_t position) noexcept {
@@ -39,7 +37,7 @@ decoded_code_point decode_utf8(std::string_view text, std::size_t position) noex
 
   for (std::uint8_t i = 1; i < length; ++i) {
     const bool in_range = i < available && (i == 1 ? bytes[i] >= second_low && bytes[i] <= second_high
-                                                   : is_continuation(bytes[i]));
+                                                   : is_utf8_continuation(bytes[i]));
     // The ill-formed subsequence is the lead plus the continuation bytes that were fine.
     if (!in_range) return {replacement_character, i, 1};
     value = (value << 6) | (bytes[i] & 0x3F);

@@ -12,6 +12,9 @@
 
 namespace trickle {
 
+// A byte that continues a multi-byte sequence (10xxxxxx).
+constexpr bool is_utf8_continuation(unsigned char byte) noexcept { return (byte & 0xC0) == 0x80; }
+
 // One step of UTF-8 decoding. Ill-formed input yields U+FFFD and consumes the maximal
 // ill-formed subsequence (at least one byte).
 struct decoded_code_point {

@@ -21,28 +21,25 @@ constexpr std::array<std::uint8_t, 256> byte_classes = [] {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-bool is_continuation(unsigned char byte) noexcept { return (byte & 0xC0) == 0x80; }
-
 // Length of the well-formed sequence at bytes[0] (its lead is >= 0x80), or 0 if it is
 // ill-formed. The same table as decode_utf8, inlined: this runs once per non-ASCII character
 // of every frame.
 inline std::size_t well_formed_length(const unsigned char* bytes, std::size_t available) noexcept {
   const unsigned char lead = bytes[0];
   if (lead >= 0xC2 && lead <= 0xDF) {
-    return available >= 2 && is_continuation(bytes[1]) ? 2 : 0;
+    return available >= 2 && is_utf8_continuation(bytes[1]) ? 2 : 0;
   }
   if (lead >= 0xE0 && lead <= 0xEF) {
     if (available < 3) return 0;
     const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80;
     const unsigned char high = lead == 0xED ? 0x9F : 0xBF;
-    return bytes[1] >= low && bytes[1] <= high && is_continuation(bytes[2]) ? 3 : 0;
+    return bytes[1] >= low && bytes[1] <= high && is_utf8_continuation(bytes[2]) ? 3 : 0;
   }
   if (lead >= 0xF0 && lead <= 0xF4) {
     if (available < 4) return 0;
     const unsigned char low = lead == 0xF0 ? 0x90 : 0x80;
     const unsigned char high = lead == 0xF4 ? 0x8F : 0xBF;
-    return bytes[1] >= low && bytes[1] <= high && is_continuation(bytes[2]) &&
-                   is_continuation(bytes[3])
+    return bytes[1] >= low && bytes[1] <= high && is_utf8_continuation(bytes[2]) && is_utf8_continuation(bytes[3])
                ? 4
                : 0;
   }
@@ -121,7 +118,7 @@ std::size_t code_point_boundary_at_or_after(std::string_view text, std::size_t f
   // already written and end on a boundary.
   for (std::size_t back = 1; back <= 3 && back <= end && end - back >= from; ++back) {
     const std::size_t position = end - back;
-    if (!is_continuation(static_cast<unsigned char>(text[position]))) {
+    if (!is_utf8_continuation(static_cast<unsigned char>(text[position]))) {
       const std::size_t step_end = position + decode_utf8(text, position).byte_length;
       return step_end > end ? step_end : end;
     }

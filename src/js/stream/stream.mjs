@@ -252,12 +252,7 @@ class StreamCore {
 
   next(front) {
     // The usual case at zero delay first: a chunk buffered, no earlier next() waiting.
-    const i = this.#nextSpan;
-    if (i < this.#spansEnd && this.#resolve === null) {
-      this.#nextSpan = i + 2;
-      const spans = this.#spans;
-      return Promise.resolve(new Chunk(this.#piece(spans[i], spans[i + 1])));
-    }
+    if (this.#nextSpan < this.#spansEnd && this.#resolve === null) return Promise.resolve(new Chunk(this.#take()));
     if (this.#resolve === null) {
       if (this.#nextSpan === this.#spansEnd) {
         if (this.#state === OPEN) {
