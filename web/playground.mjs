@@ -576,6 +576,7 @@ export class Playground {
       startedAt: performance.now(),
       yieldUntil: 0,
       holdMs: 100,
+      yieldsShown: 0, // the chunks whose yield the lesson has shown, for at least a frame
       // The answer so far: a prefix of the text (a split drops separators, the text keeps
       // them, so markdown keeps its line breaks), or the text deltas of a wire format.
       position: 0,
@@ -854,7 +855,10 @@ export class Playground {
       const fast = run.count > 0 && run.count / Math.max(now - run.startedAt, 1) > 0.06;
       if (!fast || now - run.wordsAt >= 100 || force) {
         run.wordsAt = now;
-        const yielding = now < run.yieldUntil;
+        // A chunk is shown being yielded for holdMs, and for one frame at least: a busy
+        // machine may bring no frame at all within holdMs of its arrival.
+        const yielding = now < run.yieldUntil || run.yieldsShown < run.count;
+        if (yielding) run.yieldsShown = run.count;
         this.#lesson.setStep(yielding ? 'yield' : 'wait', yielding ? run.count : run.count + 1);
         this.#el.count.textContent = formatNumber(this.#lang, run.count, 0);
       }
