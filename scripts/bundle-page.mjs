@@ -40,24 +40,12 @@
 // Emscripten needs it to link at all (see NODE_PATH in scripts/build).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, extname, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadAcorn } from './lib/acorn.mjs';
 
-const acorn = loadAcorn();
-
-function loadAcorn() {
-  const require = createRequire(import.meta.url);
-  for (const where of ['acorn', '/usr/share/nodejs/acorn']) {
-    try {
-      return require(where);
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('bundle-page: acorn not found; install Debian\'s node-acorn (Emscripten depends on it) or set NODE_PATH');
-}
+const acorn = loadAcorn('bundle-page');
 
 export class BundleError extends Error {
   name = 'BundleError';

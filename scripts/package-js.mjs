@@ -29,27 +29,14 @@
 // './trickle-wasm.wasm' in stream/native.mjs, '../tokens/o200k_base.bpe' in tokens/load.mjs
 // (scripts/build writes them so). The check above stops the build if one does not.
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, transformSync } from 'esbuild';
+import { loadAcorn } from './lib/acorn.mjs';
 
-const acorn = loadAcorn();
-
-function loadAcorn() {
-  const require = createRequire(import.meta.url);
-  // Debian's acorn, which Emscripten needs anyway (scripts/bundle-page.mjs does the same).
-  for (const where of ['acorn', '/usr/share/nodejs/acorn']) {
-    try {
-      return require(where);
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error('package-js: acorn not found; install Debian\'s node-acorn (Emscripten depends on it) or set NODE_PATH');
-}
+const acorn = loadAcorn('package-js');
 
 export class PackageError extends Error {
   name = 'PackageError';
