@@ -131,13 +131,13 @@ export class Bridge {
 
   /**
    * An opened stream takes its slot: `core` is what records are delivered to; `front` is the
-   * object the caller holds, watched by the finalizer (under `token`) so that a stream
-   * dropped half-read is freed when it is collected.
+   * object the caller holds, watched by the finalizer so that a stream dropped half-read is
+   * freed when it is collected (the core is the registration's token: close() ends it).
    */
-  hold(slot, core, front, token) {
+  hold(slot, core, front) {
     this.#held[slot] = core;
     // A core with no front (an answer's body: its reader holds the stream) is not watched.
-    if (front !== null) this.#finalizer.register(front, slot, token);
+    if (front !== null) this.#finalizer.register(front, slot, core);
   }
 
   /**
@@ -145,8 +145,9 @@ export class Bridge {
    * that was the last of a burst of thousands, the slot tables on both sides and the C++
    * list of records shrink back too.
    */
-  close(slot, freedByWasm, token) {
-    this.#finalizer.unregister(token);
+  close(slot, freedByWasm) {
+    const core = this.#held[slot];
+    if (core !== undefined) this.#finalizer.unregister(core);
     this.#held[slot] = undefined;
     if (!freedByWasm) this.#native.closeStream(slot);
     if (this.#freeSlots.push(slot) === this.#held.length && this.#held.length > KEEP_SLOTS) {
@@ -405,7 +406,7 @@ export class Bridge {
       previousPieces = settings.pieces;
     }
     if (count === 0) return;
-    streams.length = count;
+    if (count < streams.length) streams.length = count;
     const p = this.#protocol;
     const fields = p.startFieldCount;
     // The timing blocks of these streams, each once (streams made with one options object

@@ -141,7 +141,6 @@ class StreamCore {
   #schedule; // what plan() needs: the settings, kept
   #front; // the TrickleStream, until the stream opens (then only the finalizer knows it)
   #slot = -1; // while open: where its C++ state is, and how records name it
-  #token = {}; // the finalizer's handle on this stream's registration
   #text;
   #suffix;
   #signal;
@@ -238,7 +237,7 @@ class StreamCore {
     this.#state = OPEN;
     this.#settings = null;
     this.#slot = slot;
-    this.#bridge.hold(slot, this, this.#front, this.#token);
+    this.#bridge.hold(slot, this, this.#front);
     this.#front = null;
   }
 
@@ -462,7 +461,7 @@ class StreamCore {
     this.#settings = null;
     this.#front = null;
     if (state !== OPEN) return;
-    this.#bridge.close(this.#slot, freedByWasm, this.#token);
+    this.#bridge.close(this.#slot, freedByWasm);
     this.#slot = -1;
     this.#asleep = false;
   }

@@ -64,7 +64,6 @@ export class AnswerBody {
   #bridge = null;
   #state = CREATED;
   #slot = -1;
-  #token = {};
   #asleep = false;
   #controller = null;
   #waiting = null; // resolves the pending pull()
@@ -154,7 +153,7 @@ export class AnswerBody {
     this.#slot = slot;
     // The body has no front to watch for garbage collection: the reader owns the stream,
     // and the controller (which the core holds) points back at it.
-    this.#bridge.hold(slot, this, null, this.#token);
+    this.#bridge.hold(slot, this, null);
   }
 
   [STREAM_START_FAILED](reason) {
@@ -212,7 +211,7 @@ export class AnswerBody {
     this.#keepAlive = null;
     this.#stopWatching();
     if (state !== OPEN) return;
-    this.#bridge.close(this.#slot, freedByWasm, this.#token);
+    this.#bridge.close(this.#slot, freedByWasm);
     this.#slot = -1;
   }
 
