@@ -56,8 +56,7 @@ class text_stream final : public stream {
         case async_generator<chunk>::poll_status::pending:
           return status_pending;
         case async_generator<chunk>::poll_status::done:
-          failure_ = generator_.failure();  // kept (not copied) until JS has read it
-          return finish(failure_ ? status_failed : status_done);
+          return finish_generated();
       }
     }
     return status_more;
@@ -76,7 +75,12 @@ class text_stream final : public stream {
       case async_generator<chunk>::poll_status::done:
         break;
     }
-    failure_ = generator_.failure();
+    return finish_generated();
+  }
+
+  // The generator has ended, by returning or by throwing.
+  int finish_generated() noexcept {
+    failure_ = generator_.failure();  // kept (not copied) until JS has read it
     return finish(failure_ ? status_failed : status_done);
   }
 

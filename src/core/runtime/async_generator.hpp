@@ -203,14 +203,10 @@ class async_generator {
     promise_type& promise = handle_.promise();
     switch (promise.state_) {
       case state::suspended:
-        promise.wake_ = wake;
-        promise.wake_context_ = context;
-        promise.step_token_ = {};
-        if (!advance(handle_)) return poll_status::pending;
+        if (!advance_for_poll(wake, context)) return poll_status::pending;
         break;
       case state::running:
-        promise.wake_ = wake;  // the latest caller is the one to wake
-        promise.wake_context_ = context;
+        wake_on(wake, context);  // the latest caller is the one to wake
         return poll_status::pending;
       case state::item_ready:
       case state::finished:
@@ -231,8 +227,7 @@ class async_generator {
     promise_type& promise = handle_.promise();
     switch (promise.state_) {
       case state::running:
-        promise.wake_ = wake;
-        promise.wake_context_ = context;
+        wake_on(wake, context);
         return poll_status::pending;
       case state::finished:
         return poll_status::done;
@@ -243,12 +238,9 @@ class async_generator {
       case state::suspended:
         break;
     }
-    promise.wake_ = wake;
-    promise.wake_context_ = context;
-    promise.step_token_ = {};
     promise.sink_ = sink;
     promise.sink_context_ = sink_context;
-    const bool produced = advance(handle_);
+    const bool produced = advance_for_poll(wake, context);
     promise.sink_ = nullptr;  // a timer that resumes the body later hands its item over as usual
     if (!produced) return poll_status::pending;
     return promise.state_ == state::finished ? poll_status::done : poll_status::item;
@@ -283,6 +275,20 @@ class async_generator {
     generator.resume();
     promise.resumed_by_consumer_ = false;
     return promise.state_ != state::running;
+  }
+
+  // Whom a body that waits tells when it has a result (a poll's consumer).
+  void wake_on(wake_function wake, void* context) noexcept {
+    promise_type& promise = handle_.promise();
+    promise.wake_ = wake;
+    promise.wake_context_ = context;
+  }
+
+  // A poll's step: the body runs under no stop token (see Cancellation above).
+  bool advance_for_poll(wake_function wake, void* context) {
+    wake_on(wake, context);
+    handle_.promise().step_token_ = {};
+    return advance(handle_);
   }
 
   handle_type handle_;
