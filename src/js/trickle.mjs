@@ -151,15 +151,21 @@ class Trickle {
   #defaultFetch = null;
   #bridge; // the core module's
   #clock;
-  #chatBefore;
-  #chatAfter;
+  #native; // the core module's functions
+  #chatParts = null; // [before, after] the prompt, read on the first chat
 
   constructor(native, protocol, clock, fullWasm, tokenFiles) {
     this.#clock = clock;
     this.#bridge = new Bridge(native, protocol, clock);
     this.#engines = new Engines(this.#bridge, clock, fullWasm, tokenFiles);
-    // The chat template lives in C++ (llm_stream.hpp); read once, filled here.
-    [this.#chatBefore, this.#chatAfter] = native.chatTemplateParts();
+    this.#native = native;
+  }
+
+  // The chat template lives in C++ (llm_stream.hpp): read on first use (not at start, where
+  // the call across costs a fresh page about a millisecond), filled here.
+  #chatFor(prompt) {
+    this.#chatParts ??= this.#native.chatTemplateParts();
+    return this.#chatParts[0] + prompt + this.#chatParts[1];
   }
 
   /** The instance's clock: the event loop's, or the ManualClock it was created with. */
@@ -219,13 +225,13 @@ class Trickle {
   chat(prompt, options) {
     const checked = checkText('chat', 'prompt', prompt);
     const settings = readStreamOptions('chat', options, CHAT_DEFAULTS, this.#bridge.timing);
-    settings.text = this.#chatBefore + checked + this.#chatAfter;
+    settings.text = this.#chatFor(checked);
     return new TrickleStream(this.#engines, settings);
   }
 
   /** The text chat(prompt) streams. */
   chatText(prompt) {
-    return this.#chatBefore + checkText('chatText', 'prompt', prompt) + this.#chatAfter;
+    return this.#chatFor(checkText('chatText', 'prompt', prompt));
   }
 
   /**

@@ -60,3 +60,33 @@ test('a .wasm that is not there, or bytes that are not the module, reject with a
   await assert.rejects(createTrickle({ wasm: 'http://[' }), TypeError);
   assert.deepEqual(await streamsWith(undefined), ['你好', '我'], 'a failed load leaves later ones working');
 });
+
+test('a .wasm fetched over HTTP loads whether or not the server says application/wasm; a missing one says HTTP 404', async () => {
+  const { createServer } = await import('node:http');
+  const file = await readFile(WASM_URL);
+  const requests = [];
+  const server = createServer((request, response) => {
+    requests.push(request.url);
+    const type = { '/wasm/trickle-wasm.wasm': 'application/wasm', '/octet/trickle-wasm.wasm': 'application/octet-stream' }[request.url];
+    if (type === undefined) {
+      response.writeHead(404, { 'content-type': 'text/html' }).end('<!doctype html><title>not here</title>');
+    } else {
+      response.writeHead(200, { 'content-type': type }).end(file);
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  try {
+    // Compiled while it downloads (application/wasm), or read whole first (anything else).
+    assert.deepEqual(await streamsWith(`${origin}/wasm/trickle-wasm.wasm`), ['你好', '我']);
+    assert.deepEqual(await streamsWith(new URL(`${origin}/octet/trickle-wasm.wasm`)), ['你好', '我']);
+    await assert.rejects(createTrickle({ wasm: `${origin}/gone/trickle-wasm.wasm` }), {
+      name: 'Error',
+      message: new RegExp(`^trickle: could not load trickle-wasm\\.wasm from ${origin}/gone/trickle-wasm\\.wasm \\(HTTP 404\\)\\. If a bundler moved trickle`),
+    });
+    assert.deepEqual(requests, ['/wasm/trickle-wasm.wasm', '/octet/trickle-wasm.wasm', '/gone/trickle-wasm.wasm'], 'each fetched once');
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});

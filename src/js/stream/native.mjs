@@ -11,8 +11,13 @@
 // where the glue and the .wasm sit beside it. Written as literals (`import()`, `new URL(...,
 // import.meta.url)`) so that bundlers (Vite, webpack) see the modules and ship them.
 import { fileSource } from '../internal/checks.mjs';
+import { compileWasm, urlOf } from '../internal/files.mjs';
 import { lazyModule } from '../internal/provided.mjs';
 import createCoreModule from '../../../build/wasm/trickle-wasm.mjs';
+
+// Both glues are linked alike: the single-file page substitutes the pair that carry their .wasm
+// (src/wasm/wasm-inside.js marks them).
+const GLUE_CARRIES_WASM = createCoreModule.wasmInside === true;
 
 const MODULES = {
   core: {
@@ -45,11 +50,6 @@ const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamError
 // What only the full module has.
 const FULL_FUNCTIONS = ['startAnswer', 'formatInfo', 'errorBody'];
 
-// Node's fetch() refuses file: URLs, so in Node the loader reads the bytes itself. The
-// module name is not a literal, so that bundlers building for the browser leave it alone.
-const NODE_FS = 'node:fs/promises';
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-
 /**
  * Instantiates a wasm module: `which` is 'core' or 'full'. `wasm` (optional) is where to find
  * its .wasm: a URL or string (for bundlers that move assets), its bytes (ArrayBuffer or
@@ -57,45 +57,48 @@ const isNode = typeof process === 'object' && typeof process.versions?.node === 
  */
 export async function loadNative(which, wasm) {
   const { file: WASM_FILE, url: defaultUrl, factory } = MODULES[which];
-  const settings = {};
-  let source; // what an error names: the URL, or null for bytes
-  let native;
   wasm = await fileSource(which === 'core' ? 'wasm' : 'fullWasm', WASM_FILE, wasm);
+  const source = wasm ?? defaultUrl();
+  const from = typeof source === 'string' || source instanceof URL ? urlOf(source).href : null; // what an error names
+  let native;
   try {
-    if (wasm === undefined || typeof wasm === 'string' || wasm instanceof URL) {
-      const url = wasm === undefined ? defaultUrl() : new URL(wasm, globalThis.location?.href ?? import.meta.url);
-      source = url.href;
-      settings.locateFile = () => url.href;
-      if (isNode && url.protocol === 'file:') {
-        const { readFile } = await import(/* @vite-ignore */ NODE_FS);
-        settings.wasmBinary = await readFile(url);
-      }
-    } else {
-      source = null;
-      // The glue copies wasmBinary element by element into a Uint8Array: a DataView would
-      // come out empty and a Uint16Array truncated, so any view is handed over as its bytes.
-      settings.wasmBinary = ArrayBuffer.isView(wasm) ? new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength) : wasm;
-    }
-    native = await (await factory())(settings);
+    // The .wasm is fetched (or read) and compiled while the glue is imported and sets itself
+    // up, rather than after: the glue would start its own fetch only then. The single-file
+    // page's glue carries its .wasm inside and instantiates that itself.
+    const compiling = GLUE_CARRIES_WASM ? null : compileWasm(source);
+    compiling?.catch(() => {}); // awaited below, once the glue is there
+    let instantiating = null;
+    const settings = compiling === null ? {} : {
+      instantiateWasm(imports, receive) {
+        instantiating = compiling.then(async (module) => receive(await WebAssembly.instantiate(module, imports), module));
+        return {}; // the exports come later, through receive
+      },
+    };
+    const create = await factory();
+    // The glue's promise settles only once the instance has started: a .wasm that fails to
+    // compile or link would leave it waiting, so both are awaited.
+    [native] = await Promise.all([create(settings), instantiating ?? compiling]);
   } catch (error) {
-    if (source === undefined) throw error; // the wasm option itself is no URL
-    throw notLoaded(WASM_FILE, source, error);
+    throw notLoaded(WASM_FILE, from, error);
   }
   return { native: checkFunctions(WASM_FILE, native, which), protocol: readProtocol(WASM_FILE, native, which) };
 }
 
-// The glue says only "Aborted(CompileError: ... expected magic word ...)": say what was
-// loaded, and what usually went wrong. A bundler that moves trickle's modules without the
-// .wasm is the common case: Vite's dev server pre-bundles dependencies into
-// node_modules/.vite/deps/, where the server answers a missing file with the app's page.
+// Say what was loaded and what usually went wrong, not only the engine's "expected magic word
+// ..." or the glue's "Aborted(...)". A bundler that moves trickle's modules without the .wasm
+// is the common case: Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/,
+// where the server answers a missing file with the app's page.
 function notLoaded(WASM_FILE, source, error) {
-  const reason = String(error?.message ?? error)
+  const wasmError = error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError
+    || error instanceof WebAssembly.RuntimeError;
+  const reason = (wasmError ? `${error.name}: ${error.message}` : String(error?.message ?? error))
     .replace(/\. Build with -s ASSERTIONS=1 for more info\.$/, '')
     .replace(/^Aborted\((.*)\)$/s, '$1');
+  const option = WASM_FILE === 'trickle-wasm.wasm' ? 'wasm' : 'fullWasm';
   const message = source === null
-    ? `trickle: the bytes given as the wasm option are not ${WASM_FILE} (${reason})`
+    ? `trickle: the bytes given as the ${option} option are not ${WASM_FILE} (${reason})`
     : `trickle: could not load ${WASM_FILE} from ${source} (${reason}). If a bundler moved trickle without `
-      + `its .wasm, serve that file and pass its URL: createTrickle({ ${WASM_FILE === 'trickle-wasm.wasm' ? 'wasm' : 'fullWasm'}: url }). Vite's dev server does that `
+      + `its .wasm, serve that file and pass its URL: createTrickle({ ${option}: url }). Vite's dev server does that `
       + "to the dependencies it pre-bundles: add optimizeDeps: { exclude: ['trickle'] } to Vite's config.";
   return new Error(message, { cause: error });
 }
@@ -115,8 +118,14 @@ function checkFunctions(WASM_FILE, native, which) {
   return native;
 }
 
+// protocol() gives JSON text: one call across, however many names there are.
 function readProtocol(WASM_FILE, native) {
-  const protocol = native.protocol();
+  let protocol;
+  try {
+    protocol = JSON.parse(native.protocol());
+  } catch {
+    throw mismatch(WASM_FILE, 'protocol() gave no JSON');
+  }
   const wrong = PROTOCOL_NAMES.filter((name) => !Number.isInteger(protocol?.[name]));
   if (wrong.length > 0) throw mismatch(WASM_FILE, `protocol without ${wrong.join(', ')}`);
   return Object.freeze(protocol);

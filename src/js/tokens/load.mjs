@@ -8,7 +8,8 @@
 // literals (`new URL(..., import.meta.url)`) so that bundlers (Vite, webpack) see the files
 // and ship them; each is fetched (read from disk in Node) only when first needed.
 import { fileSource } from '../internal/checks.mjs';
-import { instantiateTokenizer, readBytes } from './tokenizer.mjs';
+import { readBytes, urlOf } from '../internal/files.mjs';
+import { instantiateTokenizer } from './tokenizer.mjs';
 
 const FILES = {
   tokenizer: { file: 'trickle-tokenizer.wasm', url: () => new URL('../../../build/wasm/trickle-tokenizer.wasm', import.meta.url) },
@@ -25,7 +26,7 @@ async function bytesOf(which, given, option) {
   try {
     return await readBytes(source);
   } catch (error) {
-    const where = source instanceof URL || typeof source === 'string' ? ` from ${new URL(source, globalThis.location?.href ?? import.meta.url).href}` : '';
+    const where = source instanceof URL || typeof source === 'string' ? ` from ${urlOf(source).href}` : '';
     throw new Error(`trickle: could not load ${file}${where} (${error?.message ?? error}). If a bundler moved trickle `
       + `without it, serve the file and pass its URL (or its bytes): createTrickle({ ${option} })`, { cause: error });
   }

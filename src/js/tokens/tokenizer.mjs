@@ -1,6 +1,6 @@
 // The tokenizer's wasm module (trickle-tokenizer.wasm, src/wasm/tokenizer.cpp says what it
 // exports) and its vocabularies (cl100k_base.bpe, o200k_base.bpe): loading them, and the
-// calls across. Self-contained: no Emscripten glue, only WebAssembly.instantiate. Nothing is
+// calls across. No Emscripten glue, only WebAssembly.instantiate. Nothing is
 // loaded until asked for; the caller decides where the files are and caches what it loaded.
 //
 //   const module = await instantiateTokenizer(await readBytes(wasmUrl));
@@ -12,25 +12,9 @@
 // becomes U+FFFD (one UTF-16 unit, like the surrogate it replaces: chunk positions still
 // index the original string).
 
-const NODE_FS = 'node:fs/promises';
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+import { readBytes } from '../internal/files.mjs';
 
-/**
- * The bytes at a URL (string or URL; file: URLs read with fs in Node, anything else with
- * fetch), or the bytes given (ArrayBuffer or any view), as a Uint8Array.
- */
-export async function readBytes(source) {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  const url = new URL(source, globalThis.location?.href ?? import.meta.url);
-  if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import(/* @vite-ignore */ NODE_FS);
-    return new Uint8Array(await readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`trickle: could not load ${url.href} (HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+export { readBytes };
 
 const EXPORTS = ['memory', '_initialize', 'tk_alloc', 'tk_free', 'tk_error', 'tk_result', 'tk_result_words', 'tk_load',
   'tk_unload', 'tk_name', 'tk_pattern', 'tk_token_count', 'tk_encode', 'tk_count', 'tk_chunks', 'tk_decode'];
