@@ -28,6 +28,38 @@ constexpr auto ascii_whitespace = [] {
   return t;
 }();
 
+// The length of the well-formed multi-byte letter at `at`, passed without decoding, or 0
+// when the code point there must be decoded. Python's whitespace above ASCII is U+0085,
+// U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, so: two bytes
+// but U+0085 and U+00A0; three bytes led by E1-EF but ED (surrogates) and E0 (overlong
+// forms), and but U+1680, U+2000-U+207F and U+3000 (CJK, kana and their punctuation pass);
+// four bytes (no whitespace is above U+FFFF). A letter of two or three bytes is one UTF-16
+// unit, one of four bytes two.
+[[gnu::always_inline]] constexpr std::size_t letter_bytes(const unsigned char* bytes, std::size_t at, std::size_t size) noexcept {
+  const unsigned char lead = bytes[at];
+  const std::size_t left = size - at;
+  if (lead >= 0xE1 && lead <= 0xEF) {
+    if (lead == 0xED || left < 3 || !is_utf8_continuation(bytes[at + 1]) || !is_utf8_continuation(bytes[at + 2])) return 0;
+    const unsigned char second = bytes[at + 1];
+    const bool may_be_whitespace = (lead == 0xE1 && second == 0x9A && bytes[at + 2] == 0x80) ||
+                                   (lead == 0xE2 && (second == 0x80 || second == 0x81)) ||
+                                   (lead == 0xE3 && second == 0x80 && bytes[at + 2] == 0x80);
+    return may_be_whitespace ? 0 : 3;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    if (left < 2 || !is_utf8_continuation(bytes[at + 1])) return 0;
+    return lead == 0xC2 && (bytes[at + 1] == 0x85 || bytes[at + 1] == 0xA0) ? 0 : 2;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (left < 4 || !is_utf8_continuation(bytes[at + 1]) || !is_utf8_continuation(bytes[at + 2]) ||
+        !is_utf8_continuation(bytes[at + 3])) {
+      return 0;
+    }
+    return (lead == 0xF0 && bytes[at + 1] < 0x90) || (lead == 0xF4 && bytes[at + 1] >= 0x90) ? 0 : 4;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool is_python_whitespace(char32_t c) noexcept { return python_whitespace(c); }
@@ -71,6 +103,7 @@ void piece_range::iterator::skip_whitespace() noexcept {
       ++at;
       continue;
     }
+    if (letter_bytes(bytes, at, size) != 0) break;  // a word begins (most often)
     const decoded_code_point step = decode_utf8(text_, at);
     if (!python_whitespace(step.value)) break;
     at += step.byte_length;
@@ -110,20 +143,12 @@ void piece_range::iterator::skip_word() noexcept {
       ++at;  // a control character, part of the word
       continue;
     }
-    // Well-formed letters that no whitespace begins with, passed without decoding: three
-    // bytes led by E4-EC, EE or EF (most of CJK; Python's whitespace above ASCII is U+0085,
-    // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, led by C2,
-    // E1, E2 and E3), and two bytes but U+0085 and U+00A0. One UTF-16 unit each.
-    if (byte >= 0xE4 && byte <= 0xEF && byte != 0xED && size - at >= 3 && is_utf8_continuation(bytes[at + 1]) &&
-        is_utf8_continuation(bytes[at + 2])) {
-      at += 3;
-      utf16_minus_bytes -= 2;
-      continue;
-    }
-    if (byte >= 0xC2 && byte <= 0xDF && size - at >= 2 && is_utf8_continuation(bytes[at + 1]) &&
-        !(byte == 0xC2 && (bytes[at + 1] == 0x85 || bytes[at + 1] == 0xA0))) {
-      at += 2;
-      utf16_minus_bytes -= 1;
+    if (std::size_t length = letter_bytes(bytes, at, size); length != 0) {
+      // Multi-byte text goes on letter by letter, without the eight-byte test.
+      do {
+        at += length;
+        utf16_minus_bytes -= length == 2 ? 1 : 2;
+      } while (at < size && bytes[at] >= 0x80 && (length = letter_bytes(bytes, at, size)) != 0);
       continue;
     }
     const decoded_code_point step = decode_utf8(text_, at);

@@ -130,7 +130,10 @@ TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-by
   // ends or continues a word at every offset of the scan's eight-byte blocks.
   const std::vector<char32_t> word_chars{U'a', U'Z', U'0', U'!', U'~', 0x7F, 0x01, 0x08, 0x0E, 0x1B,
                                          U'é', U'你', U'😀', 0x200B, 0xFFFD, 0x0100, 0x07FF, 0x0800, 0x0FFF,
-                                         0xD7FF, 0xE000, 0xFFFF, 0x10FFFF, 0x1681, 0x2010, 0x3001, 0x00A1, 0x0084};
+                                         0xD7FF, 0xE000, 0xFFFF, 0x10FFFF, 0x1681, 0x2010, 0x3001, 0x00A1, 0x0084,
+                                         // Next to whitespace in its lead byte, kana, and every kind of four bytes.
+                                         0x169A, 0x1FFF, 0x2080, 0x205E, 0x2060, 0x2FFF, 0x3002, 0x30BF, 0x3040,
+                                         0x10000, 0x20000, 0x29E3D, 0xE0001, 0x100000};
   const std::vector<char32_t> spaces{U' ', U'\t', U'\n', 0x0B, 0x0C, U'\r', 0x1C, 0x1D, 0x1E, 0x1F,
                                      0x85, 0xA0, 0x1680, 0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
   std::mt19937 random{2026};
@@ -143,9 +146,12 @@ TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-by
         if (random() % 23 == 0) {
           // Ill-formed UTF-8 (one character per maximal ill-formed run, never whitespace):
           // a stray byte, lead bytes cut short or followed by the wrong byte, a surrogate,
-          // an overlong form, and a whitespace's bytes with their last one missing.
+          // an overlong form, a four-byte form overlong, above U+10FFFF or cut short, and a
+          // whitespace's bytes with their last one missing.
           static const char* const ill_formed[] = {"\xff", "\xe4\xbd", "\xe4", "\xe4\x41", "\xed\xa0\x80", "\xe0\x80\x80",
-                                                   "\xc2", "\xc2\x41", "\xe3\x80", "\xe2\x80", "\xc0\xa0", "\x80"};
+                                                   "\xc2", "\xc2\x41", "\xe3\x80", "\xe2\x80", "\xc0\xa0", "\x80",
+                                                   "\xf0\x80\x80\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf0\x9f\x98",
+                                                   "\xf0\x9f\x41\x80", "\xe1\x9a", "\xe3\x80\x41", "\xef\xbf"};
           text += ill_formed[random() % std::size(ill_formed)];
         } else {
           testing::append_utf8(text, word_chars[random() % word_chars.size()]);
