@@ -89,7 +89,7 @@ test('a package bundled in place: same entries and exports, one copy of shared s
   await writeTree(folder, PACKAGE);
   const meta = join(folder, '..', `${folder.split('/').at(-1)}-meta.json`);
   t.after(() => rm(meta, { force: true }));
-  const { entries } = await packageJs(folder, { entries: ['main.mjs', 'other.mjs'], meta });
+  const { entries } = await packageJs(folder, { entries: ['main.mjs', 'other.mjs'], meta, onLoad: ['main.mjs'] });
   // The loader names a file beside it: it keeps its path, as an entry of its own.
   assert.deepEqual(entries, ['main.mjs', 'other.mjs', 'stream/loader.mjs']);
   assert.ok(!existsSync(join(folder, 'internal/state.mjs')), 'the shared module went into a chunk');
@@ -112,6 +112,21 @@ test('a package bundled in place: same entries and exports, one copy of shared s
   assert.equal(await readFile(new URL(loaded.url), 'utf8'), 'beside the loader\n');
   assert.equal(loaded.glue, 'glue');
   assert.equal(loaded.sep, '/');
+
+  // What main.mjs runs as a page starts, and the glue, carry the compile hint; the other
+  // entry, the lazy chunk and the files main.mjs does not import do not.
+  const hinted = [];
+  for (const name of (await readdir(folder, { recursive: true })).filter((file) => file.endsWith('.mjs')).sort()) {
+    if ((await readFile(join(folder, name), 'utf8')).startsWith('//# allFunctionsCalledOnLoad\n')) hinted.push(name);
+  }
+  const mainImports = moduleFacts(await readFile(join(folder, 'main.mjs'), 'utf8'), 'main.mjs').imports.map((specifier) => join(specifier));
+  assert.ok(hinted.includes('main.mjs') && hinted.includes('stream/trickle-wasm.mjs'), hinted.join(', '));
+  assert.ok(mainImports.length > 0);
+  for (const name of mainImports) assert.ok(hinted.includes(name), `${name}, imported by main.mjs, carries the hint`);
+  assert.ok(!hinted.includes('other.mjs'), hinted.join(', '));
+  const lazyChunk = Object.entries(holdings).find(([, sources]) => sources.includes('lazy/extra.mjs'))[0];
+  assert.ok(!hinted.includes(lazyChunk), `${lazyChunk}, imported lazily, has no hint`);
+  await assert.rejects(packageJs(await tempFolder(t), { entries: [], onLoad: ['gone.mjs'] }), /gone\.mjs, said to run on load, is not there/);
 });
 
 test('code moved where the file it names is not, and a computed import() without a hint, stop the bundling', async (t) => {

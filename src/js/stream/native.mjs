@@ -10,8 +10,7 @@
 // (build/wasm/); the build rewrites them to './' when it copies this file into the package,
 // where the glue and the .wasm sit beside it. Written as literals (`import()`, `new URL(...,
 // import.meta.url)`) so that bundlers (Vite, webpack) see the modules and ship them.
-import { fileSource } from '../internal/checks.mjs';
-import { compileWasm, urlOf } from '../internal/files.mjs';
+import { compileWasm, fileSource, urlOf } from '../internal/checks.mjs';
 import { lazyModule } from '../internal/provided.mjs';
 import createCoreModule from '../../../build/wasm/trickle-wasm.mjs';
 

@@ -7,8 +7,7 @@
 // trickle-tokenizer.wasm, o200k_base.bpe and cl100k_base.bpe sit beside it. Written as
 // literals (`new URL(..., import.meta.url)`) so that bundlers (Vite, webpack) see the files
 // and ship them; each is fetched (read from disk in Node) only when first needed.
-import { fileSource } from '../internal/checks.mjs';
-import { readBytes, urlOf } from '../internal/files.mjs';
+import { fileSource, readBytes, urlOf } from '../internal/checks.mjs';
 import { instantiateTokenizer } from './tokenizer.mjs';
 
 const FILES = {

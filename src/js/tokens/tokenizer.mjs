@@ -12,7 +12,7 @@
 // becomes U+FFFD (one UTF-16 unit, like the surrogate it replaces: chunk positions still
 // index the original string).
 
-import { readBytes } from '../internal/files.mjs';
+import { readBytes } from '../internal/checks.mjs';
 
 export { readBytes };
 
