@@ -18,8 +18,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -413,7 +413,8 @@ val protocol_constants() {
 #else
   constexpr std::string_view full = "\"full\":false}";
 #endif
-  // Each entry is "name":value, at most 11 characters of value, and the closing NUL.
+  // An entry is "name":value, and a comma: the name and at most 15 more characters (an int
+  // has at most 11). The buffer holds them all, the end, and the NUL.
   static char text[2048];
   std::size_t at = 0;
   const auto put = [&](std::string_view part) {
