@@ -57,6 +57,11 @@ describe('the page under a sub-path', () => {
     for (const file of ['app.mjs', 'js/trickle.mjs', 'js/stream/trickle-wasm.wasm', 'sw.js', 'core/stream/llm_stream.cpp', 'tokens.css', 'playground.css', 'vendor/markdown.mjs']) {
       assert.ok(watch.requests.includes(`${shared.site.url}${file}`), `${file} was requested from the sub-path`);
     }
+    // The core .wasm came once, from the page's preload: createTrickle()'s fetch took that
+    // response rather than asking again.
+    const wasmFetches = await page.evaluate((url) => performance.getEntriesByType('resource')
+      .filter((entry) => entry.name === `${url}js/stream/trickle-wasm.wasm`).map((entry) => entry.initiatorType), shared.site.url);
+    assert.deepEqual(wasmFetches, ['link']);
     assert.deepEqual(watch.foreign, []);
     assert.deepEqual(watch.errors, []);
   });
