@@ -202,6 +202,9 @@ export function urlOf(source) {
   return new URL(source, globalThis.location?.href ?? import.meta.url);
 }
 
+// Node's fetch() refuses file: URLs: there they are read from disk.
+const onDisk = (url) => isNode && url.protocol === 'file:';
+
 // The response to a fetch of `url`, refused unless it is a success.
 async function fetchOk(url) {
   const response = await fetch(url, { credentials: 'same-origin' });
@@ -217,9 +220,8 @@ export async function readBytes(source) {
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
   const url = urlOf(source);
-  if (isNode && url.protocol === 'file:') {
-    // Node's fetch() refuses file: URLs. The module name is not a literal, so that bundlers
-    // building for the browser leave it alone.
+  if (onDisk(url)) {
+    // The module name is not a literal, so that bundlers building for the browser leave it alone.
     const { readFile } = await import(/* @vite-ignore */ NODE_FS);
     return new Uint8Array(await readFile(url));
   }
@@ -232,13 +234,11 @@ export async function readBytes(source) {
  * that does not know .wasm) is read whole first.
  */
 export async function compileWasm(source) {
-  if ((typeof source === 'string' || source instanceof URL) && typeof WebAssembly.compileStreaming === 'function') {
-    const url = urlOf(source);
-    if (!(isNode && url.protocol === 'file:')) {
-      const response = await fetchOk(url);
-      if (/^application\/wasm\b/i.test(response.headers.get('content-type') ?? '')) return WebAssembly.compileStreaming(response);
-      return WebAssembly.compile(await response.arrayBuffer());
-    }
+  const url = typeof source === 'string' || source instanceof URL ? urlOf(source) : null;
+  if (url === null || onDisk(url) || typeof WebAssembly.compileStreaming !== 'function') {
+    return WebAssembly.compile(await readBytes(url ?? source));
   }
-  return WebAssembly.compile(await readBytes(source));
+  const response = await fetchOk(url);
+  if (/^application\/wasm\b/i.test(response.headers.get('content-type') ?? '')) return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
 }
