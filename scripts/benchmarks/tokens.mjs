@@ -181,7 +181,7 @@ async function graphemeTable(ctx) {
   // Both sides make every grapheme a string: trickle.pieces() returns them, and the loop
   // reads each segment's string (and checks it, as the count must match).
   const rates = await alternate([
-    { name: 'pieces', run: timed(async () => trickle.pieces(text, { split: 'grapheme' }).length) },
+    { name: 'pieces', run: timed(async () => (await trickle.pieces(text, { split: 'grapheme' })).length) },
     { name: 'trickle', run: timed(async () => (await drain(trickle.stream(text, { delayMs: 0, split: 'grapheme' })))[0]) },
     { name: 'sync', run: timed(async () => sync()) },
     { name: 'async', run: timed(async () => (await drain(graphemesOf(text)))[0]) },

@@ -383,10 +383,13 @@ export interface Trickle {
   /** The text chat(prompt) streams. */
   chatText(prompt: string): string;
   /**
-   * The pieces stream(text, { split }) yields, at once: the same C++ cutter, no schedule.
-   * Not 'tokens' (a RangeError: the tokenizer loads asynchronously; see tokenize()).
+   * The pieces stream(text, { split }) yields, all at once: the same cutters, no schedule.
+   * 'grapheme' loads the full module and 'tokens' the tokenizer on first use (one piece per
+   * chunk of the tokenizer, as a stream with tokensPerChunk 1 has).
+   * @throws {TypeError} a text that is no string, an unknown option, encoding without split 'tokens' (as a rejection)
+   * @throws {RangeError} an unknown split or encoding, a text too long (as a rejection)
    */
-  pieces(text: string, options?: { split?: Exclude<SplitMode, 'tokens'> }): string[];
+  pieces(text: string, options?: { split?: SplitMode; encoding?: Encoding }): Promise<string[]>;
   /** The timing presets' names, in order. */
   readonly presets: TimingPreset[];
   /**

@@ -41,9 +41,6 @@ export { ManualClock };
  */
 export const MAX_TEXT_LENGTH = 2 ** 27;
 
-// What trickle.pieces() cuts by: every split mode the core module runs by itself.
-const PIECE_SPLITS = SPLIT_MODES.filter((mode) => mode !== 'tokens');
-
 // The options that time an answer (the seed only draws a plan).
 const RETIMING_OPTIONS = ['delayMs', ...TIMING_OPTIONS.filter((name) => name !== 'seed')];
 
@@ -204,21 +201,26 @@ class Trickle {
   }
 
   /**
-   * The pieces that stream(text, { split }) yields, at once, as an array of strings: the
-   * same C++ cutter, with no schedule (split: 'whitespace' by default, 'space', 'char' or
-   * 'grapheme'). Not 'tokens': the tokenizer loads asynchronously (trickle.tokenize()).
+   * The pieces that stream(text, { split }) yields, all at once, as an array of strings: the
+   * same cutters, with no schedule. split: 'whitespace' (the default), 'space', 'char',
+   * 'grapheme' or 'tokens' (one piece per chunk of the tokenizer's `encoding`, as a stream
+   * with tokensPerChunk 1 has). Asynchronous: graphemes are cut by the full module and tokens
+   * by the tokenizer, each loaded on first use.
    */
-  pieces(text, options) {
+  async pieces(text, options) {
     const where = 'trickle.pieces';
     const checked = checkText('pieces', 'text', text);
-    checkOptionsBag(where, options, ['split']);
+    checkOptionsBag(where, options, ['split', 'encoding']);
     const split = own(options, 'split') ?? STREAM_DEFAULTS.split;
-    if (split === 'tokens') {
-      throw new RangeError(`${where}: split 'tokens' needs the tokenizer, which loads asynchronously: `
-        + 'await trickle.tokenize(text) for the ids, or stream(text, { split: \'tokens\' }) for the chunks');
+    checkSplit(where, split, SPLIT_MODES);
+    const encoding = own(options, 'encoding');
+    if (split !== 'tokens') {
+      if (encoding !== undefined) throw new TypeError(`${where}: encoding is the tokenizer's, for split: 'tokens'; these pieces are cut by ${split}`);
+      return (await this.#engines.cutter(split)).pieces(checked, split);
     }
-    checkSplit(where, split, PIECE_SPLITS);
-    return this.#bridge.pieces(checked, split);
+    const tokenizer = await this.#engines.tokenizer(checkEncoding(where, encoding));
+    const { ends } = this.#engines.piecesOf(tokenizer, checked, 1);
+    return Array.from(ends, (end, i) => checked.slice(i === 0 ? 0 : ends[i - 1], end));
   }
 
   /** Streams the FastAPI demo's answer to `prompt`: "你提问的是: {prompt}, 我正在流式生成答案...". */

@@ -124,13 +124,14 @@ int pull_stream(std::uint32_t slot, int max_chunks) {
   return js_host.pull(slot, max_chunks);
 }
 
+#ifdef TRICKLE_FULL
 // The offsets from t0 (in milliseconds, as a view JS copies at once) at which a stream of
 // `text` would deliver its pieces: what stream.plan() shows before the stream runs. With
 // split_given, the pieces are the `piece_count` ends and token counts at those addresses
-// (as in a start command; tokens_address 0: one each).
+// (as in a start command; tokens_address 0: one each). Only in the full module: a plan is
+// asked for asynchronously, and the JS layer loads the full module for it.
 std::vector<double> planned;
 
-#ifdef TRICKLE_FULL
 // plan_stream's split_given case (not inlined: see read_given).
 [[gnu::noinline]] std::vector<duration> plan_given(const std::string& text, const stream_options& options,
                                                    std::uintptr_t timing_address, double seed, int piece_count,
@@ -145,7 +146,6 @@ std::vector<double> planned;
   if (timing_address == 0) return plan_given_offsets(text, given, options);
   return plan_given_offsets(text, given, options, bridge::timing_of(reinterpret_cast<const double*>(timing_address), seed));
 }
-#endif
 
 val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t timing_address, double seed,
                 double delay_us, int piece_count, std::uintptr_t ends_address, std::uintptr_t tokens_address) {
@@ -154,7 +154,6 @@ val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t 
     if (split != split_given) options.split = static_cast<split_mode>(split);
     options.suffix = std::move(suffix);
     options.delay = duration{static_cast<std::int64_t>(delay_us)};
-#ifdef TRICKLE_FULL
     std::vector<duration> offsets;
     if (split == split_given) {
       offsets = plan_given(text, options, timing_address, seed, piece_count, ends_address, tokens_address);
@@ -164,12 +163,6 @@ val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t 
                     : plan_stream_offsets(text, options,
                                           bridge::timing_of(reinterpret_cast<const double*>(timing_address), seed));
     }
-#else
-    (void)seed, (void)piece_count, (void)ends_address, (void)tokens_address;
-    // No timing model and no given pieces in this module.
-    if (timing_address != 0 || split == split_given) return val::null();
-    const std::vector<duration> offsets = plan_stream_offsets(text, options);
-#endif
     planned.assign(offsets.size(), 0);
     for (std::size_t i = 0; i < offsets.size(); ++i) planned[i] = static_cast<double>(offsets[i].count()) / 1000.0;
     return val(emscripten::typed_memory_view(planned.size(), planned.data()));
@@ -177,36 +170,37 @@ val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t 
     return val::null();
   }
 }
+#endif
 
-// Every preset, as a timing block of protocol.hpp's fields, by name. Both modules have the
-// table: the JS layer checks a `preset` option when the stream is made, before the full
-// module (which runs it) may have loaded.
-val timing_presets() {
-  val presets = val::object();
-  for (std::string_view name : timing_preset_names()) {
-    const timing_options t = timing_preset(name);
-    val block = val::array();
-    const auto jitter_code_of = [](const jitter& j) { return static_cast<int>(j.kind); };
-    const double fields[timing_field_count] = {
-        static_cast<double>(t.delay.count()),
-        t.ttft ? static_cast<double>(t.ttft->count()) : -1.0,
-        static_cast<double>(jitter_code_of(t.ttft_jitter)),
-        t.ttft_jitter.sigma,
-        t.tokens_per_second,
-        t.chars_per_second,
-        static_cast<double>(jitter_code_of(t.gap_jitter)),
-        t.gap_jitter.sigma,
-        t.stalls.probability,
-        static_cast<double>(t.stalls.min.count()),
-        static_cast<double>(t.stalls.max.count()),
-        t.stalls.catch_up ? 1.0 : 0.0,
-        static_cast<double>(t.burst),
-        static_cast<double>(t.tokens_per_chunk),
-    };
-    for (double field : fields) block.call<void>("push", field);
-    presets.set(std::string(name), block);
+// Every preset's timing block (protocol.hpp's fields), in timing_preset_names()'s order,
+// written when the protocol is read: the protocol names the presets and gives this address,
+// and the JS layer reads a block in place the first time a stream names its preset. Both
+// modules have the table: the JS layer checks a `preset` option when the stream is made,
+// before the full module (which runs it) may have loaded.
+double preset_blocks[timing_preset_count][timing_field_count];
+
+void write_preset_blocks() noexcept {
+  const auto jitter_code_of = [](const jitter& j) { return static_cast<double>(static_cast<int>(j.kind)); };
+  for (std::size_t i = 0; i < timing_preset_count; ++i) {
+    const std::optional<timing_options> preset = find_timing_preset(timing_preset_names()[i]);
+    if (!preset) std::abort();  // every name has its preset
+    const timing_options& t = *preset;
+    double* block = preset_blocks[i];
+    block[timing_delay_us] = static_cast<double>(t.delay.count());
+    block[timing_ttft_us] = t.ttft ? static_cast<double>(t.ttft->count()) : -1.0;
+    block[timing_ttft_jitter] = jitter_code_of(t.ttft_jitter);
+    block[timing_ttft_sigma] = t.ttft_jitter.sigma;
+    block[timing_tokens_per_second] = t.tokens_per_second;
+    block[timing_chars_per_second] = t.chars_per_second;
+    block[timing_jitter] = jitter_code_of(t.gap_jitter);
+    block[timing_sigma] = t.gap_jitter.sigma;
+    block[timing_stall_probability] = t.stalls.probability;
+    block[timing_stall_min_us] = static_cast<double>(t.stalls.min.count());
+    block[timing_stall_max_us] = static_cast<double>(t.stalls.max.count());
+    block[timing_stall_catch_up] = t.stalls.catch_up ? 1.0 : 0.0;
+    block[timing_burst] = static_cast<double>(t.burst);
+    block[timing_tokens_per_chunk] = static_cast<double>(t.tokens_per_chunk);
   }
-  return presets;
 }
 
 #ifdef TRICKLE_FULL
@@ -413,26 +407,39 @@ val protocol_constants() {
 #else
   constexpr std::string_view full = "\"full\":false}";
 #endif
-  // An entry is "name":value, and a comma: the name and at most 15 more characters (an int
-  // has at most 11). The buffer holds them all, the end, and the NUL.
+  // Then the presets: "presetNames":[...], and "presetBlocks": where their timing blocks are.
+  // Every part is checked against the room left for it, the end and the NUL.
   static char text[2048];
   std::size_t at = 0;
   const auto put = [&](std::string_view part) {
+    if (at + part.size() + full.size() >= sizeof text) std::abort();  // the protocol outgrew the buffer
     part.copy(text + at, part.size());
     at += part.size();
   };
+  const auto put_number = [&](auto value) {
+    char digits[24];
+    const auto [end, failed] = std::to_chars(digits, digits + sizeof digits, value);
+    if (failed != std::errc{}) std::abort();  // an integer always fits
+    put({digits, static_cast<std::size_t>(end - digits)});
+  };
   put("{");
   for (const named& c : constants) {
-    if (at + std::char_traits<char>::length(c.name) + 16 + full.size() >= sizeof text) std::abort();  // a constant list outgrew the buffer
     put("\"");
     put(c.name);
     put("\":");
-    char digits[12];
-    const auto [end, failed] = std::to_chars(digits, digits + sizeof digits, c.value);
-    if (failed != std::errc{}) std::abort();  // an int always fits
-    put({digits, static_cast<std::size_t>(end - digits)});
+    put_number(c.value);
     put(",");
   }
+  put("\"presetNames\":[");
+  for (std::size_t i = 0; i < timing_preset_count; ++i) {
+    put(i == 0 ? "\"" : ",\"");
+    put(timing_preset_names()[i]);  // names of letters, digits and hyphens
+    put("\"");
+  }
+  put("],\"presetBlocks\":");
+  write_preset_blocks();
+  put_number(reinterpret_cast<std::uintptr_t>(preset_blocks));
+  put(",");
   put(full);
   text[at] = '\0';
   return val(static_cast<const char*>(text));
@@ -457,11 +464,14 @@ EMSCRIPTEN_BINDINGS(trickle) {
   function("releaseBurstMemory", +[]() { js_host.release_burst_memory(); });
   // Time.
   function("runDueTimers", &run_due_timers);
-  function("planStream", &plan_stream);
-  function("timingPresets", &timing_presets);
   // Text and numbers.
+  // False: this module does not cut by `split` (only the full one cuts graphemes).
   function("piecesBegin", +[](std::uintptr_t address, std::uint32_t length, int split) {
+#ifndef TRICKLE_FULL
+    if (split == split_grapheme) return false;
+#endif
     js_pieces.begin({reinterpret_cast<const char*>(address), length}, static_cast<split_mode>(split));
+    return true;
   });
   function("piecesNext", +[](std::uintptr_t pairs, int capacity) {
     return js_pieces.next(reinterpret_cast<std::uint32_t*>(pairs), capacity);
@@ -475,6 +485,7 @@ EMSCRIPTEN_BINDINGS(trickle) {
   function("liveStreamCount", +[]() { return js_host.live_streams(); });
   function("scheduledTimerCount", +[]() { return static_cast<std::uint32_t>(js_scheduler.scheduled_count()); });
 #ifdef TRICKLE_FULL
+  function("planStream", &plan_stream);
   function("startAnswer", &start_answer);
   function("formatInfo", &format_info);
   function("errorBody", &error_body);

@@ -106,26 +106,51 @@ test('a text that makes the wasm memory grow, started with small streams, leaves
   assert.equal(trickle.stats().liveStreams, 0);
 });
 
-test('a new instance leaves the timing presets in wasm until a stream or trickle.presets asks, then reads them once', async () => {
+test('the timing presets stay in wasm memory until a stream or trickle.presets asks, are read once, field by field', async () => {
   const { native, protocol } = await loadNative('core');
-  let reads = 0;
-  const readPresets = native.timingPresets;
-  native.timingPresets = () => {
-    reads += 1;
-    return readPresets();
-  };
+  assert.deepEqual(protocol.presetNames, ['gpt-4o', 'claude-sonnet', 'gemini-flash', 'reasoning', 'fast-host', 'slow-network']);
   const bridge = new Bridge(native, protocol, eventLoopClock);
-  assert.equal(reads, 0, 'building the bridge read no preset');
   const presets = bridge.timing.presets;
-  assert.equal(reads, 1);
   assert.ok(Object.isFrozen(presets));
-  assert.ok(Object.hasOwn(presets, 'gpt-4o'), `the presets read: ${Object.keys(presets)}`);
-  assert.equal(presets['gpt-4o'].length, protocol.timingFieldCount, 'a preset is one timing block');
+  assert.deepEqual(Object.keys(presets), protocol.presetNames);
   assert.equal(bridge.timing.presets, presets, 'the same object on every use');
-  assert.equal(reads, 1, 'read once');
+  const p = protocol;
+  for (const block of Object.values(presets)) {
+    assert.ok(Object.isFrozen(block));
+    assert.equal(block.length, p.timingFieldCount, 'a preset is one timing block');
+  }
+  // Each field where the protocol says it is (presets.cpp's figures).
+  const field = (name, at) => presets[name][p[at]];
+  assert.equal(field('gpt-4o', 'timingTokensPerSecond'), 131);
+  assert.equal(field('gpt-4o', 'timingJitter'), p.jitterLognormal);
+  assert.equal(field('gpt-4o', 'timingSigma'), 0.3);
+  assert.equal(field('gpt-4o', 'timingTtftSigma'), 0.6);
+  assert.ok(field('gpt-4o', 'timingTtftUs') > 450_000, 'the mean above the median of 450 ms');
+  assert.equal(field('claude-sonnet', 'timingBurst'), 2);
+  assert.equal(field('gemini-flash', 'timingTokensPerChunk'), 8);
+  assert.equal(field('slow-network', 'timingStallProbability'), 0.01);
+  assert.equal(field('slow-network', 'timingStallMinUs'), 1_000_000);
+  assert.equal(field('slow-network', 'timingStallMaxUs'), 4_000_000);
+  assert.equal(field('slow-network', 'timingStallCatchUp'), 1);
+  assert.equal(field('fast-host', 'timingStallCatchUp'), 0);
+  // The full module, which runs them, has the same table.
+  const full = await loadNative('full');
+  assert.deepEqual(new Bridge(full.native, full.protocol, eventLoopClock).timing.presets, presets);
 
   // Through the public API: a preset stream plans with them, and an unknown name lists them.
   const plan = await trickle.stream('a b c', { preset: 'gpt-4o', seed: 7 }).plan();
   assert.equal(plan.length, 3);
   assert.throws(() => trickle.stream('a', { preset: 'nope' }), { name: 'RangeError', message: /known: gpt-4o, / });
+});
+
+test('the core module leaves the grapheme split out: its bridge refuses it, and an instance cuts graphemes with the full module', async () => {
+  const { native, protocol } = await loadNative('core');
+  const core = new Bridge(native, protocol, eventLoopClock);
+  assert.throws(() => core.pieces('e\u0301 a', 'grapheme'), { name: 'Error', message: "trickle: this module does not cut by split 'grapheme'" });
+  assert.deepEqual(core.pieces('e\u0301 a', 'whitespace'), ['e\u0301', 'a'], 'and cuts the rest as before');
+  const full = await loadNative('full');
+  assert.deepEqual(new Bridge(full.native, full.protocol, eventLoopClock).pieces('e\u0301 a', 'grapheme'), ['e\u0301', ' ', 'a']);
+  const fresh = await createTrickle({ clock: 'manual' });
+  assert.deepEqual(await fresh.pieces('e\u0301 a', { split: 'grapheme' }), ['e\u0301', ' ', 'a']);
+  assert.deepEqual(await collect(fresh.stream('e\u0301 a', { delayMs: 0, split: 'grapheme' })), ['e\u0301', ' ', 'a']);
 });

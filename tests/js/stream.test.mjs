@@ -63,7 +63,7 @@ test('grapheme mode agrees with Intl.Segmenter (Unicode 17 in both) on mixed scr
   }
 });
 
-test('pieces() gives at once the pieces a stream yields, in every mode it takes, and agrees with Intl.Segmenter for graphemes', async () => {
+test('pieces() gives at once the pieces a stream yields, in every mode, and agrees with Intl.Segmenter for graphemes', async () => {
   const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
   const samples = [
     '', ' ', 'a', '  two  spaces  ', 'tab\tand\nnewline\u3000ideographic space', 'Hello, 世界! مرحبا بالعالم',
@@ -73,33 +73,37 @@ test('pieces() gives at once the pieces a stream yields, in every mode it takes,
   samples.push(Array.from({ length: 3000 }, (_, i) => `${i % 7 === 0 ? '👩🏽‍💻' : 'w'}${i}${i % 5 === 0 ? '\u0301' : ''}${i % 3 ? ' ' : '  '}`).join(''));
   samples.push(Array.from({ length: 5000 }, (_, i) => ['流', 'a', ' ', 'é', '🇫🇷', '\r\n'][i % 6]).join(''));
   for (const text of samples) {
-    for (const split of ['whitespace', 'space', 'char', 'grapheme']) {
+    for (const split of ['whitespace', 'space', 'char', 'grapheme', 'tokens']) {
       const streamed = await collect(trickle.stream(text, { delayMs: 0, split }));
-      assert.deepEqual(trickle.pieces(text, { split }), streamed, `${split}: ${JSON.stringify(text.slice(0, 40))}`);
+      assert.deepEqual(await trickle.pieces(text, { split }), streamed, `${split}: ${JSON.stringify(text.slice(0, 40))}`);
     }
+    const inCl100k = await collect(trickle.stream(text, { delayMs: 0, split: 'tokens', encoding: 'cl100k_base' }));
+    assert.deepEqual(await trickle.pieces(text, { split: 'tokens', encoding: 'cl100k_base' }), inCl100k);
     if (!OLDER_SEGMENTER) {
       const wellFormed = text.toWellFormed?.() ?? text;
-      assert.deepEqual(trickle.pieces(text, { split: 'grapheme' }), Array.from(segmenter.segment(wellFormed), ({ segment }) => segment));
+      assert.deepEqual(await trickle.pieces(text, { split: 'grapheme' }), Array.from(segmenter.segment(wellFormed), ({ segment }) => segment));
     }
   }
-  assert.deepEqual(trickle.pieces('the default  cut'), ['the', 'default', 'cut'], 'whitespace, as a stream');
-  assert.equal(trickle.pieces('x'.repeat(10000), { split: 'char' }).length, 10000);
+  assert.deepEqual(await trickle.pieces('the default  cut'), ['the', 'default', 'cut'], 'whitespace, as a stream');
+  assert.equal((await trickle.pieces('x'.repeat(10000), { split: 'char' })).length, 10000);
   // Nothing is kept: the wasm heap is back where it was.
   const before = trickle.stats().heapBytesInUse;
-  for (let i = 0; i < 20; i++) assert.equal(trickle.pieces('y '.repeat(100000), { split: 'space' }).length, 100001);
+  for (let i = 0; i < 20; i++) assert.equal((await trickle.pieces('y '.repeat(100000), { split: 'space' })).length, 100001);
+  for (let i = 0; i < 5; i++) assert.equal((await trickle.pieces('z '.repeat(50000), { split: 'grapheme' })).length, 100000);
   const kept = trickle.stats().heapBytesInUse - before;
   assert.ok(kept <= 64 * 1024, `${kept} bytes kept`);
 });
 
-test('pieces() refuses what it cannot cut, with errors that say what to do', () => {
-  assert.throws(() => trickle.pieces(42), { name: 'TypeError', message: 'trickle.pieces: text must be a string, got number 42' });
-  assert.throws(() => trickle.pieces('a', { split: 'word' }), { name: 'RangeError', message: /trickle\.pieces: split must be 'whitespace', 'space', 'char' or 'grapheme', got "word"/ });
-  assert.throws(() => trickle.pieces('a', { split: 3 }), { name: 'TypeError', message: /split must be a string, got number 3/ });
-  assert.throws(() => trickle.pieces('a', { split: 'tokens' }), { name: 'RangeError', message: /split 'tokens' needs the tokenizer.*trickle\.tokenize/ });
-  assert.throws(() => trickle.pieces('a', { delayMs: 0 }), { name: 'TypeError', message: /unknown option "delayMs" \(known: split\)/ });
-  assert.throws(() => trickle.pieces('a', 'grapheme'), { name: 'TypeError', message: /options must be an object/ });
-  assert.throws(() => trickle.pieces('x'.repeat(2 ** 27 + 1)), { name: 'RangeError', message: /the most a stream takes is 134217728/ });
-  assert.deepEqual(trickle.pieces('still fine'), ['still', 'fine']);
+test('pieces() refuses what it cannot cut, with errors that say what to do', async () => {
+  await assert.rejects(trickle.pieces(42), { name: 'TypeError', message: 'trickle.pieces: text must be a string, got number 42' });
+  await assert.rejects(trickle.pieces('a', { split: 'word' }), { name: 'RangeError', message: /trickle\.pieces: split must be 'whitespace', 'space', 'char', 'grapheme' or 'tokens', got "word"/ });
+  await assert.rejects(trickle.pieces('a', { split: 3 }), { name: 'TypeError', message: /split must be a string, got number 3/ });
+  await assert.rejects(trickle.pieces('a', { split: 'tokens', encoding: 'p50k_base' }), { name: 'RangeError', message: /encoding must be 'o200k_base' or 'cl100k_base'/ });
+  await assert.rejects(trickle.pieces('a', { encoding: 'cl100k_base' }), { name: 'TypeError', message: /encoding is the tokenizer's, for split: 'tokens'; these pieces are cut by whitespace/ });
+  await assert.rejects(trickle.pieces('a', { delayMs: 0 }), { name: 'TypeError', message: /unknown option "delayMs" \(known: split, encoding\)/ });
+  await assert.rejects(trickle.pieces('a', 'grapheme'), { name: 'TypeError', message: /options must be an object/ });
+  await assert.rejects(trickle.pieces('x'.repeat(2 ** 27 + 1)), { name: 'RangeError', message: /the most a stream takes is 134217728/ });
+  assert.deepEqual(await trickle.pieces('still fine'), ['still', 'fine']);
 });
 
 test('the suffix is appended to every piece', async () => {

@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import createTrickle from '../../src/js/trickle.mjs';
+import { readFile } from 'node:fs/promises';
+import { Bridge } from '../../src/js/stream/bridge.mjs';
+import { loadNative } from '../../src/js/stream/native.mjs';
 import { assertNothingLeft } from './support.mjs';
 
 const trickle = await createTrickle({ clock: 'manual' });
@@ -23,6 +26,38 @@ async function play(stream) {
 }
 
 const close = (a, b) => Math.abs(a - b) < 1e-6;
+
+test('a fixed delay\'s plan is worked out without the full module, and is the full module\'s plan to the bit', async () => {
+  const bytes = await readFile(new URL('../../build/wasm/trickle-wasm-full.wasm', import.meta.url));
+  let fullLoads = 0;
+  const fresh = await createTrickle({ clock: 'manual', fullWasm: () => { fullLoads += 1; return bytes; } });
+  const texts = ['', 'one', 'a  b\tc\u3000d ', 'é🇫🇷 流式\r\n x', words(3000)];
+  const delays = [0, 1, 0.3333, 7.25, 500];
+  const made = [];
+  for (const text of texts) {
+    for (const split of ['whitespace', 'space', 'char']) {
+      for (const delayMs of delays) made.push([{ delayMs, split }, await fresh.stream(text, { delayMs, split }).plan()]);
+    }
+  }
+  made.push([{ delayMs: 3 }, await fresh.stream(['x', 'yz', ' '], { delayMs: 3 }).plan()]);
+  assert.equal(fullLoads, 0, 'words and characters on a fixed delay are planned by the core module');
+  assert.deepEqual(await fresh.stream('e\u0301 👍🏽', { delayMs: 10, split: 'grapheme' }).plan(), [10, 20, 30]);
+  assert.equal(fullLoads, 1, 'graphemes are cut by the full module');
+  // The full module's planner (C++), given the same settings, draws the same plans.
+  const { native, protocol } = await loadNative('full', bytes);
+  const full = new Bridge(native, protocol, fresh.clock);
+  let i = 0;
+  for (const text of texts) {
+    for (const split of ['whitespace', 'space', 'char']) {
+      for (const delayMs of delays) {
+        const [options, plan] = made[i++];
+        const settings = { text, split, suffix: '', timing: null, seed: 0, delayMs, pieces: null };
+        assert.deepEqual(full.plan(settings), plan, `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 20))}`);
+      }
+    }
+  }
+  assert.deepEqual(made[i][1], [3, 6, 9]);
+});
 
 test('a stream without timing options keeps the lesson\'s schedule, and plan() says so before it runs', async () => {
   const stream = trickle.stream('a b c', { delayMs: 40 });

@@ -26,12 +26,13 @@ export async function creating(bytes: Uint8Array, buffer: ArrayBuffer, view: Dat
   await createTrickle({ wasm: view });
   await createTrickle({ clock: undefined, wasm: undefined });
   exact<Equal<CreateOptions['clock'], 'manual' | ManualClock | undefined>>();
-  expectType<string[]>(trickle.pieces('a b'));
-  expectType<string[]>(trickle.pieces('👨‍👩‍👧', { split: 'grapheme' }));
-  // @ts-expect-error tokens load asynchronously: pieces() does not take them
-  trickle.pieces('a', { split: 'tokens' });
-  // @ts-expect-error pieces() takes only split
+  expectType<string[]>(await trickle.pieces('a b'));
+  expectType<string[]>(await trickle.pieces('👨‍👩‍👧', { split: 'grapheme' }));
+  expectType<Promise<string[]>>(trickle.pieces('a b', { split: 'tokens', encoding: 'cl100k_base' }));
+  // @ts-expect-error pieces() takes only split and encoding
   trickle.pieces('a', { delayMs: 0 });
+  // @ts-expect-error no such encoding
+  trickle.pieces('a', { split: 'tokens', encoding: 'p50k_base' });
   exact<Equal<CreateOptions['wasm'], FileOption | undefined>>();
   exact<Equal<FileSource, string | URL | ArrayBuffer | ArrayBufferView>>();
   // A function called on first use, giving the file's place or bytes, at once or later.

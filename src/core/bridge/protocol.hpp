@@ -80,7 +80,8 @@ enum jitter_code : int {
 };
 
 // How text is cut (the JS option `split`). split_given: as the command's piece lists say
-// (the JS option split: 'tokens'; only the module with the timing model runs it).
+// (the JS option split: 'tokens'). Only the full module (the one with the timing model)
+// cuts by split_given or split_grapheme.
 enum split_code : int {
   split_whitespace,
   split_space,

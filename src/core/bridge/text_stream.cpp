@@ -204,6 +204,7 @@ made_parts make_parts(host& owner, const double* command) {
 std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double*) {
   if (command[start_timing] >= 0) throw std::invalid_argument("trickle: this module has no timing model");
   if (gives_pieces(command)) throw std::invalid_argument("trickle: this module takes no given pieces");
+  if (static_cast<int>(command[start_split]) == split_grapheme) throw std::invalid_argument("trickle: this module has no grapheme split");
   made_parts parts = make_parts(owner, command);
   parts.made->set_generator(llm_stream_answer(owner.sched(), std::move(parts.text), std::move(parts.options)));
   return std::move(parts.made);

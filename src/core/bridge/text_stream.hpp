@@ -23,8 +23,9 @@ timing_options timing_of(const double* block, double seed);
 // Everything the stream will need, allocated now. Throws (std::bad_alloc, or
 // std::invalid_argument for timing options the plan refuses), having placed nothing.
 // make_text_stream runs every stream at its fixed delay and refuses a command with a timing
-// block or given pieces; make_timed_text_stream runs those too. (Two functions, so that the
-// module createTrickle() loads, which never sends either, carries neither.)
+// block, given pieces or the grapheme split; make_timed_text_stream runs those too. (Two
+// functions, so that the module createTrickle() loads, which never sends any of them,
+// carries none: its grapheme split is left out at link time, see CMakeLists.txt.)
 std::unique_ptr<stream> make_text_stream(host& owner, const double* command, const double* timings);
 std::unique_ptr<stream> make_timed_text_stream(host& owner, const double* command, const double* timings);
 

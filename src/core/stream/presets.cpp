@@ -52,7 +52,7 @@ timing_options with_rate(duration ttft_median, double ttft_sigma, double tokens_
 
 using std::chrono::milliseconds;
 
-const std::array<preset, 6> presets{{
+const std::array<preset, timing_preset_count> presets{{
     // GPT-4o on OpenAI's API. AA via induwara.lk (2026-06-24): TTFT 0.45 s, 131 tokens/s.
     // Others: AA's GPT-4o (May '24) page, OpenAI 0.39 s and 81 tokens/s (Azure 115/s);
     // kickllm.com (April 2026) 0.35 s, 95/s. TTFT sigma: deploybase p50 250 ms, p95 700 ms
@@ -125,7 +125,7 @@ const std::array<std::string_view, presets.size()> names = [] {
 
 }  // namespace
 
-std::span<const std::string_view> timing_preset_names() noexcept { return names; }
+std::span<const std::string_view, timing_preset_count> timing_preset_names() noexcept { return names; }
 
 std::optional<timing_options> find_timing_preset(std::string_view name) {
   for (const preset& p : presets) {

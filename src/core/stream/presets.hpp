@@ -14,6 +14,7 @@
 //     layer reports it as a RangeError).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -24,7 +25,8 @@ namespace trickle {
 
 // "gpt-4o", "claude-sonnet", "gemini-flash", "reasoning", "fast-host", "slow-network",
 // in that order.
-std::span<const std::string_view> timing_preset_names() noexcept;
+inline constexpr std::size_t timing_preset_count = 6;
+std::span<const std::string_view, timing_preset_count> timing_preset_names() noexcept;
 
 // The preset's options, or nothing for an unknown name.
 std::optional<timing_options> find_timing_preset(std::string_view name);

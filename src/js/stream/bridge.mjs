@@ -100,14 +100,16 @@ export class Bridge {
     this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
     this.#pieces = new WasmBuffer(native, 4096);
     this.#spans = new WasmBuffer(native, PIECE_BATCH * 8);
-    // The presets' timing blocks, by name, from the module (C++ holds the one table), read
-    // when a stream first names a preset: building them crosses into wasm for every field,
-    // a tenth of createTrickle() in a browser, for streams that mostly never use one.
+    // The presets' timing blocks, by name, from the module (C++ holds the one table, and the
+    // protocol says where it is), read when a stream first names a preset.
     let presets = null;
     this.timing = Object.freeze({
       protocol,
       get presets() {
-        presets ??= Object.freeze(native.timingPresets());
+        presets ??= Object.freeze(Object.fromEntries(protocol.presetNames.map((name, i) => {
+          const fields = protocol.timingFieldCount;
+          return [name, Object.freeze(Array.from(new Float64Array(native.HEAPU8.buffer, protocol.presetBlocks + i * fields * 8, fields)))];
+        })));
         return presets;
       },
     });
@@ -210,26 +212,46 @@ export class Bridge {
    * positions a batch at a time, and each piece is a slice of `text`, as a chunk is.
    */
   pieces(text, split) {
-    if (text.length === 0) return [];
+    const out = [];
+    this.#cut('trickle.pieces', text, split, (spans, count) => {
+      for (let i = 0, end = 2 * count; i < end; i += 2) out.push(text.slice(spans[i], spans[i + 1]));
+    });
+    return out;
+  }
+
+  /** How many pieces `text` (well-formed) has when cut by `split`: counted, none sliced. */
+  countPieces(text, split) {
+    let pieces = 0;
+    this.#cut('stream.plan', text, split, (spans, count) => {
+      pieces += count;
+    });
+    return pieces;
+  }
+
+  // Cuts `text` by `split` in wasm, handing `take` each batch: (spans, count), the batch's
+  // (begin, end) UTF-16 pairs, valid until `take` returns.
+  #cut(where, text, split, take) {
+    if (text.length === 0) return;
     const native = this.#native;
     const textAddress = this.#texts.reserve(text.length * 3);
     const spansAddress = textAddress === 0 ? 0 : this.#spans.reserve(PIECE_BATCH * 8);
     if (spansAddress === 0) {
       this.#texts.releaseIfLarge();
-      throw new RangeError(`trickle.pieces: not enough WebAssembly memory for a text of ${text.length} UTF-16 units`);
+      throw new RangeError(`${where}: not enough WebAssembly memory for a text of ${text.length} UTF-16 units`);
     }
     // Views made after both reservations: either may have grown (replaced) the memory.
     const length = utf8.encodeInto(text, new Uint8Array(native.HEAPU8.buffer, textAddress, text.length * 3)).written;
     const spans = new Uint32Array(native.HEAPU8.buffer, spansAddress, PIECE_BATCH * 2);
-    native.piecesBegin(textAddress, length, this.#splitCodes[split]);
-    const out = [];
+    if (!native.piecesBegin(textAddress, length, this.#splitCodes[split])) {
+      this.#texts.releaseIfLarge();
+      throw new Error(`trickle: this module does not cut by split '${split}'`); // the caller chose the wrong module
+    }
     for (;;) {
       const count = native.piecesNext(spansAddress, PIECE_BATCH); // allocates nothing: the view stays valid
-      for (let i = 0, end = 2 * count; i < end; i += 2) out.push(text.slice(spans[i], spans[i + 1]));
+      take(spans, count);
       if (count < PIECE_BATCH) break;
     }
     this.#texts.releaseIfLarge();
-    return out;
   }
 
   #startQueuedAnswers = () => {
@@ -309,8 +331,9 @@ export class Bridge {
   }
 
   /**
-   * The arrival times a stream with `settings` would have, in milliseconds from its first
-   * next(), one per chunk: its whole schedule, computed without running it.
+   * The arrival times a stream with `settings` and a timing model would have, in milliseconds
+   * from its first next(), one per chunk: its whole schedule, computed without running it
+   * (the full module only; TrickleStream.plan() works out a fixed delay's itself).
    */
   plan(settings) {
     const native = this.#native;
@@ -320,9 +343,7 @@ export class Bridge {
       if (timingAddress === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
       new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(settings.timing);
     }
-    const pieces = settings.pieces;
-    // Pieces with offsets of their own need no plan: the offsets are it.
-    if (pieces !== null && pieces.offsetsUs) return Array.from(pieces.offsetsUs, (us) => us / 1000);
+    const pieces = settings.pieces; // given: without offsets of their own (those are their plan)
     let at = null;
     if (pieces !== null && pieces.ends.length > 0) {
       const address = this.#pieces.reserve(piecesBytes(pieces));

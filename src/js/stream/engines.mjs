@@ -27,6 +27,9 @@ function loadOnce(load, clock) {
   };
 }
 
+// What only the full module cuts by (the core module leaves the Unicode tables out).
+const FULL_SPLITS = new Set(['grapheme', 'tokens']);
+
 export class Engines {
   #clock;
   #loadFull; // the full module's bridge, loaded once
@@ -74,9 +77,14 @@ export class Engines {
     return this.#loadWire();
   }
 
+  /** The bridge that cuts text by `split` (not 'tokens'): the core's, or the full one, loaded on first need. */
+  cutter(split) {
+    return FULL_SPLITS.has(split) ? this.full() : Promise.resolve(this.core);
+  }
+
   /** The bridge a stream with `settings` runs on, or null when that is the full one, not loaded yet. */
   bridgeFor(settings) {
-    return settings.timing === null && settings.pieces === null && settings.split !== 'tokens' ? this.core : this.fullNow;
+    return settings.timing === null && settings.pieces === null && !FULL_SPLITS.has(settings.split) ? this.core : this.fullNow;
   }
 
   /**

@@ -44,10 +44,10 @@ const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'sta
   'statusMore', 'statusPending', 'statusDone', 'statusFailed', 'statusTimedOut', 'statusDropped', 'statusBits',
   'maxBatch'];
 const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
-  'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'planStream', 'timingPresets',
+  'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers',
   'chatTemplateParts', 'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
 // What only the full module has.
-const FULL_FUNCTIONS = ['startAnswer', 'formatInfo', 'errorBody'];
+const FULL_FUNCTIONS = ['planStream', 'startAnswer', 'formatInfo', 'errorBody'];
 
 /**
  * Instantiates a wasm module: `which` is 'core' or 'full'. `wasm` (optional) is where to find
@@ -125,7 +125,10 @@ function readProtocol(WASM_FILE, native) {
   } catch {
     throw mismatch(WASM_FILE, 'protocol() gave no JSON');
   }
-  const wrong = PROTOCOL_NAMES.filter((name) => !Number.isInteger(protocol?.[name]));
+  const wrong = [...PROTOCOL_NAMES, 'presetBlocks'].filter((name) => !Number.isInteger(protocol?.[name]));
+  if (!Array.isArray(protocol?.presetNames) || !protocol.presetNames.every((name) => typeof name === 'string')) {
+    wrong.push('presetNames');
+  }
   if (wrong.length > 0) throw mismatch(WASM_FILE, `protocol without ${wrong.join(', ')}`);
   return Object.freeze(protocol);
 }

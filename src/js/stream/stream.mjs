@@ -197,9 +197,18 @@ class StreamCore {
 
   async plan() {
     const settings = this.#schedule;
-    const bridge = settings.split === 'tokens' ? await this.#engines.prepareTokens(settings)
-      : this.#bridge ?? await this.#engines.full();
-    return bridge.plan(settings);
+    if (settings.split === 'tokens') await this.#engines.prepareTokens(settings);
+    const pieces = settings.pieces;
+    if (pieces !== null && pieces.offsetsUs) return Array.from(pieces.offsetsUs, (us) => us / 1000); // their own times
+    // A timing model's plan is drawn by the full module. On the fixed delay the k-th chunk is
+    // due k delays after the first next() (the lesson's generator sleeps before each yield),
+    // so only the pieces need counting, by the module that cuts them (the core module, which
+    // has no planner, for words and characters).
+    if (settings.timing !== null) return (await this.#engines.full()).plan(settings);
+    const count = pieces !== null ? pieces.ends.length
+      : (await this.#engines.cutter(settings.split)).countPieces(settings.text, settings.split);
+    const delayUs = Math.round(settings.delayMs * 1000);
+    return Array.from({ length: count }, (_, i) => (delayUs * (i + 1)) / 1000);
   }
 
   toReadableStream(options) {

@@ -336,6 +336,32 @@ TEST_CASE("the plain maker refuses given pieces, which only the module with the 
   CHECK(host.live_streams() == 0);
 }
 
+TEST_CASE("the plain maker refuses the grapheme split, which the module createTrickle() loads leaves out") {
+  virtual_time time;
+  bridge::host host{time.sched};
+  command_table table;
+  table.add(0, "\r\n a", 0);  // three graphemes: "\r\n" is one
+  table.add(1, "\r\n a", 0);
+  table.commands[start_split] = split_grapheme;
+  double* commands = table.data();
+  // The first is refused; the second, a word split of the same text, runs.
+  const auto records = read_records(host.start_text_streams(commands, 2, nullptr, bridge::make_text_stream));
+  CHECK(commands[start_slot] == -1);
+  CHECK(host.last_error() == "trickle: this module has no grapheme split");
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].slot == 1);
+  CHECK(text_of("\r\n a", records[0]) == "[a]");
+  // The timed maker cuts graphemes.
+  bridge::host timed{time.sched};
+  command_table again;
+  again.add(0, "\r\n a", 0);
+  again.commands[start_split] = split_grapheme;
+  const auto cut = read_records(timed.start_text_streams(again.data(), 1, nullptr, bridge::make_timed_text_stream));
+  REQUIRE(cut.size() == 1);
+  CHECK(text_of("\r\n a", cut[0]) == "[\r\n][ ][a]");
+  CHECK(host.live_streams() + timed.live_streams() == 0);
+}
+
 // ---- answer streams -------------------------------------------------------------------------
 
 namespace {
