@@ -148,21 +148,18 @@ class Trickle {
   #defaultFetch = null;
   #bridge; // the core module's
   #clock;
-  #native; // the core module's functions
-  #chatParts = null; // [before, after] the prompt, read on the first chat
+  #chatTemplate; // [before, after] the prompt
 
   constructor(native, protocol, clock, fullWasm, tokenFiles) {
     this.#clock = clock;
     this.#bridge = new Bridge(native, protocol, clock);
     this.#engines = new Engines(this.#bridge, clock, fullWasm, tokenFiles);
-    this.#native = native;
+    this.#chatTemplate = protocol.chatTemplate;
   }
 
-  // The chat template lives in C++ (llm_stream.hpp): read on first use (not at start, where
-  // the call across costs a fresh page about a millisecond), filled here.
+  // The chat template lives in C++ (llm_stream.hpp), which gives it with the protocol: filled here.
   #chatFor(prompt) {
-    this.#chatParts ??= this.#native.chatTemplateParts();
-    return this.#chatParts[0] + prompt + this.#chatParts[1];
+    return this.#chatTemplate[0] + prompt + this.#chatTemplate[1];
   }
 
   /** The instance's clock: the event loop's, or the ManualClock it was created with. */

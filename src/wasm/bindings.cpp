@@ -341,6 +341,15 @@ double start_answer(std::uint32_t slot, val spec, double now_ms) {
 // text JS parses, one call across (an object set property by property crossed into JS once
 // for each: about 2 ms of a fresh Chromium page's start). Written into a static buffer, so
 // that nothing is allocated.
+constexpr bool json_string_as_is(std::string_view text) {
+  for (char c : text) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+static_assert(json_string_as_is(chat_template_before) && json_string_as_is(chat_template_after),
+              "the chat template goes into the protocol's JSON unescaped");
+
 val protocol_constants() {
   struct named {
     const char* name;
@@ -407,8 +416,9 @@ val protocol_constants() {
 #else
   constexpr std::string_view full = "\"full\":false}";
 #endif
-  // Then the presets: "presetNames":[...], and "presetBlocks": where their timing blocks are.
-  // Every part is checked against the room left for it, the end and the NUL.
+  // Then the presets: "presetNames":[...], and "presetBlocks": where their timing blocks are;
+  // and "chatTemplate": [before, after] the prompt. Every part is checked against the room
+  // left for it, the end and the NUL.
   static char text[2048];
   std::size_t at = 0;
   const auto put = [&](std::string_view part) {
@@ -439,7 +449,12 @@ val protocol_constants() {
   put("],\"presetBlocks\":");
   write_preset_blocks();
   put_number(reinterpret_cast<std::uintptr_t>(preset_blocks));
-  put(",");
+  // chat()'s answer around the prompt: JSON strings as they are (checked below).
+  put(",\"chatTemplate\":[\"");
+  put(chat_template_before);
+  put("\",\"");
+  put(chat_template_after);
+  put("\"],");
   put(full);
   text[at] = '\0';
   return val(static_cast<const char*>(text));
@@ -475,11 +490,6 @@ EMSCRIPTEN_BINDINGS(trickle) {
   });
   function("piecesNext", +[](std::uintptr_t pairs, int capacity) {
     return js_pieces.next(reinterpret_cast<std::uint32_t*>(pairs), capacity);
-  });
-  function("chatTemplateParts", +[]() {
-    val parts = val::array();
-    parts.call<void>("push", std::string(chat_template_before), std::string(chat_template_after));
-    return parts;
   });
   function("heapBytesInUse", +[]() { return static_cast<double>(mallinfo().uordblks); });
   function("liveStreamCount", +[]() { return js_host.live_streams(); });

@@ -44,8 +44,7 @@ const PROTOCOL_NAMES = ['startSlot', 'startTextAddress', 'startTextLength', 'sta
   'statusMore', 'statusPending', 'statusDone', 'statusFailed', 'statusTimedOut', 'statusDropped', 'statusBits',
   'maxBatch'];
 const NATIVE_FUNCTIONS = ['protocol', 'startStreams', 'pullStream', 'streamErrorMessage', 'lastError', 'closeStream',
-  'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers',
-  'chatTemplateParts', 'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
+  'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers', 'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount', '_malloc', '_free'];
 // What only the full module has.
 const FULL_FUNCTIONS = ['planStream', 'startAnswer', 'formatInfo', 'errorBody'];
 
@@ -126,9 +125,10 @@ function readProtocol(WASM_FILE, native) {
     throw mismatch(WASM_FILE, 'protocol() gave no JSON');
   }
   const wrong = [...PROTOCOL_NAMES, 'presetBlocks'].filter((name) => !Number.isInteger(protocol?.[name]));
-  if (!Array.isArray(protocol?.presetNames) || !protocol.presetNames.every((name) => typeof name === 'string')) {
-    wrong.push('presetNames');
-  }
+  const strings = (value, length = value?.length) => Array.isArray(value) && value.length === length
+    && value.every((item) => typeof item === 'string');
+  if (!strings(protocol?.presetNames)) wrong.push('presetNames');
+  if (!strings(protocol?.chatTemplate, 2)) wrong.push('chatTemplate');
   if (wrong.length > 0) throw mismatch(WASM_FILE, `protocol without ${wrong.join(', ')}`);
   return Object.freeze(protocol);
 }
