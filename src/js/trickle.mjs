@@ -179,7 +179,7 @@ class Trickle {
       throw new TypeError("trickle.stream: offsetsMs is for pieces given as an array: stream(['Hel', 'lo'], { offsetsMs: [0, 80] })");
     }
     const checked = checkText('stream', 'text', text);
-    const settings = readStreamOptions('stream', options, STREAM_DEFAULTS, this.#bridge.timing);
+    const settings = readStreamOptions('stream', options, STREAM_DEFAULTS, this.#bridge.protocol);
     settings.text = checked;
     return new TrickleStream(this.#engines, settings);
   }
@@ -189,7 +189,7 @@ class Trickle {
     checkOptionsBag(where, options, [...Object.keys(STREAM_DEFAULTS), 'offsetsMs']);
     const offsetsMs = own(options, 'offsetsMs');
     checkGivenOptions(where, options, offsetsMs !== undefined);
-    const settings = readStreamOptions('stream', withoutKeys(options, ['offsetsMs']), STREAM_DEFAULTS, this.#bridge.timing);
+    const settings = readStreamOptions('stream', withoutKeys(options, ['offsetsMs']), STREAM_DEFAULTS, this.#bridge.protocol);
     const given = readGivenPieces(where, pieces, offsetsMs, MAX_TEXT_LENGTH);
     settings.text = given.text;
     settings.split = 'given';
@@ -223,7 +223,7 @@ class Trickle {
   /** Streams the FastAPI demo's answer to `prompt`: "你提问的是: {prompt}, 我正在流式生成答案...". */
   chat(prompt, options) {
     const checked = checkText('chat', 'prompt', prompt);
-    const settings = readStreamOptions('chat', options, CHAT_DEFAULTS, this.#bridge.timing);
+    const settings = readStreamOptions('chat', options, CHAT_DEFAULTS, this.#bridge.protocol);
     settings.text = this.#chatFor(checked);
     return new TrickleStream(this.#engines, settings);
   }
@@ -252,7 +252,7 @@ class Trickle {
     }
     const faults = readFaults('trickle.createFetch', own(options, 'fault'));
     const streamOptions = withoutKeys(options, ['reply', 'fixtures', 'fault']);
-    const settings = readStreamOptions('createFetch', streamOptions, CHAT_DEFAULTS, this.#bridge.timing);
+    const settings = readStreamOptions('createFetch', streamOptions, CHAT_DEFAULTS, this.#bridge.protocol);
     if (settings.failAfter !== undefined && faults.spec.error.at < 0 && faults.spec.error.probability === 0) {
       // failAfter on a wire format: the format's own mid-stream error, after that many chunks.
       faults.spec.error = { at: settings.failAfter, probability: 0 };
@@ -339,7 +339,7 @@ class Trickle {
 
   /** The names of the timing presets (the `preset` option), each a measured model. */
   get presets() {
-    return Object.keys(this.#bridge.timing.presets);
+    return [...this.#bridge.protocol.presetNames];
   }
 
   /** Numbers for tests and curious users: what the wasm side holds right now. */

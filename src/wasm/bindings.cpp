@@ -172,11 +172,12 @@ val plan_stream(std::string text, int split, std::string suffix, std::uintptr_t 
 }
 #endif
 
+#ifdef TRICKLE_FULL
 // Every preset's timing block (protocol.hpp's fields), in timing_preset_names()'s order,
-// written when the protocol is read: the protocol names the presets and gives this address,
-// and the JS layer reads a block in place the first time a stream names its preset. Both
-// modules have the table: the JS layer checks a `preset` option when the stream is made,
-// before the full module (which runs it) may have loaded.
+// written when the protocol is read: the protocol gives this address, and the JS layer
+// reads a block in place the first time a stream with that preset runs. Only the full
+// module, which runs presets, has their figures; both protocols name them, so that the JS
+// layer checks a `preset` option when the stream is made, before this module may have loaded.
 double preset_blocks[timing_preset_count][timing_field_count];
 
 void write_preset_blocks() noexcept {
@@ -202,6 +203,7 @@ void write_preset_blocks() noexcept {
     block[timing_tokens_per_chunk] = static_cast<double>(t.tokens_per_chunk);
   }
 }
+#endif
 
 #ifdef TRICKLE_FULL
 wire::finish_reason finish_named(const std::string& name) {
@@ -350,7 +352,7 @@ constexpr bool json_string_as_is(std::string_view text) {
 static_assert(json_string_as_is(chat_template_before) && json_string_as_is(chat_template_after),
               "the chat template goes into the protocol's JSON unescaped");
 
-val protocol_constants() {
+double protocol_constants() {
   struct named {
     const char* name;
     int value;
@@ -416,9 +418,9 @@ val protocol_constants() {
 #else
   constexpr std::string_view full = "\"full\":false}";
 #endif
-  // Then the presets: "presetNames":[...], and "presetBlocks": where their timing blocks are;
-  // and "chatTemplate": [before, after] the prompt. Every part is checked against the room
-  // left for it, the end and the NUL.
+  // Then the presets: "presetNames":[...], and in the full module "presetBlocks": where their
+  // timing blocks are; and "chatTemplate": [before, after] the prompt. Every part is checked against the room
+  // left for it and the end.
   static char text[2048];
   std::size_t at = 0;
   const auto put = [&](std::string_view part) {
@@ -446,18 +448,21 @@ val protocol_constants() {
     put(timing_preset_names()[i]);  // names of letters, digits and hyphens
     put("\"");
   }
-  put("],\"presetBlocks\":");
+  put("],");
+#ifdef TRICKLE_FULL
+  put("\"presetBlocks\":");
   write_preset_blocks();
   put_number(reinterpret_cast<std::uintptr_t>(preset_blocks));
-  // chat()'s answer around the prompt: JSON strings as they are (checked below).
-  put(",\"chatTemplate\":[\"");
+  put(",");
+#endif
+  // chat()'s answer around the prompt: JSON strings as they are (checked above).
+  put("\"chatTemplate\":[\"");
   put(chat_template_before);
   put("\",\"");
   put(chat_template_after);
   put("\"],");
   put(full);
-  text[at] = '\0';
-  return val(static_cast<const char*>(text));
+  return point_message_at({text, at});  // UTF-8 (the chat template), read in place
 }
 
 // trickle.pieces(): one text at a time, cut where JS wrote its UTF-8.

@@ -119,13 +119,19 @@ test('a wasm module from another version is refused at load, with a message that
         'pullSpansAddress', 'pullFrameBytesAddress', 'releaseBurstMemory', 'runDueTimers',
         'piecesBegin', 'piecesNext', 'heapBytesInUse', 'liveStreamCount', 'scheduledTimerCount',
         '_malloc', '_free']) native[name] = () => 0;
-      native.protocol = () => globalThis.oddProtocol;
+      // The protocol's JSON text in memory, as protocol() points at it: [address, length] at 0.
+      const bytes = typeof globalThis.oddProtocol === 'string' ? new TextEncoder().encode(globalThis.oddProtocol) : null;
+      native.HEAPU8 = new Uint8Array(8 + (bytes?.length ?? 0));
+      native.HEAPU32 = new Uint32Array(native.HEAPU8.buffer, 0, 2);
+      native.HEAPU32.set([8, bytes?.length ?? 0]);
+      if (bytes !== null) native.HEAPU8.set(bytes, 8);
+      native.protocol = () => (bytes === null ? globalThis.oddProtocol : 0);
       return native;
     }\n`);
     const { default: createOdd } = await import(pathToFileURL(join(other, 'trickle.mjs')).href);
     globalThis.oddProtocol = JSON.stringify({ startSlot: 0, startFieldCount: 9 });
-    await assert.rejects(createOdd(), { message: /protocol without startTextAddress, .*presetBlocks, presetNames, chatTemplate\)/, });
-    // An older build's protocol(): an object, not the JSON text of this version.
+    await assert.rejects(createOdd(), { message: /protocol without startTextAddress, .*maxBatch, presetNames, chatTemplate\)/, });
+    // An older build's protocol(): an object, not where this version's JSON text is.
     globalThis.oddProtocol = { startSlot: 0, startFieldCount: 9 };
     await assert.rejects(createOdd(), { message: /do not match this version of trickle \(protocol\(\) gave no JSON\)/ });
   } finally {

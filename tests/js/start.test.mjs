@@ -106,14 +106,18 @@ test('a text that makes the wasm memory grow, started with small streams, leaves
   assert.equal(trickle.stats().liveStreams, 0);
 });
 
-test('the timing presets stay in wasm memory until a stream or trickle.presets asks, are read once, field by field', async () => {
+test('the core module names the timing presets; the full one has their figures, read once, field by field', async () => {
   const { native, protocol } = await loadNative('core');
   assert.deepEqual(protocol.presetNames, ['gpt-4o', 'claude-sonnet', 'gemini-flash', 'reasoning', 'fast-host', 'slow-network']);
-  const bridge = new Bridge(native, protocol, eventLoopClock);
-  const presets = bridge.timing.presets;
+  assert.equal(protocol.presetBlocks, undefined);
+  assert.equal(new Bridge(native, protocol, eventLoopClock).presets, null, 'the core module has no figures');
+  const full = await loadNative('full');
+  assert.deepEqual(full.protocol.presetNames, protocol.presetNames);
+  const bridge = new Bridge(full.native, full.protocol, eventLoopClock);
+  const presets = bridge.presets;
   assert.ok(Object.isFrozen(presets));
   assert.deepEqual(Object.keys(presets), protocol.presetNames);
-  assert.equal(bridge.timing.presets, presets, 'the same object on every use');
+  assert.equal(bridge.presets, presets, 'the same object on every use');
   const p = protocol;
   for (const block of Object.values(presets)) {
     assert.ok(Object.isFrozen(block));
@@ -133,9 +137,6 @@ test('the timing presets stay in wasm memory until a stream or trickle.presets a
   assert.equal(field('slow-network', 'timingStallMaxUs'), 4_000_000);
   assert.equal(field('slow-network', 'timingStallCatchUp'), 1);
   assert.equal(field('fast-host', 'timingStallCatchUp'), 0);
-  // The full module, which runs them, has the same table.
-  const full = await loadNative('full');
-  assert.deepEqual(new Bridge(full.native, full.protocol, eventLoopClock).timing.presets, presets);
 
   // Through the public API: a preset stream plans with them, and an unknown name lists them.
   const plan = await trickle.stream('a b c', { preset: 'gpt-4o', seed: 7 }).plan();

@@ -51,7 +51,7 @@ test('a fixed delay\'s plan is worked out without the full module, and is the fu
     for (const split of ['whitespace', 'space', 'char']) {
       for (const delayMs of delays) {
         const [options, plan] = made[i++];
-        const settings = { text, split, suffix: '', timing: null, seed: 0, delayMs, pieces: null };
+        const settings = { text, split, suffix: '', timing: null, timingPreset: null, seed: 0, delayMs, pieces: null };
         assert.deepEqual(full.plan(settings), plan, `${JSON.stringify(options)} ${JSON.stringify(text.slice(0, 20))}`);
       }
     }
@@ -174,4 +174,25 @@ test('a stream with the timing model starts on the full module, loaded on first 
   await plain.return();
   assertNothingLeft(fresh);
   assert.ok(fresh.stats().heapBytesInUse > before.heapBytesInUse, 'two memories now');
+});
+
+test('options given beside a preset replace only their own fields of it', async () => {
+  const text = words(50);
+  const preset = await trickle.stream(text, { preset: 'gpt-4o', seed: 5 }).plan();
+  // The time to the first chunk is the preset's draw; only the gaps follow the new rate.
+  const slower = await trickle.stream(text, { preset: 'gpt-4o', seed: 5, tokensPerSecond: 13.1, jitter: 'none' }).plan();
+  assert.equal(slower[0], preset[0]);
+  for (let i = 1; i < slower.length; i++) assert.ok(Math.abs(slower[i] - slower[i - 1] - 1000 / 13.1) <= 0.002, `gap ${i}`); // whole microseconds
+  // And the other way round: a time to the first chunk of its own, the preset's jittered rate
+  // (131 tokens a second: a mean gap of 7.6 ms) for the rest.
+  const early = await trickle.stream(words(2000), { preset: 'gpt-4o', seed: 5, ttftMs: 10, ttftJitter: 'none' }).plan();
+  assert.equal(early[0], 10);
+  const gaps = early.slice(1).map((at, i) => at - early[i]);
+  const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+  assert.ok(Math.abs(mean - 1000 / 131) < 0.5, `mean gap ${mean} ms`);
+  assert.ok(new Set(gaps.map((gap) => gap.toFixed(3))).size > 100, 'jittered');
+  // A preset's stalls, turned off.
+  const calm = await trickle.stream(words(2000), { preset: 'slow-network', seed: 2, stalls: 'none' }).plan();
+  const stalled = await trickle.stream(words(2000), { preset: 'slow-network', seed: 2 }).plan();
+  assert.ok(stalled.at(-1) > calm.at(-1) + 1000, `${stalled.at(-1)} against ${calm.at(-1)} without stalls`);
 });

@@ -52,7 +52,7 @@ timing_options with_rate(duration ttft_median, double ttft_sigma, double tokens_
 
 using std::chrono::milliseconds;
 
-const std::array<preset, timing_preset_count> presets{{
+constexpr std::array<preset, timing_preset_count> presets{{
     // GPT-4o on OpenAI's API. AA via induwara.lk (2026-06-24): TTFT 0.45 s, 131 tokens/s.
     // Others: AA's GPT-4o (May '24) page, OpenAI 0.39 s and 81 tokens/s (Azure 115/s);
     // kickllm.com (April 2026) 0.35 s, 95/s. TTFT sigma: deploybase p50 250 ms, p95 700 ms
@@ -117,11 +117,18 @@ const std::array<preset, timing_preset_count> presets{{
      }},
 }};
 
-const std::array<std::string_view, presets.size()> names = [] {
-  std::array<std::string_view, presets.size()> list{};
-  for (std::size_t i = 0; i < presets.size(); ++i) list[i] = presets[i].name;
-  return list;
-}();
+// The names on their own, so that a program that only lists them (the wasm module
+// createTrickle() loads, which checks a `preset` option) links none of the figures.
+constexpr std::array<std::string_view, timing_preset_count> names{
+    "gpt-4o", "claude-sonnet", "gemini-flash", "reasoning", "fast-host", "slow-network"};
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < presets.size(); ++i) {
+        if (presets[i].name != names[i]) return false;
+      }
+      return true;
+    }(),
+    "names lists the presets' names, in their order");
 
 }  // namespace
 

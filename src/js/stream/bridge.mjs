@@ -16,6 +16,7 @@
 //     pulls: pullStream() writes spans at a fixed address.
 //   - The scheduler asks for one wake-up at a time (trickleRequestWake); the bridge keeps
 //     one timer on the instance's clock for it.
+import { withPreset } from './timing.mjs';
 
 /** Called as the bridge starts a stream: (slot). */
 export const STREAM_OPENED = Symbol('opened');
@@ -76,6 +77,7 @@ export class Bridge {
   #spans; // pieces(): a batch of (begin, end) pairs
   #cancelWake = null; // the armed timer's cancel function
   #spareSpanBuffers = []; // see spanBuffer()
+  #presets = null; // see presets
   #spanBufferLength;
   // True while records are read: user code run from a delivery (a signal's
   // removeEventListener, say) must not start streams (which would overwrite the records) or
@@ -100,19 +102,6 @@ export class Bridge {
     this.#timings = new WasmBuffer(native, 8 * protocol.timingFieldCount * 8);
     this.#pieces = new WasmBuffer(native, 4096);
     this.#spans = new WasmBuffer(native, PIECE_BATCH * 8);
-    // The presets' timing blocks, by name, from the module (C++ holds the one table, and the
-    // protocol says where it is), read when a stream first names a preset.
-    let presets = null;
-    this.timing = Object.freeze({
-      protocol,
-      get presets() {
-        presets ??= Object.freeze(Object.fromEntries(protocol.presetNames.map((name, i) => {
-          const fields = protocol.timingFieldCount;
-          return [name, Object.freeze(Array.from(new Float64Array(native.HEAPU8.buffer, protocol.presetBlocks + i * fields * 8, fields)))];
-        })));
-        return presets;
-      },
-    });
     native.trickleNow = () => clock.now();
     native.trickleRequestWake = (deadlineMs) => this.#arm(deadlineMs);
     native.trickleCancelWake = () => this.#disarm();
@@ -120,6 +109,31 @@ export class Bridge {
 
   get protocol() {
     return this.#protocol;
+  }
+
+  /**
+   * The presets' timing blocks, by name, read from the module the first time (C++ holds the
+   * one table, and the protocol says where it is); null in the core module, which has none.
+   */
+  get presets() {
+    const p = this.#protocol;
+    if (p.presetBlocks === undefined) return null;
+    this.#presets ??= Object.freeze(Object.fromEntries(p.presetNames.map((name, i) => [name,
+      Object.freeze(Array.from(new Float64Array(this.#native.HEAPU8.buffer, p.presetBlocks + i * p.timingFieldCount * 8, p.timingFieldCount)))])));
+    return this.#presets;
+  }
+
+  /**
+   * The timing block of a stream's `settings` (null: the fixed delay), with its preset's
+   * figures filled in the first time (the full module's: the core module runs no timing).
+   */
+  timingOf(settings) {
+    if (settings.timingPreset !== null) {
+      settings.timing = withPreset(settings.timing, this.presets[settings.timingPreset]);
+      settings.timingPreset = null;
+      if (settings.split === 'tokens') settings.tokensPerChunk = settings.timing[this.#protocol.timingTokensPerChunk];
+    }
+    return settings.timing;
   }
 
   get timerArmed() {
@@ -338,10 +352,11 @@ export class Bridge {
   plan(settings) {
     const native = this.#native;
     let timingAddress = 0;
-    if (settings.timing !== null) {
+    const block = this.timingOf(settings);
+    if (block !== null) {
       timingAddress = this.#timings.reserve(this.#protocol.timingFieldCount * 8);
       if (timingAddress === 0) throw new RangeError('trickle: not enough WebAssembly memory to plan this stream');
-      new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(settings.timing);
+      new Float64Array(native.HEAPU8.buffer, timingAddress, this.#protocol.timingFieldCount).set(block);
     }
     const pieces = settings.pieces; // given: without offsets of their own (those are their plan)
     let at = null;
@@ -435,7 +450,7 @@ export class Bridge {
     const blocks = [];
     const blockIndex = new Map();
     for (const stream of streams) {
-      const block = stream[STREAM_START_SETTINGS].timing;
+      const block = this.timingOf(stream[STREAM_START_SETTINGS]);
       if (block !== null && !blockIndex.has(block)) blockIndex.set(block, blocks.push(block) - 1);
     }
     const commandsAddress = this.#commands.reserve(count * fields * 8);

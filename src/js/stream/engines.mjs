@@ -148,6 +148,7 @@ export class Engines {
    */
   async prepareTokens(settings) {
     const [bridge, tokenizer] = await Promise.all([this.full(), this.tokenizer(settings.encoding)]);
+    bridge.timingOf(settings); // a preset's tokensPerChunk
     settings.pieces ??= this.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
     return bridge;
   }

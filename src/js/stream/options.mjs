@@ -44,6 +44,7 @@ export class StreamSettings {
     this.failAfter = hasOwn(given, 'failAfter') ? given.failAfter : undefined;
     this.failMessage = hasOwn(given, 'failMessage') ? given.failMessage : undefined;
     this.timing = null; // a timing block (timing.mjs), or null: the fixed delay
+    this.timingPreset = null; // the preset whose figures the block still waits for (Bridge.timingOf)
     this.seed = hasOwn(given, 'seed') ? given.seed : undefined;
     this.seedGiven = false;
     this.encoding = hasOwn(given, 'encoding') ? given.encoding : undefined;
@@ -88,9 +89,9 @@ export function checkSplit(where, split, modes) {
 
 /**
  * Reads and checks the options of trickle.`method`; throws TypeError or RangeError.
- * `timing` is { protocol, presets } of the wasm module, for the timing model.
+ * `protocol` is the wasm module's (protocol.hpp, read by native.mjs), for the timing model.
  */
-export function readStreamOptions(method, options, defaults, timing) {
+export function readStreamOptions(method, options, defaults, protocol) {
   const where = `trickle.${method}`;
   checkOptionsBag(where, options, KNOWN_OPTIONS);
   const read = new StreamSettings(defaults, options);
@@ -123,8 +124,14 @@ export function readStreamOptions(method, options, defaults, timing) {
   }
   const given = options === undefined ? null : timingOptionsOf(options);
   if (given !== null) {
-    read.timing = readTiming(where, given, read.delayMs, timing.protocol, timing.presets, tokens);
-    if (read.timing !== null && tokens) read.tokensPerChunk = read.timing[timing.protocol.timingTokensPerChunk];
+    const timing = readTiming(where, given, read.delayMs, protocol, tokens);
+    if (timing !== null) {
+      read.timing = timing.block;
+      read.timingPreset = timing.preset;
+      // A preset's own chunk size is known once its figures are (Bridge.timingOf).
+      const tokensPerChunk = timing.block[protocol.timingTokensPerChunk];
+      if (tokens && !Number.isNaN(tokensPerChunk)) read.tokensPerChunk = tokensPerChunk;
+    }
   }
   // A seed given is kept (a fetch then gives every response the same schedule); one drawn
   // is the stream's own (a fetch draws one for each response).

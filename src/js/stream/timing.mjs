@@ -108,12 +108,14 @@ function readStalls(where, value, block, p) {
 }
 
 /**
- * The timing block of a stream's options (`read`: the own properties named in
- * TIMING_OPTIONS, undefined when absent), or null when none is set: the fixed delay.
- * `presets` maps each preset's name to its block; `tokens`: the stream is cut into tokens.
- * Throws TypeError or RangeError.
+ * The timing of a stream's options (`read`: the own properties named in TIMING_OPTIONS,
+ * undefined when absent): { block, preset }, or null when none is set: the fixed delay.
+ * `block` is a timing block; with a `preset` (its name) the fields the options leave to the
+ * preset are NaN, filled by withPreset() once the full module, which has the presets'
+ * figures, is there (the module createTrickle() loads has only their names, in
+ * protocol.presetNames). `tokens`: the stream is cut into tokens. Throws TypeError or RangeError.
  */
-export function readTiming(where, read, delayMs, protocol, presets, tokens = false) {
+export function readTiming(where, read, delayMs, protocol, tokens = false) {
   const p = protocol;
   if (read.tokensPerChunk !== undefined && !tokens) {
     throw new TypeError(`${where}: tokensPerChunk is for split: 'tokens' (a chunk of other pieces holds one; burst delivers several together)`);
@@ -124,13 +126,13 @@ export function readTiming(where, read, delayMs, protocol, presets, tokens = fal
     return null;
   }
   let block;
-  if (read.preset !== undefined) {
-    if (typeof read.preset !== 'string') throw new TypeError(`${where}: preset must be a string, got ${describe(read.preset)}`);
-    const preset = Object.hasOwn(presets, read.preset) ? presets[read.preset] : undefined;
-    if (preset === undefined) {
-      throw new RangeError(`${where}: no preset is called "${read.preset}" (known: ${Object.keys(presets).join(', ')})`);
+  const preset = read.preset;
+  if (preset !== undefined) {
+    if (typeof preset !== 'string') throw new TypeError(`${where}: preset must be a string, got ${describe(preset)}`);
+    if (!p.presetNames.includes(preset)) {
+      throw new RangeError(`${where}: no preset is called "${preset}" (known: ${p.presetNames.join(', ')})`);
     }
-    block = Float64Array.from(preset);
+    block = new Float64Array(p.timingFieldCount).fill(NaN);
     if (tokens) block[p.timingBurst] = 1; // its chunk size is its tokensPerChunk (see above)
   } else {
     block = new Float64Array(p.timingFieldCount);
@@ -160,5 +162,10 @@ export function readTiming(where, read, delayMs, protocol, presets, tokens = fal
     block[p.timingTokensPerChunk] = checkCount(where, 'tokensPerChunk', read.tokensPerChunk, 1);
     if (read.tokensPerChunk > MAX_DELAY_MS) throw new RangeError(`${where}: tokensPerChunk must be at most ${MAX_DELAY_MS}`);
   }
-  return block;
+  return { block, preset: preset ?? null };
+}
+
+/** A block read with a preset, each field the options left to it (NaN) taken from `presetBlock`. */
+export function withPreset(block, presetBlock) {
+  return block.map((value, i) => (Number.isNaN(value) ? presetBlock[i] : value));
 }

@@ -49,7 +49,7 @@ export function answerSpec(bridge, { format, answer, model, inputTokens = 0, inc
     includeUsage,
     wholeBody,
     split: bridge.splitCode(given === undefined ? settings.split : 'given'),
-    timing: settings.timing === null ? bridge.fixedTiming(settings.delayMs) : Array.from(settings.timing),
+    timing: settings.timing === null ? bridge.fixedTiming(settings.delayMs) : Array.from(bridge.timingOf(settings)),
     seed: settings.seed,
     timeoutUs: settings.timeoutMs === undefined ? -1 : Math.round(settings.timeoutMs * 1000),
     faults: faults.spec,
