@@ -339,10 +339,7 @@ double start_answer(std::uint32_t slot, val spec, double now_ms) {
 }
 #endif
 
-// Every constant of protocol.hpp, by name, for the JS layer to read and check at load: JSON
-// text JS parses, one call across (an object set property by property crossed into JS once
-// for each: about 2 ms of a fresh Chromium page's start). Written into a static buffer, so
-// that nothing is allocated.
+// Whether `text` can stand in a JSON string as it is, with nothing to escape.
 constexpr bool json_string_as_is(std::string_view text) {
   for (char c : text) {
     if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
@@ -352,6 +349,10 @@ constexpr bool json_string_as_is(std::string_view text) {
 static_assert(json_string_as_is(chat_template_before) && json_string_as_is(chat_template_after),
               "the chat template goes into the protocol's JSON unescaped");
 
+// Every constant of protocol.hpp, by name, for the JS layer to read and check at load: JSON
+// text JS reads in place and parses, one call across (an object set property by property
+// crossed into JS once for each: about 2 ms of a fresh Chromium page's start). Written into
+// a static buffer, so that nothing is allocated; returns where it is, [address, length].
 double protocol_constants() {
   struct named {
     const char* name;
@@ -418,9 +419,9 @@ double protocol_constants() {
 #else
   constexpr std::string_view full = "\"full\":false}";
 #endif
-  // Then the presets: "presetNames":[...], and in the full module "presetBlocks": where their
-  // timing blocks are; and "chatTemplate": [before, after] the prompt. Every part is checked against the room
-  // left for it and the end.
+  // Then the presets: "presetNames":[...], and in the full module "presetBlocks": where
+  // their timing blocks are; and "chatTemplate": [before, after] the prompt. Every part is
+  // checked against the room left for it and the end.
   static char text[2048];
   std::size_t at = 0;
   const auto put = [&](std::string_view part) {
