@@ -8,6 +8,7 @@ const WORKER_URL = './sw.js';
 const CONNECT_TIMEOUT_MS = 10000; // first visit: fetch the worker, load its wasm, activate
 const UPGRADE_TIMEOUT_MS = 8000; // a new deployment: let the new worker take over (it loads trickle and the site first)
 const HELLO_TIMEOUT_MS = 3000;
+const UPDATE_AGAIN_MS = 1000; // a new deployment: how often to ask again while no new worker is installing
 
 // Waits for the next controllerchange event: `changed` resolves when it comes. Call stop()
 // when the wait ends, so a change that never came leaves no listener behind.
@@ -81,10 +82,16 @@ export async function connectWorker(pageBuild) {
     let hello = await helloWorker();
     if (hello?.build !== pageBuild) {
       // The page and its worker come from different deployments: fetch the worker again
-      // and wait a little for the new one, which takes over as soon as it is installed.
+      // and wait a little for the new one, which takes over as soon as it is installed. An
+      // update that ended with no new worker on the way (its install failed: a file of the
+      // site it could not fetch) is asked for again, every second.
       const deadline = performance.now() + UPGRADE_TIMEOUT_MS;
-      registration.update().catch(() => {});
+      let asked = -Infinity;
       while (hello?.build !== pageBuild && performance.now() < deadline) {
+        if (!registration.installing && !registration.waiting && performance.now() - asked >= UPDATE_AGAIN_MS) {
+          asked = performance.now();
+          registration.update().catch(() => {});
+        }
         const change = watchControllerChange(container);
         await Promise.race([change.changed, sleep(250)]); // neither rejects
         change.stop();
