@@ -16,6 +16,7 @@
 //     pulls: pullStream() writes spans at a fixed address.
 //   - The scheduler asks for one wake-up at a time (trickleRequestWake); the bridge keeps
 //     one timer on the instance's clock for it.
+import { textAt } from './native.mjs';
 import { withPreset } from './timing.mjs';
 
 /** Called as the bridge starts a stream: (slot). */
@@ -49,7 +50,6 @@ const SMALL_SPAN_BUFFER = 16;
 const SPARE_SPAN_BUFFERS = 16;
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 export class Bridge {
   #native;
@@ -396,7 +396,7 @@ export class Bridge {
 
   /** Why the stream in `slot` failed (read before closing it). */
   errorMessage(slot) {
-    return this.#readMessage(this.#native.streamErrorMessage(slot));
+    return textAt(this.#native, this.#native.streamErrorMessage(slot));
   }
 
   stats() {
@@ -543,7 +543,7 @@ export class Bridge {
   // The error of streams wasm could not start: memory ran out (say so as a RangeError, as
   // an over-long array would), or some other C++ failure.
   #startError() {
-    const message = this.#readMessage(this.#native.lastError());
+    const message = textAt(this.#native, this.#native.lastError());
     return /memory/.test(message) ? new RangeError(message) : new Error(message);
   }
 
@@ -568,14 +568,6 @@ export class Bridge {
   #words() {
     if (this.#heapWords.length === 0) this.#heapWords = this.#native.HEAPU32;
     return this.#heapWords;
-  }
-
-  #readMessage(spanAddress) {
-    const words = this.#words();
-    const at = spanAddress >>> 2;
-    const address = words[at];
-    const length = words[at + 1];
-    return utf8Decoder.decode(this.#native.HEAPU8.subarray(address, address + length));
   }
 
   // Hands each record of the list at `address` to the stream held in its slot. (A stream

@@ -148,9 +148,17 @@ export class Engines {
    */
   async prepareTokens(settings) {
     const [bridge, tokenizer] = await Promise.all([this.full(), this.tokenizer(settings.encoding)]);
-    bridge.timingOf(settings); // a preset's tokensPerChunk
-    settings.pieces ??= this.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
+    this.cutTokens(bridge, tokenizer, settings);
     return bridge;
+  }
+
+  /**
+   * Sets a stream's pieces (split 'tokens'), once, cut by `tokenizer` into chunks of its
+   * tokensPerChunk: a preset's, which `bridge` (the full module's) fills in first.
+   */
+  cutTokens(bridge, tokenizer, settings) {
+    bridge.timingOf(settings);
+    settings.pieces ??= this.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
   }
 
   /** Both modules' figures, added up. */

@@ -116,15 +116,26 @@ function checkFunctions(WASM_FILE, native, which) {
   return native;
 }
 
-// protocol() gives where its JSON text is, as [address, byte length] at the address it
-// returns (UTF-8: the chat template is Chinese): one call across, however many names there are.
+const utf8Decoder = new TextDecoder();
+
+/**
+ * The UTF-8 text a module points at: `spanAddress` holds [address, byte length], as the
+ * protocol's text and the error messages are given (read in place: nothing is allocated).
+ */
+export function textAt(native, spanAddress) {
+  const at = spanAddress >>> 2;
+  const address = native.HEAPU32[at];
+  return utf8Decoder.decode(native.HEAPU8.subarray(address, address + native.HEAPU32[at + 1]));
+}
+
+// protocol() gives where its JSON text is (UTF-8: the chat template is Chinese): one call
+// across, however many names there are.
 function readProtocol(WASM_FILE, native, which) {
   let protocol;
   try {
     const span = native.protocol();
     if (typeof span !== 'number') throw new TypeError('not an address');
-    const [address, length] = native.HEAPU32.subarray(span >>> 2, (span >>> 2) + 2);
-    protocol = JSON.parse(new TextDecoder().decode(native.HEAPU8.subarray(address, address + length)));
+    protocol = JSON.parse(textAt(native, span));
   } catch {
     throw mismatch(WASM_FILE, 'protocol() gave no JSON');
   }

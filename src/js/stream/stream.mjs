@@ -310,8 +310,7 @@ class StreamCore {
       const tokenizer = this.#engines.tokenizerNow(settings.encoding);
       if (tokenizer !== null) {
         try {
-          this.#bridge.timingOf(settings); // a preset's tokensPerChunk
-          settings.pieces = this.#engines.piecesOf(tokenizer, settings.text, settings.tokensPerChunk);
+          this.#engines.cutTokens(this.#bridge, tokenizer, settings);
         } catch (error) {
           this[STREAM_START_FAILED](error);
           return;
