@@ -84,7 +84,9 @@ export async function connectWorker(pageBuild) {
       // The page and its worker come from different deployments: fetch the worker again
       // and wait a little for the new one, which takes over as soon as it is installed. An
       // update that ended with no new worker on the way (its install failed: a file of the
-      // site it could not fetch) is asked for again, every second.
+      // site it could not fetch) is asked for again, every second. The new worker is asked
+      // who it is once it controls the page, and the old one never again: each message is
+      // an event the old worker must finish, and while it has one the new worker waits.
       const deadline = performance.now() + UPGRADE_TIMEOUT_MS;
       let asked = -Infinity;
       while (hello?.build !== pageBuild && performance.now() < deadline) {
@@ -93,9 +95,9 @@ export async function connectWorker(pageBuild) {
           registration.update().catch(() => {});
         }
         const change = watchControllerChange(container);
-        await Promise.race([change.changed, sleep(250)]); // neither rejects
+        const changed = await Promise.race([change.changed.then(() => true), sleep(250).then(() => false)]); // neither rejects
         change.stop();
-        hello = await helloWorker();
+        if (changed) hello = await helloWorker();
       }
     }
     if (!hello) return { ok: false, reason: 'timeout' };
