@@ -10,9 +10,17 @@
 // module each ({ title, requires?(ctx), run(ctx) }); scripts/benchmarks/README.md says what
 // each measures and why its baseline is the fair one.
 //
+// Each group runs in a Node process of its own (this script, with --group-child): what one
+// group leaves in its process (the throughput group's million-word texts, the memory group's
+// grown heap) would otherwise tax every collection of the groups after it. In one process,
+// the shared-timer reference of the scale group took 4.0x its ideal wall after the
+// throughput group, 1.04x alone; a user's page holds none of the bench's own texts.
+//
 // Exit status: 0 when every group ran or was skipped for a missing dependency (goals missed
 // are figures, not failures), 1 when a group failed, 2 for a usage error.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Missing, makeContext, machineHeader } from './benchmarks/context.mjs';
@@ -38,7 +46,7 @@ scripts/bench also takes --no-build (run on the build already there).`;
 class UsageError extends Error {}
 
 function readArgs(argv) {
-  const options = { quick: false, only: null, soak: false, rounds: 5, chromium: true };
+  const options = { quick: false, only: null, soak: false, rounds: 5, chromium: true, groupChild: null, goalsFile: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
@@ -56,6 +64,11 @@ function readArgs(argv) {
         throw new UsageError(`--rounds needs a whole number of at least 5, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
       }
       options.rounds = Number(value);
+    } else if (arg === '--group-child' || arg === '--goals-file') {
+      // Internal: one group in this process (see the header), its goals written to the file.
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--group-child') options.groupChild = value; else options.goalsFile = value;
     } else if (arg === '--only') {
       options.only ??= [];
       // Names follow until the next option; "a,b" works too.
@@ -65,7 +78,7 @@ function readArgs(argv) {
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  for (const name of options.only ?? []) {
+  for (const name of [...(options.only ?? []), ...(options.groupChild === null ? [] : [options.groupChild])]) {
     if (!GROUPS.includes(name)) throw new UsageError(`unknown group ${JSON.stringify(name)} (the groups: ${GROUPS.join(', ')})`);
   }
   return options;
@@ -130,17 +143,47 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(2);
 }
 
-const groups = options.only ?? (options.soak ? [] : GROUPS);
+const groups = options.groupChild !== null ? [options.groupChild] : options.only ?? (options.soak ? [] : GROUPS);
 if (groups.length > 0 && !existsSync(DIST)) {
   console.error('bench: dist/js/trickle.mjs is missing: run scripts/build first (scripts/bench does, unless given --no-build)');
   process.exit(2);
 }
+// Runs one group in a fresh process (see the header): its Markdown goes straight to stdout,
+// its progress to stderr, its goals come back through a file. Resolves with its exit status.
+function runGroupInChild(ctx, name, dir) {
+  const goalsFile = join(dir, `${name}.json`);
+  const args = ['--expose-gc', fileURLToPath(import.meta.url), '--group-child', name, '--goals-file', goalsFile,
+    '--rounds', String(options.rounds), ...(options.quick ? ['--quick'] : []), ...(options.chromium ? [] : ['--no-chromium'])];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      let status = code ?? (signal ? 1 : 0);
+      try {
+        ctx.goals.push(...JSON.parse(readFileSync(goalsFile, 'utf8')));
+      } catch (error) {
+        console.log(`\n**The ${name} group failed:** its process ended (${signal ?? `exit ${code}`}) without its goals (${error.message})`);
+        ctx.goals.push({ group: name, goal: `the ${name} group`, failed: `its process ended (${signal ?? `exit ${code}`})` });
+        status = 1;
+      }
+      resolve(status);
+    });
+  });
+}
+
 const ctx = makeContext({ quick: options.quick, rounds: options.rounds, chromium: options.chromium });
 let status = 0;
 try {
-  if (groups.length > 0) {
+  if (options.groupChild !== null) {
+    status = await runGroup(ctx, options.groupChild);
+    writeFileSync(options.goalsFile, JSON.stringify(ctx.goals));
+  } else if (groups.length > 0) {
     console.log(await machineHeader(ctx, groups));
-    for (const name of groups) status = Math.max(status, await runGroup(ctx, name));
+    const dir = mkdtempSync(join(tmpdir(), 'trickle-bench-'));
+    try {
+      for (const name of groups) status = Math.max(status, await runGroupInChild(ctx, name, dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     console.log(`\n${summaryTable(ctx)}`);
     console.log(`\n_Load average at the end: ${ctx.loadAverage()}._`);
   }

@@ -206,7 +206,8 @@ export async function machineHeader(ctx, groups) {
     `- Load average at the start: ${ctx.loadAverage()} (a busy machine makes every figure noisy)`,
     '',
     'Each ratio is trickle ÷ the baseline named, measured side by side in the same process (or the same Chromium page), '
-      + 'alternating, as the median of the per-round ratios with their min–max. Higher is better for rates, lower for times.',
+      + 'alternating, as the median of the per-round ratios with their min–max. Higher is better for rates, lower for times. '
+      + 'Each group runs in a fresh Node process of its own, so that no group is measured in a heap another one left behind.',
   ];
   return lines.join('\n');
 }
