@@ -177,8 +177,12 @@ test('the event loop clock is never early; it polls for the last millisecond onl
   const { eventLoopClock } = await import('../../src/js/internal/clock.mjs');
   const realSetImmediate = globalThis.setImmediate;
   let polls = 0;
+  // Dense phase: between which two fires the clock polled (an interval counts once).
+  const fired = [];
+  const pollingIntervals = new Set();
   globalThis.setImmediate = (callback, ...args) => {
     polls += 1;
+    pollingIntervals.add(fired.length);
     return realSetImmediate(callback, ...args);
   };
   try {
@@ -193,20 +197,28 @@ test('the event loop clock is never early; it polls for the last millisecond onl
     assert.ok(polls > 0, 'sparse timers are finished by polling');
     // Dense: a chain of timers each due 0.3 ms after the one before (thousands of streams on
     // their own schedules look like this). Still never early, but no polling: whole-ms timers.
-    polls = 0;
+    pollingIntervals.clear();
     const dense = [];
     await new Promise((resolve) => {
       const next = (n) => {
         const due = performance.now() + 0.3;
         eventLoopClock.setTimer(() => {
-          dense.push(performance.now() - due);
+          const now = performance.now();
+          fired.push(now);
+          dense.push(now - due);
           if (n === 50) resolve(); else next(n + 1);
         }, 0.3);
       };
       next(1);
     });
     assert.ok(dense.every((late) => late >= 0), 'never early');
-    assert.ok(polls <= 1, `${polls} polls while timers fired less than 2 ms apart`);
+    // The first timer may be finished by polling (the last one fired long before). Any other
+    // interval polled in means polling while timers fire less than 2 ms apart, unless the
+    // process itself was held up for 2 ms or more just then (a loaded machine), which makes
+    // that interval a sparse one: each of those may poll too, and no other.
+    const sparse = fired.slice(1).filter((at, i) => at - fired[i] >= 2).length;
+    assert.ok(pollingIntervals.size <= 1 + sparse,
+      `polled in ${pollingIntervals.size} of ${fired.length} intervals while timers fired less than 2 ms apart (${sparse} of them 2 ms or more)`);
   } finally {
     globalThis.setImmediate = realSetImmediate;
   }

@@ -68,6 +68,26 @@ test('options are own properties: what Object.prototype holds is never an option
   }
 });
 
+test('each option is read once; an unknown name is reported before any value is checked', async () => {
+  const reads = [];
+  const options = {};
+  for (const [name, value] of [['delayMs', 0], ['split', 'char'], ['seed', 7], ['suffix', '.']]) {
+    Object.defineProperty(options, name, { enumerable: true, get: () => { reads.push(name); return value; } });
+  }
+  const stream = trickle.stream('ab', options);
+  assert.deepEqual(reads.sort(), ['delayMs', 'seed', 'split', 'suffix'], 'every getter ran exactly once');
+  assert.equal(stream.seed, 7);
+  assert.deepEqual(await collect(stream), ['a.', 'b.']);
+  // A non-enumerable own option still counts (as an own property); an unknown one that is
+  // not enumerable is not an option at all, as Object.keys() would not show it.
+  const hidden = Object.defineProperty({}, 'delayMs', { value: 0, enumerable: false });
+  Object.defineProperty(hidden, 'notAnOption', { value: 1, enumerable: false });
+  assert.deepEqual(await collect(trickle.stream('c d', hidden)), ['c', 'd']);
+  assert.throws(() => trickle.stream('a', { delayMs: -1, delay: 5 }), { name: 'TypeError', message: /unknown option "delay"/ });
+  assert.throws(() => trickle.stream('a', { split: 'tokens', delayMs: 0, ttftMs: 'soon' }), { name: 'TypeError', message: /ttftMs must be a number/ });
+  await stillWorks();
+});
+
 test('a value whose conversion to text throws, or that has none, still gets trickle\'s own TypeError', () => {
   const hostile = { toString() { throw new Error('not me'); } };
   assert.throws(() => trickle.stream(hostile), { name: 'TypeError', message: /text must be a string, got an object/ });

@@ -1,7 +1,7 @@
 // The options of stream() and chat(), read once into a fixed shape and checked, with
 // messages that say what to do. Only own properties count: an option set on
 // Object.prototype changes nothing. The timing model's options are read by timing.mjs.
-import { checkDelay, checkOptionsBag, checkSignal, describe } from '../internal/checks.mjs';
+import { checkDelay, checkSignal, describe } from '../internal/checks.mjs';
 import { TIMING_OPTIONS, checkSeed, drawSeed, readTiming } from './timing.mjs';
 
 /** The split modes, in the order of the protocol's split codes (split_whitespace, ..., split_given). */
@@ -24,30 +24,27 @@ export const STREAM_DEFAULTS = Object.freeze({
 export const CHAT_DEFAULTS = Object.freeze({ ...STREAM_DEFAULTS, suffix: ' ' });
 const KNOWN_OPTIONS = Object.keys(STREAM_DEFAULTS);
 
-const hasOwn = Object.hasOwn;
+const TIMING_NAMES = new Set(TIMING_OPTIONS);
 
 /**
  * One stream's settings. Every stream gets one of the same shape (one hidden class: creating
- * thousands of streams stays cheap), each option read by name, never by a computed key.
+ * thousands of streams stays cheap), made with the defaults, then given the options.
  */
 export class StreamSettings {
-  constructor(defaults, options) {
-    const given = options ?? defaults;
+  constructor(defaults) {
     this.text = ''; // set by the caller
-    this.delayMs = hasOwn(given, 'delayMs') && given.delayMs !== undefined ? given.delayMs : defaults.delayMs;
-    this.split = hasOwn(given, 'split') && given.split !== undefined ? given.split : defaults.split;
-    // Tokens carry their own spaces: chat()'s ' ' after each word would only break them.
-    this.suffix = hasOwn(given, 'suffix') && given.suffix !== undefined ? given.suffix
-      : this.split === 'tokens' ? '' : defaults.suffix;
-    this.signal = hasOwn(given, 'signal') ? given.signal : undefined;
-    this.timeoutMs = hasOwn(given, 'timeoutMs') ? given.timeoutMs : undefined;
-    this.failAfter = hasOwn(given, 'failAfter') ? given.failAfter : undefined;
-    this.failMessage = hasOwn(given, 'failMessage') ? given.failMessage : undefined;
+    this.delayMs = defaults.delayMs;
+    this.split = defaults.split;
+    this.suffix = defaults.suffix;
+    this.signal = undefined;
+    this.timeoutMs = undefined;
+    this.failAfter = undefined;
+    this.failMessage = undefined;
     this.timing = null; // a timing block (timing.mjs), or null: the fixed delay
     this.timingPreset = null; // the preset whose figures the block still waits for (Bridge.timingOf)
-    this.seed = hasOwn(given, 'seed') ? given.seed : undefined;
+    this.seed = undefined;
     this.seedGiven = false;
-    this.encoding = hasOwn(given, 'encoding') ? given.encoding : undefined;
+    this.encoding = undefined;
     // split 'tokens': how many tokens a chunk holds (the timing block's, or 1), and the
     // stream's pieces { ends, tokens } once its tokenizer has cut the text.
     this.tokensPerChunk = 1;
@@ -67,14 +64,43 @@ export function checkEncoding(where, encoding) {
   return encoding;
 }
 
-// The timing options given (own properties only, undefined ones left out), or null when
-// there are none: the common { delayMs } allocates nothing here, 10,000 streams at a time.
-function timingOptionsOf(options) {
-  let read = null;
-  for (const name of TIMING_OPTIONS) {
-    if (hasOwn(options, name) && options[name] !== undefined) (read ??= {})[name] = options[name];
+// Copies the options given (own properties; an option set to undefined keeps its default)
+// into `read`, in one pass over the names the object has: the usual { delayMs } costs one
+// read, where asking Object.hasOwn() for each of the twenty options took a third of the time
+// of making 10,000 streams. Returns the timing options given (those not undefined), or null
+// when there are none. Values are checked afterwards; an unknown name (enumerable, as
+// checkOptionsBag counts them) throws here, before any of them is.
+function readOwnOptions(where, options, read) {
+  let timing = null;
+  let suffixGiven = false;
+  for (const name of Object.getOwnPropertyNames(options)) {
+    const value = options[name];
+    switch (name) {
+      case 'delayMs': if (value !== undefined) read.delayMs = value; break;
+      case 'split': if (value !== undefined) read.split = value; break;
+      case 'suffix':
+        if (value !== undefined) {
+          read.suffix = value;
+          suffixGiven = true;
+        }
+        break;
+      case 'signal': read.signal = value; break;
+      case 'timeoutMs': read.timeoutMs = value; break;
+      case 'failAfter': read.failAfter = value; break;
+      case 'failMessage': read.failMessage = value; break;
+      case 'encoding': read.encoding = value; break;
+      default:
+        if (TIMING_NAMES.has(name)) {
+          if (name === 'seed') read.seed = value;
+          if (value !== undefined) (timing ??= {})[name] = value;
+        } else if (Object.prototype.propertyIsEnumerable.call(options, name)) {
+          throw new TypeError(`${where}: unknown option "${name}" (known: ${KNOWN_OPTIONS.join(', ')})`);
+        }
+    }
   }
-  return read;
+  // Tokens carry their own spaces: chat()'s ' ' after each word would only break them.
+  if (!suffixGiven && read.split === 'tokens') read.suffix = '';
+  return timing;
 }
 
 /** Checks a split mode's name against `modes`; throws TypeError or RangeError. */
@@ -93,8 +119,14 @@ export function checkSplit(where, split, modes) {
  */
 export function readStreamOptions(method, options, defaults, protocol) {
   const where = `trickle.${method}`;
-  checkOptionsBag(where, options, KNOWN_OPTIONS);
-  const read = new StreamSettings(defaults, options);
+  const read = new StreamSettings(defaults);
+  let given = null;
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+    }
+    given = readOwnOptions(where, options, read);
+  }
   checkDelay(where, 'delayMs', read.delayMs);
   checkSplit(where, read.split, SPLIT_MODES);
   if (typeof read.suffix !== 'string') {
@@ -122,7 +154,6 @@ export function readStreamOptions(method, options, defaults, protocol) {
   } else if (read.encoding !== undefined) {
     throw new TypeError(`${where}: encoding is the tokenizer's, for split: 'tokens'; this stream splits by ${read.split}`);
   }
-  const given = options === undefined ? null : timingOptionsOf(options);
   if (given !== null) {
     const timing = readTiming(where, given, read.delayMs, protocol, tokens);
     if (timing !== null) {
