@@ -78,6 +78,7 @@ function readArgs(argv) {
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
+  if ((options.groupChild === null) !== (options.goalsFile === null)) throw new UsageError('--group-child and --goals-file go together');
   for (const name of [...(options.only ?? []), ...(options.groupChild === null ? [] : [options.groupChild])]) {
     if (!GROUPS.includes(name)) throw new UsageError(`unknown group ${JSON.stringify(name)} (the groups: ${GROUPS.join(', ')})`);
   }
