@@ -103,7 +103,7 @@ function runSoak(quick) {
 async function runGroup(ctx, name) {
   const { default: group } = await import(`./benchmarks/${name}.mjs`);
   ctx.group = name;
-  ctx.log(`${name}: start`);
+  ctx.log(`${name}: start (process ${process.pid})`);
   const started = performance.now();
   console.log(`\n## ${group.title}\n`);
   try {

@@ -2,7 +2,8 @@
 // baseline does the same work as trickle (the same chunks, on every text shape), ratios pair
 // rounds, the rounds alternate, the shared-timer reference is never early and never leaves a
 // late reader waiting, a missing package is a skip and not a failure, the summary never
-// counts a skipped line as met, and the page-size resolver follows imports as a browser does.
+// counts a skipped line as met, the page-size resolver follows imports as a browser does, and
+// each group runs in a process of its own whose tables and goals reach the one report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,4 +155,31 @@ test('the page-size resolver follows static imports, keeps dynamic ones lazy, pl
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('each group runs in a process of its own, and its tables and goals come back to the one report', { timeout: 120_000 }, async () => {
+  const { execFile } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bench = fileURLToPath(new URL('../../scripts/bench.mjs', import.meta.url));
+  const run = (args) => new Promise((resolve) => {
+    execFile(process.execPath, ['--expose-gc', bench, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : error.code, stdout, stderr });
+    });
+  });
+  const { code, stdout, stderr } = await run(['--quick', '--only', 'memory', 'size', '--no-chromium']);
+  assert.equal(code, 0, stderr.slice(-2000));
+  assert.match(stdout, /Each group runs in a fresh Node process of its own/);
+  assert.ok(stdout.indexOf('## Memory') < stdout.indexOf('## Size and start'), 'the groups in order');
+  const summary = stdout.slice(stdout.indexOf('## Summary against the goals'));
+  // Goals recorded in the groups' processes reach the summary of the parent.
+  assert.match(summary, /\| memory \| wasm heap after/);
+  assert.match(summary, /\| size \| what a page loads for createTrickle\(\)/);
+  assert.match(summary, /groups failed: 0/);
+  // Each group says which process it started in: two of them.
+  const started = [...stderr.matchAll(/\] (memory|size): start \(process (\d+)\)/g)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(started.map(([group]) => group), ['memory', 'size']);
+  assert.notEqual(started[0][1], started[1][1], 'two processes');
+  const usage = await run(['--group-child', 'size']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--group-child and --goals-file go together/);
 });
