@@ -47,6 +47,13 @@ export function isAbortSignal(value) {
     && typeof value.addEventListener === 'function' && typeof value.removeEventListener === 'function';
 }
 
+/** An options bag given (not undefined) must be an object: not null, an array or a primitive. */
+export function checkOptionsObject(where, options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
+  }
+}
+
 /**
  * Checks an options bag: undefined, or a plain object whose own enumerable properties are
  * all in `known` (an array of names). Only own properties count: a property inherited from
@@ -54,14 +61,15 @@ export function isAbortSignal(value) {
  */
 export function checkOptionsBag(where, options, known) {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionsObject(where, options);
   for (const name of Object.keys(options)) {
-    if (!known.includes(name)) {
-      throw new TypeError(`${where}: unknown option "${name}" (known: ${known.join(', ')})`);
-    }
+    if (!known.includes(name)) throw unknownOption(where, name, known);
   }
+}
+
+/** The TypeError of an options bag's name that is not among `known`. */
+export function unknownOption(where, name, known) {
+  return new TypeError(`${where}: unknown option "${name}" (known: ${known.join(', ')})`);
 }
 
 /** An own property of an options bag, or undefined: inherited properties are not options. */

@@ -1,7 +1,7 @@
 // The options of stream() and chat(), read once into a fixed shape and checked, with
 // messages that say what to do. Only own properties count: an option set on
 // Object.prototype changes nothing. The timing model's options are read by timing.mjs.
-import { checkDelay, checkSignal, describe } from '../internal/checks.mjs';
+import { checkDelay, checkOptionsObject, checkSignal, describe, unknownOption } from '../internal/checks.mjs';
 import { TIMING_OPTIONS, checkSeed, drawSeed, readTiming } from './timing.mjs';
 
 /** The split modes, in the order of the protocol's split codes (split_whitespace, ..., split_given). */
@@ -94,7 +94,7 @@ function readOwnOptions(where, options, read) {
           if (name === 'seed') read.seed = value;
           if (value !== undefined) (timing ??= {})[name] = value;
         } else if (Object.prototype.propertyIsEnumerable.call(options, name)) {
-          throw new TypeError(`${where}: unknown option "${name}" (known: ${KNOWN_OPTIONS.join(', ')})`);
+          throw unknownOption(where, name, KNOWN_OPTIONS);
         }
     }
   }
@@ -122,9 +122,7 @@ export function readStreamOptions(method, options, defaults, protocol) {
   const read = new StreamSettings(defaults);
   let given = null;
   if (options !== undefined) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new TypeError(`${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionsObject(where, options);
     given = readOwnOptions(where, options, read);
   }
   checkDelay(where, 'delayMs', read.delayMs);
