@@ -336,6 +336,24 @@ test('the presets give their chunk shape in tokens: gpt-4o one token, claude-son
   assert.equal(new Set(words.slice(0, 8)).size, 1);
 });
 
+test("a preset's chunk shape holds in a fetch and in toReadableStream(), on instances that have not loaded the full module yet", async () => {
+  const text = 'The quick brown fox jumps over the lazy dog; then the quick brown fox jumps over the lazy dog once more, slowly.';
+  const expected = referenceChunks(text, 'o200k_base', 8).map((chunk) => chunk.text);
+  assert.ok(expected.length > 2);
+  const fast = { split: 'tokens', preset: 'gemini-flash', ttftMs: 0, tokensPerSecond: 1e6 };
+  const deltasOf = (body) => [...body.matchAll(/"delta":\{"content":"([^"]*)"\}/g)].map(([, content]) => JSON.parse(`"${content}"`));
+  // The presets' figures are the full module's: each instance here loads it on the way.
+  const fetch = (await createTrickle()).createFetch({ ...fast, reply: () => text });
+  const request = { method: 'POST', body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] }) };
+  assert.deepEqual(deltasOf(await (await fetch('https://x.test/v1/chat/completions', request)).text()), expected);
+  // A second request, with a seed of its own, cuts the same way.
+  assert.deepEqual(deltasOf(await (await fetch('https://x.test/v1/chat/completions', request)).text()), expected);
+  const body = (await createTrickle()).stream(text, { ...fast, seed: 2 }).toReadableStream({ format: 'openai-chat' });
+  assert.deepEqual(deltasOf(await new Response(body).text()), expected);
+  const words = (await createTrickle()).stream('a b c', { preset: 'gpt-4o', seed: 2, ttftMs: 0, tokensPerSecond: 1e6 }).toReadableStream();
+  assert.equal(await new Response(words).text(), 'a b c');
+});
+
 test('chat() cut into tokens adds no space after each chunk, so its chunks join into its text', async () => {
   const chunks = await collect(trickle.chat('你好 😀', { split: 'tokens', delayMs: 0 }));
   assert.equal(chunks.join(''), trickle.chatText('你好 😀'));

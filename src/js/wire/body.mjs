@@ -32,8 +32,9 @@ export function givenPieces(engines, tokenizer, answer, tokensPerChunk) {
 /**
  * What the full module's start_answer reads (src/wasm/bindings.cpp): the answer (readAnswer),
  * its format and request facts, and the stream's settings (stream/options.mjs) and faults
- * (answers.mjs, readFaults). `bridge`: any module's bridge (the protocol is the same). A
- * stream cut into tokens also needs `given` (givenPieces).
+ * (answers.mjs, readFaults). `bridge`: the full module's, which has the presets' figures
+ * (Bridge.timingOf fills them in). A stream cut into tokens also needs `given` (givenPieces),
+ * cut after this, by the preset's chunk size.
  */
 export function answerSpec(bridge, { format, answer, model, inputTokens = 0, includeUsage = false, wholeBody = false, settings, faults, given }) {
   return {

@@ -140,6 +140,9 @@ export function makeFetch({ engines, settings, reply, faults, signal: fetchSigna
     } catch (error) {
       return errorResponse(bridge, format, 500, `trickle: the reply function failed: ${error?.message ?? describe(error)}`);
     }
+    // A preset's figures (its chunk size in tokens too) are the full module's: filled in
+    // once, before the answer is cut and before each response copies the settings.
+    bridge.timingOf(settings);
     let inputTokens;
     let given;
     if (settings.split === 'tokens') {
@@ -236,20 +239,21 @@ export function requestFor(format, model, stream) {
  */
 export function streamBody(engines, settings, { format, model, faults }) {
   const answer = { text: settings.text, reasoning: '', toolCalls: [], finishReason: 'auto' };
-  let spec = answerSpec(engines.core, { format, answer, model, settings, faults });
-  if (settings.split === 'given') {
-    // The pieces as they were given, with their own times if they have them.
-    const none = { ends: [], tokens: [] };
-    const { ends, offsetsUs } = settings.pieces;
-    spec.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
-  } else if (settings.split === 'tokens') {
-    // Cut into tokens when the body is first read, once the tokenizer is there.
-    const made = spec;
-    spec = async () => {
+  // Made when the body is first read, on the full module, which runs it and holds the
+  // presets' figures; then, cut into tokens (by the preset's chunk size, once it is filled
+  // in), once the tokenizer is there.
+  const spec = async () => {
+    const made = answerSpec(await engines.full(), { format, answer, model, settings, faults });
+    if (settings.split === 'given') {
+      // The pieces as they were given, with their own times if they have them.
+      const none = { ends: [], tokens: [] };
+      const { ends, offsetsUs } = settings.pieces;
+      made.given = { reasoning: none, text: { ends, tokens: [] }, toolArguments: [], offsetsUs };
+    } else if (settings.split === 'tokens') {
       made.given = givenPieces(engines, await engines.tokenizer(settings.encoding), answer, settings.tokensPerChunk);
-      return made;
-    };
-  }
+    }
+    return made;
+  };
   const signals = settings.signal === undefined ? [] : [settings.signal];
   return new AnswerBody(engines, spec, { signals, timeoutMs: settings.timeoutMs });
 }
