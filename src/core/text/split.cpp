@@ -160,7 +160,102 @@ void piece_range::iterator::skip_word() noexcept {
   utf16_position_ = static_cast<std::uint32_t>(static_cast<std::int64_t>(at) + utf16_minus_bytes);
 }
 
+// One bit per byte: the top bits of the eight bytes of `flags` (and nothing else set), as the
+// low eight bits of the result, the first byte in memory (the lowest) as bit 0. The product
+// adds bit 7 of byte i times 2^(7j + 7) for each j; only the terms with i + j = 7 reach the top
+// byte, each at bit 56 + i, and no two terms share a bit, so nothing carries into it.
+[[gnu::always_inline]] inline std::uint64_t gather_top_bits(std::uint64_t flags) noexcept {
+  return ((flags >> 7) * 0x0102040810204080) >> 56;
+}
+
+void piece_range::iterator::fill_window(std::size_t at) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t high = 0x80 * ones;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
+  const std::size_t size = text_.size();
+  std::uint64_t blanks = 0;
+  std::uint64_t controls = 0;
+  std::size_t length = 0;
+  // Eight bytes at a time, while eight remain and all are ASCII. Each byte's top bit is set
+  // before the subtraction, so no byte borrows from its neighbour and every flag is exact:
+  // after subtracting 0x21 a byte keeps its top bit when it was 0x21 or above.
+  while (length < 64 && size - at - length >= 8) {
+    std::uint64_t eight;
+    std::memcpy(&eight, bytes + at + length, 8);
+    std::uint64_t up_to_space = ~((eight | high) - 0x21 * ones) & high;  // 0x00-0x20
+    std::uint64_t below_space = ~((eight | high) - 0x20 * ones) & high;  // 0x00-0x1F
+    const std::uint64_t non_ascii = eight & high;
+    std::size_t ascii = 8;
+    if (non_ascii != 0) {  // the window ends before the first byte of 0x80 or above
+      ascii = static_cast<std::size_t>(std::countr_zero(non_ascii)) / 8;
+      const std::uint64_t kept = ascii == 0 ? 0 : ~std::uint64_t{0} >> (64 - 8 * ascii);
+      up_to_space &= kept;
+      below_space &= kept;
+    }
+    blanks |= gather_top_bits(up_to_space) << length;
+    controls |= gather_top_bits(below_space) << length;
+    length += ascii;
+    if (ascii < 8) break;
+  }
+  // Below the space, only tab to carriage return and 0x1C-0x1F are whitespace: line breaks
+  // are common, other control characters rare, so each is looked at alone.
+  while (controls != 0) {
+    const int i = std::countr_zero(controls);
+    controls &= controls - 1;
+    if (!ascii_whitespace.is[bytes[at + static_cast<std::size_t>(i)]]) blanks &= ~(std::uint64_t{1} << i);
+  }
+  window_blanks_ = blanks;
+  window_begin_ = at;
+  window_length_ = length;
+  // Text with letters beyond ASCII (CJK, accents) would otherwise try for a window at nearly
+  // every word and find a short one or none: after a window cut short, the next bytes go
+  // byte by byte, 64 of them, twice as many after each further one (up to 4 KiB), and 64
+  // again once a whole window of ASCII is found.
+  if (length == 64) {
+    window_backoff_ = 64;
+  } else if (size - at - length >= 8) {
+    no_window_before_ = at + window_backoff_;
+    if (window_backoff_ < 4096) window_backoff_ *= 2;
+  }
+}
+
+bool piece_range::iterator::word_in_window() noexcept {
+  const std::size_t size = text_.size();
+  for (;;) {
+    const std::size_t at = byte_position_;
+    if (at - window_begin_ >= window_length_) {
+      if (at == size || at < no_window_before_) return false;
+      fill_window(at);
+      if (window_length_ == 0) return false;  // non-ASCII, or the last few bytes
+    }
+    const std::size_t offset = at - window_begin_;
+    const std::uint64_t in_window = window_length_ == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << window_length_) - 1;
+    const std::uint64_t letters = ~window_blanks_ & in_window & (~std::uint64_t{0} << offset);
+    if (letters == 0) {  // whitespace to the window's end
+      byte_position_ = window_begin_ + window_length_;
+      utf16_position_ += static_cast<std::uint32_t>(window_length_ - offset);
+      continue;
+    }
+    const auto first = static_cast<std::size_t>(std::countr_zero(letters));
+    byte_position_ = window_begin_ + first;
+    utf16_position_ += static_cast<std::uint32_t>(first - offset);
+    const std::uint64_t after = window_blanks_ & (~std::uint64_t{0} << first);
+    if (after == 0) return false;  // the word runs to the window's end, maybe further
+    const std::size_t begin = byte_position_;
+    const std::uint32_t utf16_begin = utf16_position_;
+    const std::size_t end = window_begin_ + static_cast<std::size_t>(std::countr_zero(after));
+    byte_position_ = end;
+    utf16_position_ = utf16_begin + static_cast<std::uint32_t>(end - begin);
+    current_ = {text_.substr(begin, end - begin), utf16_begin, utf16_position_};
+    return true;
+  }
+}
+
 void piece_range::iterator::advance_whitespace() noexcept {
+  // Mostly ASCII text: the word's bounds from the window's bits, when the word ends inside
+  // it (the window is ASCII, so UTF-16 units are bytes). Otherwise from where it stopped
+  // (at most at the word's first letter), byte by byte.
+  if (word_in_window()) return;
   skip_whitespace();  // the separator run
   if (byte_position_ == text_.size()) {
     at_end_ = true;

@@ -72,6 +72,11 @@ class piece_range {
     // Move past a run of whitespace, and past a run of anything else.
     void skip_whitespace() noexcept;
     void skip_word() noexcept;
+    // `whitespace` mode over ASCII text: which of the (up to) 64 bytes from `at` are
+    // whitespace, a bit each, so that most words are found with two bit scans.
+    void fill_window(std::size_t at) noexcept;
+    // The next word from the window, or false, having moved at most to its first letter.
+    bool word_in_window() noexcept;
 
     std::string_view text_;
     split_mode mode_;
@@ -81,6 +86,13 @@ class piece_range {
     grapheme_cursor graphemes_;      // `grapheme` mode
     bool at_end_ = false;
     piece current_;
+    // `whitespace` mode: bytes [window_begin_, window_begin_ + window_length_) are ASCII, and
+    // bit i of window_blanks_ says whether byte window_begin_ + i is whitespace.
+    std::uint64_t window_blanks_ = 0;
+    std::size_t window_begin_ = 0;
+    std::size_t window_length_ = 0;
+    std::size_t no_window_before_ = 0;  // after a window cut short by non-ASCII text
+    std::uint32_t window_backoff_ = 64;  // how far, doubling while windows keep being cut short
   };
 
   piece_range(std::string_view text, split_mode mode) noexcept : text_(text), mode_(mode) {}

@@ -166,3 +166,39 @@ TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-by
     CHECK(got == whitespace_pieces_by_code_point(text));
   }
 }
+
+TEST_CASE("whitespace mode over mostly ASCII text: words and gaps across the 64-byte windows") {
+  // The scan reads ASCII text 64 bytes at a time as a bit per byte; these texts put word
+  // ends, long gaps, long words, control characters (whitespace or not), the last few bytes
+  // and the odd multi-byte letter or space at every offset of those windows.
+  const std::string letters = "abcXYZ09!~.,'";
+  const std::vector<char> ascii_spaces{' ', ' ', ' ', '\t', '\n', '\v', '\f', '\r', 0x1C, 0x1D, 0x1E, 0x1F};
+  const std::vector<char> controls{0x01, 0x08, 0x0E, 0x1B, 0x7F, 0x00};
+  const std::vector<char32_t> rare{U'é', U'你', U'😀', 0xA0, 0x3000, 0x2003, 0x85};
+  std::mt19937 random{64};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const std::size_t target = random() % 700;
+    const unsigned rare_odds = 1 + random() % 300;  // some texts all ASCII, some with many others
+    while (text.size() < target) {
+      const unsigned kind = random() % 8;
+      const std::size_t length = kind == 0 ? random() % 140 : random() % 9;  // now and then beyond a window
+      for (std::size_t i = 0; i < length; ++i) {
+        if (random() % rare_odds == 0) {
+          testing::append_utf8(text, rare[random() % rare.size()]);
+        } else if (random() % 40 == 0) {
+          text += controls[random() % controls.size()];
+        } else {
+          text += letters[random() % letters.size()];
+        }
+      }
+      const std::size_t gap = random() % 11 == 0 ? random() % 150 : 1 + random() % 2;
+      for (std::size_t i = 0; i < gap; ++i) text += ascii_spaces[random() % ascii_spaces.size()];
+    }
+    if (random() % 2 == 0) text.resize(target);  // ends anywhere: in a word, in a gap, mid-sequence
+    std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> got;
+    for (const piece& p : split(text, split_mode::whitespace)) got.emplace_back(std::string{p.text}, p.utf16_begin, p.utf16_end);
+    INFO("round " << round << ", text of " << text.size() << " bytes");
+    CHECK(got == whitespace_pieces_by_code_point(text));
+  }
+}
