@@ -101,8 +101,17 @@ namespace {
 
 // Whitespace mode the slow way: one code point at a time, by the library's decoder and
 // Python's whitespace test, with UTF-16 positions counted alongside.
-std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> whitespace_pieces_by_code_point(std::string_view text) {
-  std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> out;
+using positioned_pieces = std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>>;
+
+// Whitespace mode as the splitter cuts it: each piece with its UTF-16 positions.
+positioned_pieces whitespace_pieces(std::string_view text) {
+  positioned_pieces out;
+  for (const piece& p : split(text, split_mode::whitespace)) out.emplace_back(std::string{p.text}, p.utf16_begin, p.utf16_end);
+  return out;
+}
+
+positioned_pieces whitespace_pieces_by_code_point(std::string_view text) {
+  positioned_pieces out;
   std::size_t at = 0;
   std::uint32_t utf16 = 0;
   bool in_piece = false;
@@ -160,10 +169,8 @@ TEST_CASE("whitespace mode finds every boundary wherever it falls in an eight-by
       const int gap = static_cast<int>(random() % 3);
       for (int i = 0; i < gap; ++i) testing::append_utf8(text, spaces[random() % spaces.size()]);
     }
-    std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> got;
-    for (const piece& p : split(text, split_mode::whitespace)) got.emplace_back(std::string{p.text}, p.utf16_begin, p.utf16_end);
     INFO("round " << round << ", text of " << text.size() << " bytes");
-    CHECK(got == whitespace_pieces_by_code_point(text));
+    CHECK(whitespace_pieces(text) == whitespace_pieces_by_code_point(text));
   }
 }
 
@@ -196,9 +203,7 @@ TEST_CASE("whitespace mode over mostly ASCII text: words and gaps across the 64-
       for (std::size_t i = 0; i < gap; ++i) text += ascii_spaces[random() % ascii_spaces.size()];
     }
     if (random() % 2 == 0) text.resize(target);  // ends anywhere: in a word, in a gap, mid-sequence
-    std::vector<std::tuple<std::string, std::uint32_t, std::uint32_t>> got;
-    for (const piece& p : split(text, split_mode::whitespace)) got.emplace_back(std::string{p.text}, p.utf16_begin, p.utf16_end);
     INFO("round " << round << ", text of " << text.size() << " bytes");
-    CHECK(got == whitespace_pieces_by_code_point(text));
+    CHECK(whitespace_pieces(text) == whitespace_pieces_by_code_point(text));
   }
 }
