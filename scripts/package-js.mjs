@@ -15,6 +15,10 @@
 //   glue and .wasm): a module shared by two entries lives in one chunk, so there is
 //   one copy of each class and of each module's state (the Service Worker's provide() and
 //   trickle's lazyModule() read one Map). Lazily imported code stays behind import().
+// - What a page runs as it starts (trickle.mjs's static imports) comes in two chunks: the
+//   few modules that the toolbox and the transcript reader share, and the rest (see
+//   tiedToLoad). Left to itself,
+//   esbuild made seven of them, each shared with a different few of the lazy modules.
 // - The Emscripten glue (stream/trickle-wasm*.mjs) stays a file of its own, at its path
 //   (the single-file page swaps it for the glue that holds the .wasm), minified alone.
 // - Every relative import, import() and asset of every file resolves to a file of the
@@ -214,9 +218,11 @@ function namedFiles(folder, modules) {
  * Bundles, code-splits and minifies the package's JS under `folder`, in place. `entries`
  * (paths under `folder`): the modules that keep their path, besides those that name assets;
  * by default the ones package.json exports. `meta`: where to write what each file holds.
- * `onLoad`: the entries whose static imports (and the glue) a page runs as it starts.
+ * `onLoad`: the entries whose static imports (and the glue) a page runs as it starts; they
+ * come in as few chunks as one copy of each module allows (see tiedToLoad). `apart`: the
+ * entries used without the rest, which keep loading only what they use.
  */
-export async function packageJs(folder, { meta, entries: given, onLoad = ['trickle.mjs'] } = {}) {
+export async function packageJs(folder, { meta, entries: given, onLoad = ['trickle.mjs'], apart = [] } = {}) {
   folder = resolve(folder);
   const modules = filesUnder(folder, isModule);
   const code = modules.filter((path) => !isGlue(path));
@@ -229,6 +235,11 @@ export async function packageJs(folder, { meta, entries: given, onLoad = ['trick
   const named = given === undefined ? packageEntries(folder) : given.map((path) => join(folder, path));
   const entries = [...new Set([...named, ...assetModules])].sort();
   const exportsBefore = new Map(entries.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), path).exports]));
+
+  for (const entry of apart) {
+    if (!code.includes(join(folder, entry))) throw new PackageError(`${entry}, said to be used apart, is not there`);
+  }
+  const tied = tiedToLoad(code, onLoad.map((entry) => join(folder, entry)), apart.map((entry) => join(folder, entry)), assetModules);
 
   const out = mkdtempSync(join(tmpdir(), 'trickle-package-js-'));
   try {
@@ -244,7 +255,7 @@ export async function packageJs(folder, { meta, entries: given, onLoad = ['trick
       chunkNames: 'stream/[name]-[hash]',
       metafile: true,
       write: true,
-      plugins: [{
+      plugins: [tiePlugin(tied), {
         name: 'glue-stays',
         setup(esbuild) {
           // The glue is imported as it is written: its own file, beside its .wasm.
@@ -304,6 +315,60 @@ export async function packageJs(folder, { meta, entries: given, onLoad = ['trick
   }
 }
 
+/**
+ * What a page runs as it starts (`onLoad` and everything it imports statically) in as few
+ * files as one copy of each module allows. esbuild puts each module in the chunk of the set
+ * of entries (and import() targets) that reach it, so the start's modules, each reached by
+ * a different few of the lazy modules and other entries, came in seven chunks. So every
+ * module outside that graph which reaches into it (a lazy module, another entry) is made to
+ * reach all of it: it is given an import of each of the start's modules. Those modules (the
+ * wire formats, the answers, the Service Worker's entry, the loaders) are only ever used
+ * with trickle, whose start has loaded the same code already. The `apart` entries (the toolbox, the transcript reader: used without the rest)
+ * instead each import every start module that any of them uses: those share a chunk, the
+ * rest of the start another. Returns the two ties, each { users, modules }: the modules to
+ * be given imports, and what they import.
+ */
+function tiedToLoad(code, onLoad, apart, assetModules) {
+  const importsOf = new Map(code.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), relative(ROOT, path)).imports
+    .filter(isRelative).map((specifier) => resolve(dirname(path), specifier)).filter((target) => !isGlue(target))]));
+  const closure = (starts) => {
+    const found = new Set();
+    const visit = (path) => {
+      if (found.has(path) || !importsOf.has(path)) return;
+      found.add(path);
+      for (const target of importsOf.get(path)) visit(target);
+    };
+    starts.forEach(visit);
+    return found;
+  };
+  const start = closure(onLoad);
+  const alone = closure(apart);
+  const reachesStart = (path) => [...closure([path])].some((module) => start.has(module));
+  const users = code.filter((path) => (!start.has(path) && !alone.has(path) && reachesStart(path))
+    // An entry of its own inside the graph (a module that names a file beside it) reaches it too.
+    || (start.has(path) && assetModules.includes(path)));
+  const inStart = [...start].filter((path) => !onLoad.includes(path)).sort();
+  return [
+    { users: new Set(users), modules: inStart },
+    { users: new Set(apart), modules: inStart.filter((path) => alone.has(path)) },
+  ];
+}
+
+/** The esbuild plugin that gives each user of a tie of tiedToLoad() its imports. */
+function tiePlugin(ties) {
+  return {
+    name: 'ties',
+    setup(esbuild) {
+      esbuild.onLoad({ filter: /\.mjs$/ }, (args) => {
+        const imports = ties.filter((tie) => tie.users.has(args.path)).flatMap((tie) => tie.modules)
+          .filter((path) => path !== args.path).map((path) => `import ${JSON.stringify(path)};\n`);
+        if (imports.length === 0) return undefined;
+        return { contents: `${readFileSync(args.path, 'utf8')}\n${imports.join('')}`, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 
 /** The bundled files `entries` import statically, transitively, with them, and every glue file: sorted. */
@@ -336,7 +401,7 @@ async function main() {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { meta: { type: 'string' } } });
   if (positionals.length !== 1) throw new PackageError('usage: package-js.mjs FOLDER [--meta FILE.json]');
   const started = performance.now();
-  const { entries, files } = await packageJs(positionals[0], { meta: values.meta });
+  const { entries, files } = await packageJs(positionals[0], { meta: values.meta, apart: ['toolbox.mjs', 'answers/transcript.mjs'] });
   console.log(`package-js: ${entries.length} entries, ${files.length} modules in ${positionals[0]} (${Math.round(performance.now() - started)} ms)`);
 }
 

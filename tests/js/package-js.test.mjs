@@ -150,3 +150,65 @@ test('code moved where the file it names is not, and a computed import() without
   await writeTree(unhinted, { 'a.mjs': "const name = 'node:fs';\nexport const load = () => import(name);\n" });
   await assert.rejects(packageJs(unhinted, { entries: ['a.mjs'] }), /1 import\(\) of a computed specifier without \/\* @vite-ignore \*\//);
 });
+
+// What a page runs at start, in two chunks: modules of the start's graph that different lazy
+// modules and entries reach would otherwise each get a chunk of their own.
+test('the start\'s modules come in two chunks (one for what the `apart` entries use), and every module keeps one copy', async (t) => {
+  const folder = await tempFolder(t);
+  await writeTree(folder, {
+    'main.mjs': [
+      "import { count } from './internal/counter.mjs';",
+      "import { parse } from './internal/parse.mjs';",
+      "import { tick } from './internal/clock.mjs';",
+      "import { NAMES } from './internal/names.mjs';",
+      "export const local = () => 'main only';",
+      "export const viaWire = async () => (await import('./wire/format.mjs')).format();",
+      "export const viaAnswers = async () => (await import('./answers/list.mjs')).list();",
+      'export { NAMES, count, parse, tick };',
+    ].join('\n'),
+    'internal/counter.mjs': 'let n = 0;\nexport function count() { n += 1; return n; }\n',
+    'internal/parse.mjs': "import { count } from './counter.mjs';\nexport function parse(text) { count(); return text.split(' '); }\n",
+    'internal/clock.mjs': "import { count } from './counter.mjs';\nexport function tick() { return count(); }\n",
+    'wire/format.mjs': "import { parse } from '../internal/parse.mjs';\nexport function format() { return parse('a b').join('+'); }\n",
+    'answers/list.mjs': "import { count } from '../internal/counter.mjs';\nexport function list() { return count(); }\n",
+    'internal/names.mjs': "export const NAMES = ['a', 'b'];\n",
+    'tools.mjs': "import { tick } from './internal/clock.mjs';\nexport function tool() { return tick(); }\n",
+    'reader.mjs': "import { NAMES } from './internal/names.mjs';\nexport const read = () => NAMES;\n",
+    'reply.mjs': "import { parse } from './internal/parse.mjs';\nexport function reply() { return parse('x y z').length; }\n",
+    'stream/.keep': '',
+  });
+  const meta = join(folder, '..', `${folder.split('/').at(-1)}-meta.json`);
+  t.after(() => rm(meta, { force: true }));
+  await packageJs(folder, { entries: ['main.mjs', 'tools.mjs', 'reader.mjs', 'reply.mjs'], meta, onLoad: ['main.mjs'], apart: ['tools.mjs', 'reader.mjs'] });
+  const holdings = JSON.parse(await readFile(meta, 'utf8'));
+  const importsOf = async (name) => moduleFacts(await readFile(join(folder, name), 'utf8'), name).imports.map((specifier) => join(dirname(name), specifier));
+  const mainImports = (await importsOf('main.mjs')).sort();
+  const sources = mainImports.map((name) => holdings[name]);
+  // The start: main.mjs and two chunks, one with what the apart entries use (the clock and
+  // what it needs, the names), one with the rest; neither imports anything more.
+  assert.equal(mainImports.length, 2, JSON.stringify(holdings));
+  assert.deepEqual(sources.map((list) => [...list].sort()).sort(),
+    [['internal/clock.mjs', 'internal/counter.mjs', 'internal/names.mjs'], ['internal/parse.mjs']]);
+  for (const chunk of mainImports) {
+    for (const next of await importsOf(chunk)) assert.ok(mainImports.includes(next), `${chunk} imports ${next}, outside the start's two chunks`);
+  }
+  // The apart entries load that one chunk, not the other.
+  const apartChunk = mainImports.find((name) => holdings[name].includes('internal/clock.mjs'));
+  assert.deepEqual(await importsOf('tools.mjs'), [apartChunk]);
+  assert.deepEqual(await importsOf('reader.mjs'), [apartChunk]);
+
+  // One copy of the counter for every entry and lazy module.
+  const url = (name) => pathToFileURL(join(folder, name)).href;
+  const main = await import(url('main.mjs'));
+  const tools = await import(url('tools.mjs'));
+  const reply = await import(url('reply.mjs'));
+  assert.equal(main.count(), 1);
+  assert.equal(tools.tool(), 2);
+  assert.equal(reply.reply(), 3);
+  assert.equal(await main.viaWire(), 'a+b');
+  assert.equal(await main.viaAnswers(), 5);
+  assert.equal(main.tick(), 6);
+  assert.equal(main.local(), 'main only');
+  assert.equal((await import(url('reader.mjs'))).read(), main.NAMES, 'one copy of the names');
+  await assert.rejects(packageJs(await tempFolder(t), { entries: [], apart: ['gone.mjs'] }), /gone\.mjs, said to be used apart, is not there/);
+});
