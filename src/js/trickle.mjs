@@ -27,7 +27,7 @@ import { checkGivenOptions, readGivenPieces } from './stream/given.mjs';
 import { loadNative } from './stream/native.mjs';
 import { TIMING_OPTIONS } from './stream/timing.mjs';
 import { CHAT_DEFAULTS, ENCODINGS, SPLIT_MODES, STREAM_DEFAULTS, checkEncoding, checkSplit, readStreamOptions } from './stream/options.mjs';
-import { TrickleStream } from './stream/stream.mjs';
+import { TrickleStream, keepShapes } from './stream/stream.mjs';
 import { readAnswer, readFaults } from './internal/answer-checks.mjs';
 import { builtinReply, fixturesReply, readFixtures } from './internal/replies.mjs';
 
@@ -149,12 +149,14 @@ class Trickle {
   #bridge; // the core module's
   #clock;
   #chatTemplate; // [before, after] the prompt
+  #keptShapes; // keepShapes() (stream/stream.mjs): never read
 
   constructor(native, protocol, clock, fullWasm, tokenFiles) {
     this.#clock = clock;
     this.#bridge = new Bridge(native, protocol, clock);
     this.#engines = new Engines(this.#bridge, clock, fullWasm, tokenFiles);
     this.#chatTemplate = protocol.chatTemplate;
+    this.#keptShapes = keepShapes(this.#engines, readStreamOptions('stream', undefined, STREAM_DEFAULTS, protocol));
   }
 
   // The chat template lives in C++ (llm_stream.hpp), which gives it with the protocol: filled here.
