@@ -48,6 +48,12 @@ const KEEP_SLOTS = 32;
 // keeps on its heap), doubling as they must.
 const SMALL_SPAN_BUFFER = 16;
 const SPARE_SPAN_BUFFERS = 16;
+// The finalizer's held values (see #finalizer): slot + opening * SLOT_SPACE, exact in a
+// double. A slot is an index into arrays of streams open at once (a few hundred thousand at
+// most in practice; wasm memory runs out long before 2^26 streams), and the opening counts
+// the slots' openings, starting again at 1 after MAX_OPENINGS.
+const SLOT_SPACE = 2 ** 26;
+const MAX_OPENINGS = 2 ** 26;
 
 const utf8 = new TextEncoder();
 
@@ -66,7 +72,17 @@ export class Bridge {
   // Safety net for a stream dropped half-read without return(): free its C++ state when
   // the iterator the caller held is garbage-collected (its core, which the slot holds, does
   // not point back at it). Normal endings free it at once and unregister it.
-  #finalizer = new FinalizationRegistry((slot) => this.#held[slot]?.dropped());
+  // The finalizer's registrations name a stream by its slot and which opening of the slot it
+  // was (held = opening * SLOT_SPACE + slot), not by an unregister token: registering with a
+  // token cost 3x as much (V8 keeps a table of tokens), and unregistering as much again.
+  // Closing a slot clears its opening, so that a registration that outlived its stream
+  // names nothing.
+  #finalizer = new FinalizationRegistry((held) => {
+    const slot = held % SLOT_SPACE;
+    if (this.#openingOf[slot] === (held - slot) / SLOT_SPACE) this.#held[slot]?.dropped();
+  });
+  #openingOf = []; // by slot: the opening of the stream in it (0: none watched)
+  #openings = 0;
   #starting = []; // streams whose first next() came during the current job
   #startingAnswers = []; // { core, spec } of answers first read during the current job
   #formatInfos = new Map(); // format name -> formatInfo(), asked once
@@ -153,7 +169,10 @@ export class Bridge {
   hold(slot, core, front) {
     this.#held[slot] = core;
     // A core with no front (an answer's body: its reader holds the stream) is not watched.
-    if (front !== null) this.#finalizer.register(front, slot, core);
+    if (front === null) return;
+    this.#openings = this.#openings === MAX_OPENINGS ? 1 : this.#openings + 1;
+    this.#openingOf[slot] = this.#openings;
+    this.#finalizer.register(front, this.#openings * SLOT_SPACE + slot);
   }
 
   /**
@@ -162,9 +181,8 @@ export class Bridge {
    * list of records shrink back too.
    */
   close(slot, freedByWasm) {
-    const core = this.#held[slot];
-    if (core !== undefined) this.#finalizer.unregister(core);
     this.#held[slot] = undefined;
+    this.#openingOf[slot] = 0;
     if (!freedByWasm) this.#native.closeStream(slot);
     if (this.#freeSlots.push(slot) === this.#held.length && this.#held.length > KEEP_SLOTS) {
       if (this.#reading) {
@@ -557,6 +575,7 @@ export class Bridge {
 
   #releaseBurst() {
     this.#held = [];
+    this.#openingOf = [];
     this.#freeSlots = [];
     this.#native.releaseBurstMemory();
   }
