@@ -71,12 +71,11 @@ export class Bridge {
   #pullSpansIndex;
   // Safety net for a stream dropped half-read without return(): free its C++ state when
   // the iterator the caller held is garbage-collected (its core, which the slot holds, does
-  // not point back at it). Normal endings free it at once and unregister it.
-  // The finalizer's registrations name a stream by its slot and which opening of the slot it
-  // was (held = opening * SLOT_SPACE + slot), not by an unregister token: registering with a
-  // token cost 3x as much (V8 keeps a table of tokens), and unregistering as much again.
-  // Closing a slot clears its opening, so that a registration that outlived its stream
-  // names nothing.
+  // not point back at it). Normal endings free it at once. A registration names its stream
+  // by the slot and which opening of the slot it was (held = opening * SLOT_SPACE + slot),
+  // not by an unregister token: registering with a token cost 3x as much (V8 keeps a table
+  // of tokens), and unregistering as much again. Closing a slot clears its opening, so that
+  // a registration that outlived its stream names nothing.
   #finalizer = new FinalizationRegistry((held) => {
     const slot = held % SLOT_SPACE;
     if (this.#openingOf[slot] === (held - slot) / SLOT_SPACE) this.#held[slot]?.dropped();
@@ -164,7 +163,7 @@ export class Bridge {
   /**
    * An opened stream takes its slot: `core` is what records are delivered to; `front` is the
    * object the caller holds, watched by the finalizer so that a stream dropped half-read is
-   * freed when it is collected (the core is the registration's token: close() ends it).
+   * freed when it is collected (close() makes the registration name nothing: #finalizer).
    */
   hold(slot, core, front) {
     this.#held[slot] = core;
