@@ -17,8 +17,8 @@
 //   trickle's lazyModule() read one Map). Lazily imported code stays behind import().
 // - What a page runs as it starts (trickle.mjs's static imports) comes in two chunks: the
 //   few modules that the toolbox and the transcript reader share, and the rest (see
-//   tiedToLoad). Left to itself,
-//   esbuild made seven of them, each shared with a different few of the lazy modules.
+//   tiedToLoad). Left to itself, esbuild made seven of them, each shared with a different
+//   few of the lazy modules.
 // - The Emscripten glue (stream/trickle-wasm*.mjs) stays a file of its own, at its path
 //   (the single-file page swaps it for the glue that holds the .wasm), minified alone.
 // - Every relative import, import() and asset of every file resolves to a file of the
@@ -231,15 +231,18 @@ export async function packageJs(folder, { meta, entries: given, onLoad = ['trick
     throw new PackageError(`${before.computed - before.hinted} import() of a computed specifier without ${HINT_TEXT}: `
       + 'bundled, they cannot be told from the hinted ones; give each the hint');
   }
-  const assetModules = code.filter((path) => moduleFacts(readFileSync(path, 'utf8'), path).assets.length > 0);
+  // Each module's facts before bundling, read once.
+  const facts = new Map(code.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), relative(ROOT, path))]));
+  const factsOf = (path) => facts.get(path);
+  const assetModules = code.filter((path) => factsOf(path).assets.length > 0);
   const named = given === undefined ? packageEntries(folder) : given.map((path) => join(folder, path));
   const entries = [...new Set([...named, ...assetModules])].sort();
-  const exportsBefore = new Map(entries.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), path).exports]));
+  const exportsBefore = new Map(entries.map((path) => [path, factsOf(path).exports]));
 
   for (const entry of apart) {
     if (!code.includes(join(folder, entry))) throw new PackageError(`${entry}, said to be used apart, is not there`);
   }
-  const tied = tiedToLoad(code, onLoad.map((entry) => join(folder, entry)), apart.map((entry) => join(folder, entry)), assetModules);
+  const tied = tiedToLoad(code, onLoad.map((entry) => join(folder, entry)), apart.map((entry) => join(folder, entry)), assetModules, factsOf);
 
   const out = mkdtempSync(join(tmpdir(), 'trickle-package-js-'));
   try {
@@ -323,13 +326,14 @@ export async function packageJs(folder, { meta, entries: given, onLoad = ['trick
  * module outside that graph which reaches into it (a lazy module, another entry) is made to
  * reach all of it: it is given an import of each of the start's modules. Those modules (the
  * wire formats, the answers, the Service Worker's entry, the loaders) are only ever used
- * with trickle, whose start has loaded the same code already. The `apart` entries (the toolbox, the transcript reader: used without the rest)
- * instead each import every start module that any of them uses: those share a chunk, the
- * rest of the start another. Returns the two ties, each { users, modules }: the modules to
- * be given imports, and what they import.
+ * with trickle, whose start has loaded the same code already. The `apart` entries (the
+ * toolbox, the transcript reader: used without the rest) instead each import every start
+ * module that any of them uses: those share a chunk, the rest of the start another.
+ * `factsOf(path)`: moduleFacts of a module. Returns the two ties, each { users, modules }:
+ * the modules to be given imports, and what they import.
  */
-function tiedToLoad(code, onLoad, apart, assetModules) {
-  const importsOf = new Map(code.map((path) => [path, moduleFacts(readFileSync(path, 'utf8'), relative(ROOT, path)).imports
+function tiedToLoad(code, onLoad, apart, assetModules, factsOf) {
+  const importsOf = new Map(code.map((path) => [path, factsOf(path).imports
     .filter(isRelative).map((specifier) => resolve(dirname(path), specifier)).filter((target) => !isGlue(target))]));
   const closure = (starts) => {
     const found = new Set();
