@@ -66,6 +66,47 @@ test('a reader that falls behind finds the chunks already due, with no drift', a
   assertNothingLeft(trickle);
 });
 
+test('late readers keep the chunks woken together apart: hundreds of streams, the slot table growing, slots reused', async () => {
+  // Each stream below is woken late: three chunks due at once, one for its waiting next()
+  // and two kept (in its slot's entry of a table that all streams share, Bridge.slotSpans).
+  const trickle = await createTrickle({ clock: 'manual' });
+  const textOf = (name) => Array.from({ length: 5 }, (_, i) => `${name}.${i}`).join(' ');
+  const open = (names) => names.map((name) => {
+    const stream = trickle.stream(textOf(name), { delayMs: 10 });
+    return { name, stream, first: stream.next() };
+  });
+  const expectRest = async ({ name, stream, first }) => {
+    assert.deepEqual(await first, { value: `${name}.0`, done: false });
+    for (let i = 1; i < 5; i++) assert.deepEqual(await stream.next(), { value: `${name}.${i}`, done: false }, name);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true }, name);
+  };
+  // One stream open throughout: slots are reused rather than all given back at once.
+  const keeper = trickle.stream(Array.from({ length: 100 }, (_, i) => `k${i}`).join(' '), { delayMs: 10 });
+  const keeperFirst = keeper.next();
+  const early = open(Array.from({ length: 40 }, (_, i) => `early${i}`));
+  await trickle.clock.advance(35);
+  // More streams than the table had room for: it grows while the early ones keep their chunks.
+  const later = open(Array.from({ length: 300 }, (_, i) => `later${i}`));
+  await trickle.clock.advance(35);
+  // A three-chunk stream woken after its end: one chunk taken, two kept, and its slot freed
+  // at once for the next stream, which keeps its own two there before the first is read.
+  const short = trickle.stream('x.0 x.1 x.2', { delayMs: 10 });
+  const shortFirst = short.next();
+  await trickle.clock.advance(35);
+  const [reused] = open(['reused']);
+  await trickle.clock.advance(35);
+  assert.deepEqual(await shortFirst, { value: 'x.0', done: false });
+  assert.deepEqual([(await short.next()).value, (await short.next()).value, (await short.next()).done], ['x.1', 'x.2', true]);
+  // The rest come due (those of the early streams are all there already): kept until read.
+  await trickle.clock.runAll();
+  for (const opened of [...early, ...later, reused]) await expectRest(opened);
+  assert.deepEqual(await keeperFirst, { value: 'k0', done: false });
+  let i = 1;
+  for await (const chunk of keeper) assert.equal(chunk, `k${i++}`);
+  assert.equal(i, 100);
+  assertNothingLeft(trickle);
+});
+
 test('streams and toolbox timers on one clock run in deadline order', async () => {
   const clock = new ManualClock();
   const trickle = await createTrickle({ clock });

@@ -48,6 +48,9 @@ const KEEP_SLOTS = 32;
 // keeps on its heap), doubling as they must.
 const SMALL_SPAN_BUFFER = 16;
 const SPARE_SPAN_BUFFERS = 16;
+// Bridge.slotSpans: words (two a chunk) for each slot, and room for this many slots at first.
+export const SLOT_SPAN_WORDS = 8;
+const SLOT_SPANS = 64;
 // The finalizer's held values (see #finalizer): slot + opening * SLOT_SPACE, exact in a
 // double. A slot is an index into arrays of streams open at once (a few hundred thousand at
 // most in practice; wasm memory runs out long before 2^26 streams), and the opening counts
@@ -92,6 +95,7 @@ export class Bridge {
   #spans; // pieces(): a batch of (begin, end) pairs
   #cancelWake = null; // the armed timer's cancel function
   #spareSpanBuffers = []; // see spanBuffer()
+  #slotSpans = new Uint32Array(SLOT_SPANS * SLOT_SPAN_WORDS); // see slotSpans
   #presets = null; // see presets
   #spanBufferLength;
   // True while records are read: user code run from a delivery (a signal's
@@ -167,6 +171,11 @@ export class Bridge {
    */
   hold(slot, core, front) {
     this.#held[slot] = core;
+    if ((slot + 1) * SLOT_SPAN_WORDS > this.#slotSpans.length) {
+      // A larger table for the new slots; streams that keep spans in the old one still read
+      // them there (each only its own entry, which nothing else writes).
+      this.#slotSpans = new Uint32Array(Math.max((slot + 1) * SLOT_SPAN_WORDS, 2 * this.#slotSpans.length));
+    }
     // A core with no front (an answer's body: its reader holds the stream) is not watched.
     if (front === null) return;
     this.#openings = this.#openings === MAX_OPENINGS ? 1 : this.#openings + 1;
@@ -206,6 +215,17 @@ export class Bridge {
     let size = SMALL_SPAN_BUFFER;
     while (size < length) size *= 2;
     return new Uint32Array(size);
+  }
+
+  /**
+   * A few chunks' spans for each open stream, at [slot, slot + 1) * SLOT_SPAN_WORDS: where a
+   * stream keeps the chunks it was given beyond what its waiting next() took (a reader on a
+   * schedule, woken late, gets two or three at once), so that ten thousand such streams need
+   * no buffer each. The entry is the slot's while its stream holds the slot; the stream
+   * gives it up (copying unread spans to a buffer of its own) before it closes the slot.
+   */
+  get slotSpans() {
+    return this.#slotSpans;
   }
 
   returnSpanBuffer(buffer) {
@@ -574,6 +594,7 @@ export class Bridge {
 
   #releaseBurst() {
     this.#held = [];
+    this.#slotSpans = new Uint32Array(SLOT_SPANS * SLOT_SPAN_WORDS);
     this.#openingOf = [];
     this.#freeSlots = [];
     this.#native.releaseBurstMemory();
