@@ -84,7 +84,15 @@ test('late readers keep the chunks woken together apart: hundreds of streams, th
   const keeper = trickle.stream(Array.from({ length: 100 }, (_, i) => `k${i}`).join(' '), { delayMs: 10 });
   const keeperFirst = keeper.next();
   const early = open(Array.from({ length: 40 }, (_, i) => `early${i}`));
+  // And one whose reader falls far behind: more chunks than the entry holds, which then
+  // move to a buffer of the stream's own.
+  const behind = trickle.stream(Array.from({ length: 30 }, (_, i) => `b${i}`).join(' '), { delayMs: 1 });
+  const behindFirst = behind.next();
   await trickle.clock.advance(35);
+  assert.deepEqual(await behindFirst, { value: 'b0', done: false });
+  const behindRest = [];
+  for await (const chunk of behind) behindRest.push(chunk);
+  assert.deepEqual(behindRest, Array.from({ length: 29 }, (_, i) => `b${i + 1}`));
   // More streams than the table had room for: it grows while the early ones keep their chunks.
   const later = open(Array.from({ length: 300 }, (_, i) => `later${i}`));
   await trickle.clock.advance(35);

@@ -49,7 +49,7 @@ const KEEP_SLOTS = 32;
 const SMALL_SPAN_BUFFER = 16;
 const SPARE_SPAN_BUFFERS = 16;
 // Bridge.slotSpans: words (two a chunk) for each slot, and room for this many slots at first.
-export const SLOT_SPAN_WORDS = 8;
+export const SLOT_SPAN_WORDS = 16;
 const SLOT_SPANS = 64;
 // The finalizer's held values (see #finalizer): slot + opening * SLOT_SPACE, exact in a
 // double. A slot is an index into arrays of streams open at once (a few hundred thousand at
@@ -220,8 +220,8 @@ export class Bridge {
   /**
    * A few chunks' spans for each open stream, at [slot, slot + 1) * SLOT_SPAN_WORDS: where a
    * stream keeps the chunks it was given beyond what its waiting next() took (a reader on a
-   * schedule, woken late, gets two or three at once), so that ten thousand such streams need
-   * no buffer each. The entry is the slot's while its stream holds the slot; the stream
+   * schedule, woken late, gets two or more at once: up to eight fit), so that ten thousand
+   * such streams need no buffer each. The entry is the slot's while its stream holds the slot; the stream
    * gives it up (copying unread spans to a buffer of its own) before it closes the slot.
    */
   get slotSpans() {
