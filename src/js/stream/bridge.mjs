@@ -221,8 +221,9 @@ export class Bridge {
    * A few chunks' spans for each open stream, at [slot, slot + 1) * SLOT_SPAN_WORDS: where a
    * stream keeps the chunks it was given beyond what its waiting next() took (a reader on a
    * schedule, woken late, gets two or more at once: up to eight fit), so that ten thousand
-   * such streams need no buffer each. The entry is the slot's while its stream holds the slot; the stream
-   * gives it up (copying unread spans to a buffer of its own) before it closes the slot.
+   * such streams need no buffer each. The entry is the slot's while its stream holds the
+   * slot; the stream gives it up (copying unread spans to a buffer of its own) before it
+   * closes the slot.
    */
   get slotSpans() {
     return this.#slotSpans;
