@@ -59,11 +59,30 @@ test('a fixed delay\'s plan is worked out without the full module, and is the fu
   assert.deepEqual(made[i][1], [3, 6, 9]);
 });
 
-test('a stream without timing options keeps the lesson\'s schedule, and plan() says so before it runs', async () => {
-  const stream = trickle.stream('a b c', { delayMs: 40 });
+test('a stream without timing options keeps the lesson\'s schedule, and plan() says so before it runs, while it runs and after', async () => {
+  const stream = trickle.stream('a b c', { delayMs: 40, split: 'space' });
   assert.deepEqual(await stream.plan(), [40, 80, 120]);
-  assert.deepEqual(await play(stream), [[40, 'a'], [80, 'b'], [120, 'c']]);
-  assert.equal(typeof stream.seed, 'number');
+  const seed = stream.seed;
+  assert.equal(typeof seed, 'number');
+  const first = stream.next();
+  await trickle.clock.advance(40);
+  assert.deepEqual(await first, { value: 'a', done: false });
+  // Open now: such a stream no longer holds its settings, and still knows its plan and seed.
+  assert.deepEqual(await stream.plan(), [40, 80, 120]);
+  assert.equal(stream.seed, seed);
+  assert.deepEqual(await play(stream), [[40, 'b'], [80, 'c']]); // times from this call
+  assert.deepEqual(await stream.plan(), [40, 80, 120]);
+  assert.equal(stream.seed, seed);
+  // A timed stream keeps what its plan needs, whatever its state.
+  const timed = trickle.stream('a b c', { ttftMs: 100, tokensPerSecond: 10, seed: 3 });
+  const plan = await timed.plan();
+  const started = timed.next();
+  await trickle.clock.advance(100);
+  assert.deepEqual(await started, { value: 'a', done: false });
+  assert.deepEqual(await timed.plan(), plan);
+  await play(timed);
+  assert.deepEqual(await timed.plan(), plan);
+  assert.equal(timed.seed, 3);
 });
 
 test('ttftMs and tokensPerSecond: the first chunk after ttft, then one every 1/rate', async () => {
