@@ -410,22 +410,25 @@ class StreamCore {
           spans = this.#spans = null; // its spans were read: the slot's entry is free again
           this.#inSlot = false;
         }
+      } else if (this.#inSlot && end + size > (this.#slot + 1) * SLOT_SPAN_WORDS) {
+        // More than the entry holds: to a buffer of its own, with room to grow.
+        this.#leaveSlotSpans(Math.max(size, SLOT_SPAN_WORDS));
+        spans = this.#spans;
+        first = 0;
+        end = this.#spansEnd;
       }
       if (spans === null && size <= SLOT_SPAN_WORDS && this.#slot >= 0) {
         // A chunk or a few to keep, the usual case of a reader on a schedule woken late.
         spans = this.#spans = this.#bridge.slotSpans;
         this.#inSlot = true;
         first = end = this.#slot * SLOT_SPAN_WORDS;
-      } else if (spans === null || end + size > (this.#inSlot ? (this.#slot + 1) * SLOT_SPAN_WORDS : spans.length)) {
-        // Move what is still unread to the front, in a larger buffer if it must grow (always
-        // one of its own, from the slot's entry).
+      } else if (spans === null || (!this.#inSlot && end + size > spans.length)) {
+        // Move what is still unread to the front, in a larger buffer if it must grow.
         const kept = end - first;
         const fresh = spans === null ? this.#bridge.spanBuffer(size)
-          : !this.#inSlot && kept + size <= spans.length ? spans
-          : this.#bridge.spanBuffer(Math.max(kept + size, this.#inSlot ? 2 * SLOT_SPAN_WORDS : 2 * spans.length));
+          : kept + size <= spans.length ? spans : this.#bridge.spanBuffer(Math.max(kept + size, 2 * spans.length));
         if (kept > 0) fresh.set(spans.subarray(first, end));
-        if (fresh !== spans && spans !== null && !this.#inSlot) this.#bridge.returnSpanBuffer(spans);
-        this.#inSlot = false;
+        if (fresh !== spans && spans !== null) this.#bridge.returnSpanBuffer(spans);
         spans = this.#spans = fresh;
         first = 0;
         end = kept;
@@ -522,13 +525,14 @@ class StreamCore {
     this.#asleep = false;
   }
 
-  // Before the slot goes to another stream: unread spans kept in its entry move to a buffer
-  // of this stream's own.
-  #leaveSlotSpans() {
+  // Unread spans kept in the slot's entry move to a buffer of this stream's own, with room
+  // for `room` more words: before the slot goes to another stream, or when more come than
+  // the entry holds.
+  #leaveSlotSpans(room = 0) {
     const kept = this.#spansEnd - this.#nextSpan;
     let own = null;
-    if (kept > 0) {
-      own = this.#bridge.spanBuffer(kept);
+    if (kept + room > 0) {
+      own = this.#bridge.spanBuffer(kept + room);
       own.set(this.#spans.subarray(this.#nextSpan, this.#spansEnd));
     }
     this.#spans = own;
