@@ -7,13 +7,12 @@ using namespace trickle::testing;
 using namespace std::chrono_literals;
 
 namespace {
-const std::string seed_sentence = "你好 我 是 一个 模拟 的 LLM";
 using strings = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("the seed sentence streams its seven words, one every 500 ms") {
   virtual_time time;
-  auto gen = llm_stream_answer(time.sched, seed_sentence);
+  auto gen = llm_stream_answer(time.sched, lesson_sentence);
   CHECK(poll_all(gen, time) == std::vector<arrival>{{500, "你好"}, {1000, "我"}, {1500, "是"},
                                                      {2000, "一个"}, {2500, "模拟"},
                                                      {3000, "的"}, {3500, "LLM"}});

@@ -13,14 +13,13 @@ using namespace trickle::testing;
 using namespace std::chrono_literals;
 
 namespace {
-const std::string seed_sentence = "你好 我 是 一个 模拟 的 LLM";
 using status = async_generator<chunk>::poll_status;
 }  // namespace
 
 TEST_CASE("a stop request ends a polled stream at once: the consumer is woken and sees operation_cancelled") {
   virtual_time time;
   stop_source stop;
-  auto stream = llm_stream_answer(time.sched, seed_sentence, {}, stop.token());
+  auto stream = llm_stream_answer(time.sched, lesson_sentence, {}, stop.token());
   int wakes = 0;
   auto on_wake = [](void* counter) noexcept { ++*static_cast<int*>(counter); };
   REQUIRE(stream.poll(on_wake, &wakes) == status::pending);
@@ -55,7 +54,7 @@ TEST_CASE("stopping a stream consumed by a task throws operation_cancelled from 
   stop_source stop;
   auto reader = create_task(time.sched, [](scheduler& s, stop_token token) -> task<std::vector<std::string>> {
     std::vector<std::string> words;
-    auto stream = llm_stream_answer(s, seed_sentence, {}, token);
+    auto stream = llm_stream_answer(s, lesson_sentence, {}, token);
     try {
       while (chunk* c = co_await stream.next()) words.push_back(c->text());
     } catch (const operation_cancelled&) {

@@ -12,7 +12,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string seed_sentence = "你好 我 是 一个 模拟 的 LLM";
 using status = async_generator<chunk>::poll_status;
 
 struct timed_piece {
@@ -68,11 +67,11 @@ std::string words(int count) {
 
 TEST_CASE("a stream on a fixed-delay timing plan arrives exactly as the lesson's pace") {
   virtual_time paced_time;
-  auto paced = llm_stream_answer(paced_time.sched, seed_sentence, {200ms, split_mode::whitespace, " "});
+  auto paced = llm_stream_answer(paced_time.sched, lesson_sentence, {200ms, split_mode::whitespace, " "});
   virtual_time planned_time;
   timing_options fixed;
   fixed.delay = 200ms;
-  auto planned = llm_stream_answer(planned_time.sched, seed_sentence, {0ms, split_mode::whitespace, " "}, fixed);
+  auto planned = llm_stream_answer(planned_time.sched, lesson_sentence, {0ms, split_mode::whitespace, " "}, fixed);
   const auto expected = poll_timed(paced, paced_time);
   CHECK(expected.size() == 7);
   CHECK(expected.back().at == 1400ms);
@@ -80,7 +79,7 @@ TEST_CASE("a stream on a fixed-delay timing plan arrives exactly as the lesson's
 }
 
 TEST_CASE("plan_stream_offsets without timing options is the lesson's pace") {
-  CHECK(plan_stream_offsets(seed_sentence, {}) ==
+  CHECK(plan_stream_offsets(lesson_sentence, {}) ==
         std::vector<duration>{500ms, 1000ms, 1500ms, 2000ms, 2500ms, 3000ms, 3500ms});
   CHECK(plan_stream_offsets("", {}).empty());
   CHECK_THROWS_AS(plan_stream_offsets("a", {-1ms, split_mode::whitespace, ""}), std::invalid_argument);
@@ -168,7 +167,7 @@ TEST_CASE("a stop request wakes a stream waiting on its plan and ends it with op
   stop_source stop;
   timing_options timing = timing_preset("reasoning");  // seconds before the first piece
   timing.seed = 1;
-  auto gen = llm_stream_answer(time.sched, seed_sentence, {}, timing, stop.token());
+  auto gen = llm_stream_answer(time.sched, lesson_sentence, {}, timing, stop.token());
   auto on_wake = [](void*) noexcept {};
   REQUIRE(gen.poll(on_wake, nullptr) == status::pending);
   CHECK(time.sched.scheduled_count() == 1);

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-task<int> value_after(scheduler& s, duration delay, int value, int& live) {
+task<int> probed_value_after(scheduler& s, duration delay, int value, int& live) {
   lifetime_probe probe{live};
   co_await s.sleep_for(delay);
   co_return value;
@@ -37,7 +37,7 @@ TEST_CASE("timeout raises timeout_error exactly at the deadline and frees the wo
   virtual_time time;
   time.set_ms(1000);
   int live = 0;
-  auto handle = create_task(time.sched, outcome_of(time, timeout(time.sched, 250ms, value_after(time.sched, 1h, 1, live))));
+  auto handle = create_task(time.sched, outcome_of(time, timeout(time.sched, 250ms, probed_value_after(time.sched, 1h, 1, live))));
   time.run_for_ms(249);
   CHECK(live == 1);
   CHECK_FALSE(handle.done());
@@ -52,7 +52,7 @@ TEST_CASE("timeout raises timeout_error exactly at the deadline and frees the wo
 TEST_CASE("work that finishes before the deadline returns its value and its deadline timer leaves the scheduler") {
   virtual_time time;
   int live = 0;
-  auto result = create_task(time.sched, timeout(time.sched, 1h, value_after(time.sched, 10ms, 7, live)));
+  auto result = create_task(time.sched, timeout(time.sched, 1h, probed_value_after(time.sched, 10ms, 7, live)));
   time.run_for_ms(10);
   REQUIRE(result.done());
   CHECK(result.result() == 7);
@@ -62,8 +62,8 @@ TEST_CASE("work that finishes before the deadline returns its value and its dead
 TEST_CASE("timeout counts from when it starts; timeout_at uses a fixed deadline") {
   virtual_time time;
   int live = 0;
-  auto relative = timeout(time.sched, 100ms, value_after(time.sched, 1h, 0, live));
-  auto fixed = timeout_at(time.sched, at_ms(100), value_after(time.sched, 1h, 0, live));
+  auto relative = timeout(time.sched, 100ms, probed_value_after(time.sched, 1h, 0, live));
+  auto fixed = timeout_at(time.sched, at_ms(100), probed_value_after(time.sched, 1h, 0, live));
   time.set_ms(50);  // created at 0, started at 50
   auto relative_outcome = create_task(time.sched, outcome_of(time, std::move(relative)));
   auto fixed_outcome = create_task(time.sched, outcome_of(time, std::move(fixed)));
@@ -93,7 +93,7 @@ TEST_CASE("cancelling the awaiter of a timeout gives operation_cancelled, not ti
   virtual_time time;
   int live = 0;
   auto outcome = create_task(time.sched, outcome_of(time, [](scheduler& s, int& live) -> task<int> {
-    co_return co_await timeout(s, 100ms, value_after(s, 1h, 0, live));
+    co_return co_await timeout(s, 100ms, probed_value_after(s, 1h, 0, live));
   }(time.sched, live)));
   time.run_for_ms(40);
   outcome.cancel();  // cancels outcome_of's own wait: its awaited task sees the same token
@@ -107,7 +107,7 @@ TEST_CASE("with nested deadlines only the scope whose own deadline passed report
   int live = 0;
   SECTION("the inner deadline comes first") {
     auto outcome = create_task(time.sched, outcome_of(time, timeout(time.sched, 200ms, [](virtual_time& time, int& live) -> task<std::string> {
-      co_return co_await outcome_of(time, timeout(time.sched, 50ms, value_after(time.sched, 1h, 0, live)));
+      co_return co_await outcome_of(time, timeout(time.sched, 50ms, probed_value_after(time.sched, 1h, 0, live)));
     }(time, live))));
     time.run_until_idle();
     CHECK(outcome.result() == "value@50");  // the inner scope caught its own timeout_error at 50
@@ -115,7 +115,7 @@ TEST_CASE("with nested deadlines only the scope whose own deadline passed report
   SECTION("the outer deadline comes first") {
     std::string inner_saw;
     auto outcome = create_task(time.sched, outcome_of(time, timeout(time.sched, 50ms, [](virtual_time& time, int& live, std::string& inner_saw) -> task<> {
-      inner_saw = co_await outcome_of(time, timeout(time.sched, 200ms, value_after(time.sched, 1h, 0, live)));
+      inner_saw = co_await outcome_of(time, timeout(time.sched, 200ms, probed_value_after(time.sched, 1h, 0, live)));
       co_await time.sched.sleep_for(1ms);  // the outer deadline has passed: this wait is cancelled
     }(time, live, inner_saw))));
     time.run_until_idle();
