@@ -20,7 +20,7 @@ inline std::int64_t to_ms(time_point t) {
 }
 inline time_point at_ms(std::int64_t ms) { return time_point{std::chrono::milliseconds(ms)}; }
 
-// The lesson's sentence: seven words, the Chinese ones among them two bytes of UTF-8 or more.
+// The lesson's sentence: seven words, six of them Chinese (three bytes of UTF-8 a character).
 inline const std::string lesson_sentence = "你好 我 是 一个 模拟 的 LLM";
 
 struct virtual_time {
