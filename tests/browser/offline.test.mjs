@@ -83,9 +83,12 @@ describe('trickle.html from a file:// URL', () => {
     await page.waitForFunction(() => !document.getElementById('gen-start').disabled && document.querySelectorAll('#gen-chunks .chunk').length > 0);
     const chunks = await page.$$eval('#gen-chunks .chunk', (spans) => spans.map((span) => ({ text: span.textContent, t: Number(span.dataset.t) })));
     assert.deepEqual(chunks.map((c) => c.text), SEED_CHUNKS);
+    // In order and never early. Two chunks may share a time: a page held up past a deadline
+    // (a loaded machine) gets every chunk due by then at its next turn, with no drift.
+    const times = chunks.map((c) => c.t).join(', ');
     chunks.forEach(({ t }, i) => {
       assert.ok(t >= (i + 1) * delayMs, `chunk ${i} arrived at ${t} ms, before its time ${(i + 1) * delayMs} ms`);
-      if (i > 0) assert.ok(t > chunks[i - 1].t, 'arrival times increase');
+      if (i > 0) assert.ok(t >= chunks[i - 1].t, `arrival times never go back: ${times}`);
     });
     assert.ok(chunks[6].t - chunks[0].t >= 4 * delayMs, `the chunks came over time, not at once: ${chunks.map((c) => c.t)}`);
     assert.match(await page.textContent('#gen-status'), /完成：7 块.*仍存活的流：0/);

@@ -79,9 +79,11 @@ describe('the page under a sub-path', () => {
     const chunks = await readChunks(page);
     assert.deepEqual(chunks.map((c) => c.text), LESSON_CHUNKS);
     assert.deepEqual(chunks.map((c) => c.index), [0, 1, 2, 3, 4, 5, 6]);
+    // In order and never early; a page held up past a deadline gets every chunk due by then
+    // at its next turn, so two may share a time.
     chunks.forEach(({ t }, i) => {
       assert.ok(t >= (i + 1) * delayMs, `chunk ${i} arrived at ${t} ms, before its time ${(i + 1) * delayMs} ms`);
-      if (i > 0) assert.ok(t > chunks[i - 1].t, 'arrival times increase');
+      if (i > 0) assert.ok(t >= chunks[i - 1].t, `arrival times never go back: ${chunks.map((c) => c.t)}`);
     });
     // Due every 200 ms from Start; even with a busy machine delaying some, they must not
     // arrive bunched together.
