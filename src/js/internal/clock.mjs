@@ -51,8 +51,8 @@ const DENSE_MS = 2;
 // Where there is no setImmediate (browsers, workers), the last stretch before a deadline is
 // spun through on performance.now() instead of polled on MessageChannel tasks: the thread
 // polling between tasks lets whatever else is queued run first, and on a busy machine that
-// took 3-25 ms now and then, so that Chromium's p99 lateness of a stream at 5 ms was 3.5-6.2
-// ms against 1.0-2.7 spun (scripts/bench --only timing, five runs each, alternating). The
+// took 3-25 ms now and then, so that Chromium's p99 lateness of a stream at 5 ms was 3.5-4.6
+// ms against 1.0-1.9 spun (scripts/bench --only timing, three runs each, alternating). The
 // spin is never longer than this, and only when timers are sparse (a dense run waits on
 // timers, as above): the same CPU the polling took, without handing the thread over.
 const SPIN_MS = 1.5;
