@@ -272,3 +272,52 @@ test('the event loop clock is never early; it polls for the last millisecond onl
     globalThis.setImmediate = realSetImmediate;
   }
 });
+
+test('where there is no setImmediate (as in browsers), the event loop clock is still never early, never calls back inside setTimer(), and cancels', async () => {
+  // A process of its own: the clock chooses how to finish a wait when its module loads.
+  const { execFile } = await import('node:child_process');
+  const clockUrl = new URL('../../src/js/internal/clock.mjs', import.meta.url).href;
+  const script = `
+    delete globalThis.setImmediate;
+    delete globalThis.clearImmediate;
+    const { eventLoopClock } = await import(${JSON.stringify(clockUrl)});
+    const report = { lateness: [], insideSetTimer: 0, cancelledFired: 0 };
+    let setting = false;
+    const timer = (delayMs) => new Promise((resolve) => {
+      const due = performance.now() + delayMs;
+      setting = true;
+      eventLoopClock.setTimer(() => {
+        if (setting) report.insideSetTimer += 1;
+        report.lateness.push(performance.now() - due);
+        resolve();
+      }, delayMs);
+      setting = false;
+    });
+    // Sparse timers (the last one fired over 2 ms before): woken early by setTimeout, then
+    // finished; short ones are finished from the start.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 3));
+    for (const delayMs of [5, 5, 5, 5, 5, 5, 5, 5, 3.7, 2.2, 1.2, 1.2, 0.5, 0.5, 0.1, 0]) {
+      await pause();
+      await timer(delayMs);
+    }
+    // Cancelled at once, and cancelled while it is being finished.
+    eventLoopClock.setTimer(() => { report.cancelledFired += 1; }, 3)();
+    const cancel = eventLoopClock.setTimer(() => { report.cancelledFired += 1; }, 1.2);
+    await new Promise((resolve) => setTimeout(resolve, 0.5));
+    cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    console.log(JSON.stringify(report));
+    process.exit(0); // a MessageChannel port keeps a Node process alive
+  `;
+  const output = await new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+  const report = JSON.parse(output);
+  assert.equal(report.lateness.length, 16);
+  assert.ok(report.lateness.every((late) => late >= 0), `never early: ${report.lateness.map((l) => l.toFixed(3))}`);
+  assert.equal(report.insideSetTimer, 0, 'no callback before setTimer() returned');
+  assert.equal(report.cancelledFired, 0, 'a cancelled timer never fires');
+});
