@@ -89,10 +89,11 @@ describe('layout', () => {
     await page.goto(shared.site.url);
     await waitForApp(page);
     // Slow enough that chunks come one at a time: only those animate (a fast run's do not).
-    await page.fill('#gen-delay', '20');
+    // 60 ms apart, so that a loaded machine's late frame still finds fewer than four waiting.
+    await page.fill('#gen-delay', '60');
     await page.click('#gen-start');
     await page.waitForFunction(() => !document.getElementById('gen-start').disabled);
-    for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, '30');
+    for (const n of [1, 2, 3, 4]) await page.fill(`#conc-delay-${n}`, '60');
     await page.click('#conc-start');
     await page.waitForFunction(() => document.getElementById('concurrency').dataset.run === 'finished');
     const animations = await page.$$eval('#gen-chunks .chunk, .line, .conc-chunk', (elements) =>
