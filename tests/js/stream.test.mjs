@@ -94,6 +94,17 @@ test('pieces() gives at once the pieces a stream yields, in every mode, and agre
   assert.ok(kept <= 64 * 1024, `${kept} bytes kept`);
 });
 
+test('pieces() of millions of pieces gives every one, in order, in batches joined in groups', async () => {
+  // 2,100,000 pieces: 1,026 batches of 2,048, past the 1,024 batches joined by one concat().
+  const count = 2_100_000;
+  const text = Array.from({ length: count }, (_, i) => String(i % 7)).join(' ');
+  const pieces = await trickle.pieces(text, { split: 'whitespace' });
+  assert.equal(pieces.length, count);
+  for (let i = 0; i < count; i++) if (pieces[i] !== String(i % 7)) assert.fail(`piece ${i} is ${JSON.stringify(pieces[i])}, not "${i % 7}"`);
+  // and a few batches, joined at once
+  assert.deepEqual(await trickle.pieces(text.slice(0, 2 * 5000 - 1), { split: 'whitespace' }), Array.from({ length: 5000 }, (_, i) => String(i % 7)));
+});
+
 test('pieces() refuses what it cannot cut, with errors that say what to do', async () => {
   await assert.rejects(trickle.pieces(42), { name: 'TypeError', message: 'trickle.pieces: text must be a string, got number 42' });
   await assert.rejects(trickle.pieces('a', { split: 'word' }), { name: 'RangeError', message: /trickle\.pieces: split must be 'whitespace', 'space', 'char', 'grapheme' or 'tokens', got "word"/ });

@@ -39,6 +39,8 @@ export const STREAM_START_SETTINGS = Symbol('startSettings');
 const KEEP_BUFFER_BYTES = 64 * 1024;
 // pieces(): how many (begin, end) pairs come back per call into wasm.
 const PIECE_BATCH = 2048;
+// pieces(): how many batches one concat() joins (spread as its arguments).
+const JOIN_BATCHES = 1024;
 const KEEP_SLOTS = 32;
 // Streams' chunk buffers (StreamCore's spans): one of this many entries holds a full pull
 // or record (protocol.maxBatch pairs). Up to SPARE_SPAN_BUFFERS of them are kept for the
@@ -264,11 +266,22 @@ export class Bridge {
    * positions a batch at a time, and each piece is a slice of `text`, as a chunk is.
    */
   pieces(text, split) {
-    const out = [];
+    // Each batch's pieces in an array of their own, joined at the end by concat(), which
+    // sizes the result once: pushing a million pieces onto one array grows it again and
+    // again, each time into new memory, which took most of pieces()' time where the first
+    // touch of memory is dear (see the README's benchmarks: 2.2x as fast with batches).
+    const batches = [];
     this.#cut('trickle.pieces', text, split, (spans, count) => {
-      for (let i = 0, end = 2 * count; i < end; i += 2) out.push(text.slice(spans[i], spans[i + 1]));
+      const batch = [];
+      for (let i = 0, end = 2 * count; i < end; i += 2) batch.push(text.slice(spans[i], spans[i + 1]));
+      batches.push(batch);
     });
-    return out;
+    if (batches.length <= 1) return batches.length === 0 ? [] : batches[0];
+    if (batches.length <= JOIN_BATCHES) return [].concat(...batches);
+    // So many that one call's arguments could overflow the stack: joined in groups first.
+    const groups = [];
+    for (let at = 0; at < batches.length; at += JOIN_BATCHES) groups.push([].concat(...batches.slice(at, at + JOIN_BATCHES)));
+    return [].concat(...groups);
   }
 
   /** How many pieces `text` (well-formed) has when cut by `split`: counted, none sliced. */
