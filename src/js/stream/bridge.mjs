@@ -277,12 +277,11 @@ export class Bridge {
       for (let i = 0, end = 2 * count; i < end; i += 2) batch.push(text.slice(spans[i], spans[i + 1]));
       batches.push(batch);
     });
-    if (batches.length <= 1) return batches.length === 0 ? [] : batches[0];
-    if (batches.length <= JOIN_BATCHES) return [].concat(...batches);
-    // So many that one call's arguments could overflow the stack: joined in groups first.
+    if (batches.length <= 1) return batches[0] ?? [];
+    // Joined in groups, so that no call spreads so many arguments that the stack overflows.
     const groups = [];
     for (let at = 0; at < batches.length; at += JOIN_BATCHES) groups.push([].concat(...batches.slice(at, at + JOIN_BATCHES)));
-    return [].concat(...groups);
+    return groups.length === 1 ? groups[0] : [].concat(...groups);
   }
 
   /** How many pieces `text` (well-formed) has when cut by `split`: counted, none sliced. */
