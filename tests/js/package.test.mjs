@@ -25,7 +25,7 @@ test('npm pack makes a package that another project installs, imports and runs',
   for (const expected of ['dist/js/trickle.mjs', 'dist/js/stream/trickle-wasm.mjs', 'dist/js/stream/trickle-wasm.wasm',
     'dist/js/trickle.d.mts', 'dist/js/toolbox.mjs', 'dist/js/toolbox.d.mts', 'dist/cli/cli.mjs', 'package.json', 'README.md',
     'dist/js/tokens/load.mjs', 'dist/js/tokens/trickle-tokenizer.wasm', 'dist/js/tokens/o200k_base.bpe',
-    'dist/js/tokens/cl100k_base.bpe']) {
+    'dist/js/tokens/cl100k_base.bpe', 'docs/answers.md']) {
     assert.ok(names.includes(expected), `package contains ${expected}`);
   }
   assert.ok(!names.some((n) => n.startsWith('src/') || n.startsWith('tests/')), 'package holds only what users need');
