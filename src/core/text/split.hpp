@@ -77,6 +77,9 @@ class piece_range {
     void fill_window(std::size_t at) noexcept;
     // The next word from the window, or false, having moved at most to its first letter.
     bool word_in_window() noexcept;
+    // The next word (after ASCII whitespace) read letter by letter, without decoding, or
+    // false, having moved nowhere.
+    bool word_by_letters() noexcept;
 
     std::string_view text_;
     split_mode mode_;

@@ -207,3 +207,46 @@ TEST_CASE("whitespace mode over mostly ASCII text: words and gaps across the 64-
     CHECK(whitespace_pieces(text) == whitespace_pieces_by_code_point(text));
   }
 }
+
+TEST_CASE("whitespace mode over text in other scripts: letter by letter, by the lead byte") {
+  // Text that is not ASCII (CJK, kana, Cyrillic, emoji) is cut a letter at a time, each
+  // known by its lead byte and checked by its continuation bytes. These texts are mostly
+  // such letters between ASCII spaces, with now and then a letter whose lead it looks at in
+  // full (C2, E0, E2, ED, F0, F4), a whitespace above ASCII (U+1680 and U+3000 share their
+  // leads with letters), an ill-formed sequence, an ASCII run or a control character, and
+  // they end anywhere: every word's first and last letters meet each case.
+  const std::vector<char32_t> common{U'你', U'好', U'模', U'拟', U'ひ', U'カ', 0x3002, 0x3001, 0x30FC, U'Ж', U'é',
+                                     0x0600, 0x1000, 0x1FFF, 0x169A, 0x1681, 0x3081, 0xE000, 0xFFFD, 0x40000, 0xFFFFF};
+  const std::vector<char32_t> looked_at{0x00A9, 0x00A0, 0x0085, 0x0800, 0x0FFF, 0x2019, 0x201C, 0x2026, 0x2003,
+                                        0x2028, 0x202F, 0x205F, 0x2060, 0xD7FF, 0x1F600, 0x10000, 0x100000, 0x10FFFF,
+                                        0x1680, 0x3000};
+  static const char* const ill_formed[] = {"\xe4\xbd", "\xe4\x41\x80", "\xe3\x80", "\xe3\x80\x41", "\xe1\x9a", "\x80\x80",
+                                           "\xf1\x80\x80", "\xf3\x41", "\xd0", "\xd0\x41", "\xc1\xbf", "\xf8\x80\x80\x80"};
+  std::mt19937 random{3000};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const std::size_t target = random() % 200;
+    const unsigned odds = 2 + random() % 40;
+    while (text.size() < target) {
+      const std::size_t length = random() % 7;
+      for (std::size_t i = 0; i < length; ++i) {
+        const unsigned pick = random() % (odds * 4);
+        if (pick == 0) {
+          text += ill_formed[random() % std::size(ill_formed)];
+        } else if (pick == 1) {
+          text += static_cast<char>(random() % 2 == 0 ? 0x01 : 0x1B);
+        } else if (pick == 2) {
+          text += "word";
+        } else if (pick < 4 + odds / 4) {
+          testing::append_utf8(text, looked_at[random() % looked_at.size()]);
+        } else {
+          testing::append_utf8(text, common[random() % common.size()]);
+        }
+      }
+      text += random() % 9 == 0 ? "\n\t " : " ";
+    }
+    if (random() % 2 == 0) text.resize(target);
+    INFO("round " << round << ", text of " << text.size() << " bytes");
+    CHECK(whitespace_pieces(text) == whitespace_pieces_by_code_point(text));
+  }
+}
