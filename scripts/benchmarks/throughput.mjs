@@ -64,7 +64,7 @@ async function wordTables(ctx, trickle, results) {
     const missed = misses.length === 0 ? 'Every row meets its goals.' : misses.length === rows.length ? 'No row meets all its goals.' : `Goals missed: ${misses.join('; ')}.`;
     ctx.out(`\n${missed} `
       + `Short texts are read again and again, about ${count(ctx.size(20_000, 1_000_000))} chunks per run; `
-      + `median of ${ctx.rounds} rounds (min–max). The last column is the ceiling of any \`for await\` source fed from JS: `
+      + `median of ${ctx.rounds} rounds (min–max). The column before the last is the ceiling of any \`for await\` source fed from JS: `
       + "the hand-written iterator's own ratio to the lesson's generator, in the same rounds.\n");
   }
 }
