@@ -36,7 +36,7 @@ constexpr auto ascii_whitespace = [] {
 // forms), and but U+1680, U+2000-U+207F and U+3000 (CJK, kana and their punctuation pass);
 // four bytes (no whitespace is above U+FFFF). A letter of two or three bytes is one UTF-16
 // unit, one of four bytes two. Called, not inlined: word_by_letters() takes the usual
-// letters without it, and an inlined copy in each of its four callers made the core module
+// letters without it, and an inlined copy at each of its four call sites made the core module
 // 0.3 KiB larger gzipped, for no speed that showed.
 [[gnu::noinline]] std::size_t letter_bytes(const unsigned char* bytes, std::size_t at, std::size_t size) noexcept {
   const unsigned char lead = bytes[at];
