@@ -90,6 +90,19 @@ constexpr std::uint32_t utf16_saved[5] = {0, 0, 1, 2, 2};
 constexpr std::uint32_t ogham_space = 0x809AE1;
 constexpr std::uint32_t ideographic_space = 0x8080E3;
 
+// How many of the eight bytes at `eight_bytes` (all of which exist) begin a run of printable
+// ASCII (0x21-0x7F, never whitespace): 8 when all do. A byte of 0x20 or below or of 0x80
+// and above sets its top bit in `flagged`. A byte's flag may be wrong only when the
+// subtraction borrowed from a byte before it, which is then flagged itself, so the lowest
+// flag (the first such byte, in memory order: the load is little-endian) is always right.
+[[gnu::always_inline]] inline std::size_t printable_ascii_prefix(const unsigned char* eight_bytes) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  std::uint64_t eight;
+  std::memcpy(&eight, eight_bytes, 8);
+  const std::uint64_t flagged = ((eight - 0x21 * ones) | eight) & (0x80 * ones);
+  return flagged == 0 ? 8 : static_cast<std::size_t>(std::countr_zero(flagged)) / 8;
+}
+
 }  // namespace
 
 bool is_python_whitespace(char32_t c) noexcept { return python_whitespace(c); }
@@ -144,28 +157,17 @@ void piece_range::iterator::skip_whitespace() noexcept {
 }
 
 void piece_range::iterator::skip_word() noexcept {
-  // Eight bytes at a time while they are all printable ASCII (0x21-0x7F, never whitespace):
-  // a byte of 0x20 or below or of 0x80 and above sets its top bit in `flagged`. A byte's
-  // flag may be wrong only when the subtraction borrowed from a byte before it, which is
-  // then flagged itself, so the lowest flag (the first such byte) is always right. That
-  // byte is then looked at exactly.
-  constexpr std::uint64_t ones = 0x0101010101010101;
+  // Eight bytes at a time while they are all printable ASCII; the first byte that is not is
+  // then looked at exactly.
   const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
   const std::size_t size = text_.size();
   std::size_t at = byte_position_;
   std::int64_t utf16_minus_bytes = static_cast<std::int64_t>(utf16_position_) - static_cast<std::int64_t>(at);
   while (at < size) {
     if (size - at >= 8) {
-      std::uint64_t eight;
-      std::memcpy(&eight, bytes + at, 8);
-      const std::uint64_t flagged = ((eight - 0x21 * ones) | eight) & (0x80 * ones);
-      if (flagged == 0) {
-        at += 8;
-        continue;
-      }
-      // The first flagged byte, in memory order (the load is little-endian: the first byte
-      // is the lowest).
-      at += static_cast<std::size_t>(std::countr_zero(flagged)) / 8;
+      const std::size_t printable = printable_ascii_prefix(bytes + at);
+      at += printable;
+      if (printable == 8) continue;
     }
     const unsigned char byte = bytes[at];
     if (byte < 0x80) {
@@ -177,7 +179,7 @@ void piece_range::iterator::skip_word() noexcept {
       // Multi-byte text goes on letter by letter, without the eight-byte test.
       do {
         at += length;
-        utf16_minus_bytes -= length == 2 ? 1 : 2;
+        utf16_minus_bytes -= utf16_saved[length];
       } while (at < size && bytes[at] >= 0x80 && (length = letter_bytes(bytes, at, size)) != 0);
       continue;
     }
@@ -284,7 +286,6 @@ bool piece_range::iterator::word_in_window() noexcept {
 bool piece_range::iterator::word_by_letters() noexcept {
   // Nothing is written until the word is whole: a word this cannot finish is cut again from
   // the same place by skip_whitespace() and skip_word().
-  constexpr std::uint64_t ones = 0x0101010101010101;
   const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
   const std::size_t size = text_.size();
   std::size_t at = byte_position_;
@@ -297,11 +298,8 @@ bool piece_range::iterator::word_by_letters() noexcept {
     const std::size_t length = plain_letters.length[bytes[at]];
     if (length == 1) {
       // Printable ASCII eight bytes at a time, as in skip_word(); a control character the
-      // table let through is flagged first, and passed as a letter.
-      std::uint64_t eight;
-      std::memcpy(&eight, bytes + at, 8);
-      const std::uint64_t flagged = ((eight - 0x21 * ones) | eight) & (0x80 * ones);
-      at += flagged == 0 ? 8 : std::max<std::size_t>(1, static_cast<std::size_t>(std::countr_zero(flagged)) / 8);
+      // table let through is not printable, and is passed as a letter.
+      at += std::max<std::size_t>(1, printable_ascii_prefix(bytes + at));
       continue;
     }
     std::uint32_t four;
