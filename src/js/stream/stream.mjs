@@ -40,13 +40,13 @@ function chunkOf(value) {
 // do, it allocates that literal's objects in the old generation from then on, a decision it
 // never reverses. Chunks are short-lived, but a stream that began while a large heap was
 // being marked (say, just after building a long text) had its first chunks counted as
-// survivors, and such a process then read at about 0.7x the speed, in full collections.
-// V8 decides once it has seen 100 survivors, on their share of the objects made since it
-// last decided (only code not yet optimized makes objects it counts). So the process's
-// first stream first makes 4,096 results and keeps 128 of them: whichever collection comes
-// next finds their share far too low, and the decision is "young" for good. (To tip it, a
-// read would have to make about 23,000 counted results before that collection; the reads
-// measured made 2,000 to 7,200.) About 1 ms, once.
+// survivors, and such a process then read at about 0.7x the speed of a result made by a
+// constructor, in full collections. V8 decides once it has seen 100 survivors, on their
+// share of the objects made since it last decided (only code not yet optimized makes
+// objects it counts). So the process's first stream first makes 4,096 results and keeps 128
+// of them: whichever collection comes next finds their share far too low, and the decision
+// is "young" for good. (To tip it, a read would have to make about 23,000 counted results
+// before that collection; the reads measured made 2,000 to 7,200.) About 1 ms, once.
 let settledResults = null; // the 128, kept for good (about 3 KB)
 
 function settleChunkSite() {
